@@ -1,0 +1,111 @@
+package dev.braid.components.model;
+
+import java.time.Duration;
+
+/**
+ * Why a model call failed. Messages never carry credentials or raw provider bodies.
+ * {@link #status()} is the HTTP status Braid answers with.
+ */
+public abstract sealed class ModelException extends RuntimeException
+        permits ModelException.ProviderError, ModelException.ProviderTimeout, ModelException.ModelNotFound {
+
+    protected ModelException(String message) {
+        super(message, null, false, false);
+    }
+
+    public abstract int status();
+
+    public abstract String code();
+
+    /** Whether another attempt or another target may succeed. */
+    public abstract boolean retryable();
+
+    /** An error answer from a provider. 429 stays 429, 5xx becomes 502, 4xx stays as is. */
+    public static final class ProviderError extends ModelException {
+        private final String provider;
+        private final int upstreamStatus;
+        private final Duration retryAfter;
+
+        public ProviderError(String provider, int upstreamStatus, String message, Duration retryAfter) {
+            super(message);
+            this.provider = provider;
+            this.upstreamStatus = upstreamStatus;
+            this.retryAfter = retryAfter;
+        }
+
+        public String provider() {
+            return provider;
+        }
+
+        public int upstreamStatus() {
+            return upstreamStatus;
+        }
+
+        /** Retry-After the provider asked for, or null. */
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+
+        @Override
+        public int status() {
+            if (upstreamStatus == 429) {
+                return 429;
+            }
+            return upstreamStatus >= 500 ? 502 : (upstreamStatus >= 400 ? upstreamStatus : 502);
+        }
+
+        @Override
+        public String code() {
+            return upstreamStatus == 429 ? "provider_rate_limited" : "provider_error";
+        }
+
+        @Override
+        public boolean retryable() {
+            return upstreamStatus == 429 || upstreamStatus >= 500 || upstreamStatus == 408;
+        }
+    }
+
+    /** The provider did not answer within the target's timeout. */
+    public static final class ProviderTimeout extends ModelException {
+        public ProviderTimeout(String message) {
+            super(message);
+        }
+
+        @Override
+        public int status() {
+            return 504;
+        }
+
+        @Override
+        public String code() {
+            return "provider_timeout";
+        }
+
+        @Override
+        public boolean retryable() {
+            return true;
+        }
+    }
+
+    /** No provider by that name, or the provider does not serve that model or task. */
+    public static final class ModelNotFound extends ModelException {
+        public ModelNotFound(String message) {
+            super(message);
+        }
+
+        @Override
+        public int status() {
+            return 404;
+        }
+
+        @Override
+        public String code() {
+            return "model_not_found";
+        }
+
+        @Override
+        public boolean retryable() {
+            return false;
+        }
+    }
+}

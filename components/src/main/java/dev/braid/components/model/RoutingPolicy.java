@@ -1,0 +1,28 @@
+package dev.braid.components.model;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Which targets a model call may use and how: strategy, per-attempt timeout and retries per target.
+ */
+public record RoutingPolicy(RoutingStrategy strategy, List<Target> targets, Duration timeout, int retries) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    public RoutingPolicy {
+        strategy = strategy == null ? RoutingStrategy.FALLBACK : strategy;
+        targets = List.copyOf(targets);
+        timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("a routing policy needs at least one target");
+        }
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be >= 0");
+        }
+    }
+
+    public static RoutingPolicy single(Target target) {
+        return new RoutingPolicy(RoutingStrategy.FALLBACK, List.of(target), DEFAULT_TIMEOUT, 0);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.braid.engine.runtime;
+
+import dev.braid.components.model.ModelProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How the runtime is set up.
+ *
+ * @param providers the model providers {@code model:} may call (mock and local at least)
+ * @param allowedCamelSchemes endpoint schemes the {@code camel} escape hatch may use
+ * @param drainTimeout how long an old version's in-flight exchanges may run after a swap
+ */
+public record RuntimeSettings(List<ModelProvider> providers, Set<String> allowedCamelSchemes, Duration drainTimeout) {
+
+    public static final Set<String> DEFAULT_CAMEL_SCHEMES = Set.of("log");
+
+    public RuntimeSettings {
+        providers = List.copyOf(providers);
+        allowedCamelSchemes = Set.copyOf(allowedCamelSchemes);
+    }
+}

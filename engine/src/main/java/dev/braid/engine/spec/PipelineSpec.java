@@ -1,0 +1,29 @@
+package dev.braid.engine.spec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed pipeline (apiVersion braid/v1, kind Pipeline).
+ *
+ * @param name {@code [a-z0-9-]{1,63}}
+ * @param input the JSON Schema (subset) the invoke body's {@code input} must satisfy, or null
+ * @param stream the id of the chat step whose tokens stream to the caller, or null
+ * @param steps the top-level steps, run in order; the last one's output is the pipeline's output
+ */
+public record PipelineSpec(
+        String apiVersion,
+        String kind,
+        String name,
+        String description,
+        Map<String, Object> input,
+        String stream,
+        List<StepSpec> steps) {
+
+    public static final String API_VERSION = "braid/v1";
+    public static final String KIND = "Pipeline";
+
+    public PipelineSpec {
+        steps = List.copyOf(steps);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.braid.engine.spec;
+
+import dev.braid.components.guard.GuardAction;
+import dev.braid.components.model.ModelTask;
+import dev.braid.components.model.RoutingStrategy;
+import dev.braid.components.model.Target;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** What a step does: one key of the step's map names the kind. */
+public sealed interface Step
+        permits Step.Model, Step.Parallel, Step.Transform, Step.Aggregate, Step.Mask, Step.Guard, Step.Enrich,
+                Step.Camel {
+
+    /** The YAML key of this kind ({@code model}, {@code parallel}, …). */
+    String kind();
+
+    /**
+     * Calls a model through the {@code model:} component. Exactly one of {@code prompt} and
+     * {@code messages} is set for chat and vision; {@code text} is the input of sentiment,
+     * embeddings and moderation. All strings may hold {@code {{…}}} templates.
+     */
+    record Model(
+            ModelTask task,
+            RoutingStrategy strategy,
+            List<Target> targets,
+            Duration timeout,
+            int retries,
+            Prompt prompt,
+            String messages,
+            String text,
+            String image,
+            Double temperature,
+            Integer maxTokens)
+            implements Step {
+        public String kind() {
+            return "model";
+        }
+    }
+
+    /** {@code prompt: {system, user}}; either may be null but not both. */
+    record Prompt(String system, String user) {}
+
+    /** Runs its branches at once (a Camel multicast); each branch writes {@code steps.<branchId>}. */
+    record Parallel(Duration timeout, OnBranchError onBranchError, List<StepSpec> branches) implements Step {
+        public String kind() {
+            return "parallel";
+        }
+    }
+
+    enum OnBranchError {
+        CONTINUE,
+        FAIL
+    }
+
+    /** Reshapes data with JSONata over {@code {input, steps, vars}}. */
+    record Transform(String jsonata) implements Step {
+        public String kind() {
+            return "transform";
+        }
+    }
+
+    /** Combines branch results with JSONata; fails with 502 when a {@code require}d step failed. */
+    record Aggregate(String jsonata, List<String> require) implements Step {
+        public String kind() {
+            return "aggregate";
+        }
+    }
+
+    /**
+     * Masks PII in {@code input} (every string, or only {@code fields} such as {@code input.text});
+     * {@code restore} puts originals back into the final output.
+     */
+    record Mask(List<String> entities, Map<String, String> custom, List<String> fields, boolean restore)
+            implements Step {
+        public String kind() {
+            return "mask";
+        }
+    }
+
+    /** Checks the (masked) input: prompt injection and size limits. */
+    record Guard(GuardAction promptInjection, Integer maxInputTokens, Integer maxInputChars) implements Step {
+        public String kind() {
+            return "guard";
+        }
+    }
+
+    /** An HTTP GET/POST lookup whose parsed JSON answer becomes {@code steps.<id>} and {@code vars.<id>}. */
+    record Enrich(String url, String method, Map<String, String> headers, Object body, Duration timeout)
+            implements Step {
+        public String kind() {
+            return "enrich";
+        }
+    }
+
+    /**
+     * The escape hatch: raw Camel YAML DSL processors run on the step's body. {@code steps} is the
+     * parsed list of processors; endpoint schemes are checked against an allowlist.
+     */
+    record Camel(List<Object> steps) implements Step {
+        public String kind() {
+            return "camel";
+        }
+    }
+}
