@@ -261,7 +261,7 @@ class ModelRouterTest {
         long issuedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        assertTrue(issuedMs < 1000, "issuing 200 calls must not wait on them: " + issuedMs + " ms");
+        assertTrue(issuedMs < 2000, "issuing 200 calls must not wait on them: " + issuedMs + " ms");
         assertTrue(ms < 3000, "200 x 100 ms serially would be 20 s; took " + ms + " ms");
         for (int i = 0; i < 200; i++) {
             assertEquals("n" + i, calls.get(i).get().text());
