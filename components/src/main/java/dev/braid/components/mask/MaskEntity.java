@@ -23,8 +23,8 @@ public enum MaskEntity implements Detector {
             Anchor.AT_SIGN),
 
     /**
-     * International numbers ({@code +CC} or {@code (+CC)} then separated groups, or {@code +} and
-     * 8–15 digits),
+     * International numbers ({@code +CC}, {@code (+CC)} or {@code 00CC} then separated groups, or
+     * {@code +} and 8–15 digits),
      * North-American numbers with separators or parentheses ({@code (415) 555-2671},
      * {@code 415.555.2671}), and national numbers with a trunk 0 and separators
      * ({@code 020 7946 0958}, {@code 0171-1234567}, {@code (030) 123 456 78}, {@code 06 12 34 56 78}).
@@ -33,7 +33,7 @@ public enum MaskEntity implements Detector {
     PHONE(
             "(?<![\\w+$€£¥.,/\\-])(?<!\\d[ .\\-/])"
                     + "(?:"
-                    + "(?:\\+[1-9]\\d{0,3}|\\(\\+[1-9]\\d{0,3}\\))(?:[ .\\-]?\\(\\d{1,4}\\)\\d{0,8})?(?:[ .\\-]\\d{1,8}){1,6}+"
+                    + "(?:\\+[1-9]\\d{0,3}|\\(\\+[1-9]\\d{0,3}\\)|00[1-9]\\d{0,3})(?:[ .\\-]?\\(\\d{1,4}\\)\\d{0,8})?(?:[ .\\-]\\d{1,8}){1,6}+"
                     + "|\\+[1-9]\\d{7,14}+"
                     + "|(?:1[ .\\-])?(?:\\([2-9]\\d{2}\\)[ .\\-]?|[2-9]\\d{2}[ .\\-])\\d{3}[ .\\-]\\d{4}"
                     + "|(?:\\(0\\d{1,4}\\)[ \\-/]?|0\\d{1,4}[ \\-/])\\d{2,8}(?:[ \\-]\\d{2,4}){0,4}+"
@@ -47,6 +47,10 @@ public enum MaskEntity implements Detector {
             int digits = countDigits(text, start, end);
             if (text.charAt(start) == '+' || text.charAt(start + 1) == '+') {
                 return digits >= 8 && digits <= 16 ? end : -1; // E.164 allows 15, plus a "(0)" trunk
+            }
+            if (text.startsWith("00", start) && digits >= 10 && digits <= 18 && !date.matcher(text).region(start, end)
+                    .lookingAt()) {
+                return end; // the "00" international prefix in place of "+"
             }
             if (digits < 9 || digits > 13) {
                 return -1;
@@ -178,6 +182,22 @@ public enum MaskEntity implements Detector {
     /** The end of the valid value starting at {@code start}, at most {@code end}; -1 when invalid. */
     int validEnd(String text, int start, int end) {
         return end;
+    }
+
+    /**
+     * Which detector wins when two find exactly the same span: checksum-validated values first,
+     * the loosely shaped PHONE last (an SSN is also a valid national phone shape).
+     */
+    int tieRank() {
+        return switch (this) {
+            case CREDIT_CARD -> 0;
+            case IBAN -> 1;
+            case US_SSN -> 2;
+            case IPV6 -> 3;
+            case IPV4 -> 4;
+            case EMAIL -> 5;
+            case PHONE -> 6;
+        };
     }
 
     /** The built-in entity called {@code name} (case-insensitive), or null. */
