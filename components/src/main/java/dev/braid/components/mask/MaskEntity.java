@@ -6,8 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The built-in detectors. Each is one precompiled pattern that proposes candidates in a single
- * left-to-right pass, plus a cheap check (checksum, range, shape) that rejects look-alikes.
+ * The built-in detectors. Each is one precompiled pattern, tried in one left-to-right pass only
+ * where a value can start ({@link Anchor}), plus a cheap check (checksum, range, shape) that
+ * rejects look-alikes.
  *
  * <p>The patterns avoid nested ambiguous quantifiers (groups are delimited by mandatory separators
  * or fixed widths, and open-ended runs are possessive), so no input makes them backtrack
@@ -33,7 +34,8 @@ public enum MaskEntity implements Detector {
     PHONE(
             "(?<![\\w+$€£¥.,/\\-])(?<!\\d[ .\\-/])"
                     + "(?:"
-                    + "(?:\\+[1-9]\\d{0,3}|\\(\\+[1-9]\\d{0,3}\\)|00[1-9]\\d{0,3})(?:[ .\\-]?\\(\\d{1,4}\\)\\d{0,8})?(?:[ .\\-]\\d{1,8}){1,6}+"
+                    + "(?:\\+[1-9]\\d{0,3}|\\(\\+[1-9]\\d{0,3}\\)|00[1-9]\\d{0,3})"
+                    + "(?:[ .\\-]?\\(\\d{1,4}\\)\\d{0,8})?(?:[ .\\-]\\d{1,8}){1,6}+"
                     + "|\\+[1-9]\\d{7,14}+"
                     + "|(?:1[ .\\-])?(?:\\([2-9]\\d{2}\\)[ .\\-]?|[2-9]\\d{2}[ .\\-])\\d{3}[ .\\-]\\d{4}"
                     + "|(?:\\(0\\d{1,4}\\)[ \\-/]?|0\\d{1,4}[ \\-/])\\d{2,8}(?:[ \\-]\\d{2,4}){0,4}+"
@@ -48,15 +50,11 @@ public enum MaskEntity implements Detector {
             if (text.charAt(start) == '+' || text.charAt(start + 1) == '+') {
                 return digits >= 8 && digits <= 16 ? end : -1; // E.164 allows 15, plus a "(0)" trunk
             }
-            if (text.startsWith("00", start) && digits >= 10 && digits <= 18 && !date.matcher(text).region(start, end)
-                    .lookingAt()) {
-                return end; // the "00" international prefix in place of "+"
-            }
-            if (digits < 9 || digits > 13) {
+            boolean international = text.startsWith("00", start); // "00" dialled in place of "+"
+            if (digits < (international ? 10 : 9) || digits > (international ? 18 : 13)) {
                 return -1;
             }
-            Matcher m = date.matcher(text).region(start, end);
-            return m.lookingAt() ? -1 : end;
+            return date.matcher(text).region(start, end).lookingAt() ? -1 : end;
         }
     },
 
@@ -134,10 +132,6 @@ public enum MaskEntity implements Detector {
 
     Anchor anchor() {
         return anchor;
-    }
-
-    Pattern pattern() {
-        return pattern;
     }
 
     /**
