@@ -2,6 +2,7 @@ package dev.braid.engine.spec;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -36,7 +37,8 @@ final class Problems {
     }
 
     List<ValidationError> sorted() {
-        List<ValidationError> copy = new ArrayList<>(errors);
+        // A node reached twice (through an alias) would report the same error twice.
+        List<ValidationError> copy = new ArrayList<>(new LinkedHashSet<>(errors));
         copy.sort(Comparator.comparingInt(ValidationError::line).thenComparingInt(ValidationError::column));
         return copy;
     }

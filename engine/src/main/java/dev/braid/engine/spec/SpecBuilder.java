@@ -170,7 +170,7 @@ final class SpecBuilder {
                 Node first = allIds.get(id);
                 if (first == null) {
                     allIds.put(id, t.getValueNode());
-                } else if (report && first != t.getValueNode()) {
+                } else if (report) {
                     problems.at(t.getValueNode(), path + ".id", "duplicate step id '" + id + "' (first used on line "
                             + first.getStartMark().map(m -> m.getLine() + 1).orElse(0) + ")");
                 }

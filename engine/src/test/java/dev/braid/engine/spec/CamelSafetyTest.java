@@ -27,7 +27,7 @@ class CamelSafetyTest {
     void fileSchemeIsRefusedInTheUriForm() {
         ValidationError e = error(errors(camel("- to:\n    uri: file:/etc")), "scheme");
         assertEquals("endpoint scheme 'file' is not allowed (allowed: log)", e.message());
-        assertAt(e, 9, 16, "steps[0].camel.steps[0].to.uri");
+        assertAt(e, 9, 18, "steps[0].camel.steps[0].to.uri");
     }
 
     @Test
@@ -67,8 +67,8 @@ class CamelSafetyTest {
         assertEquals(
                 "expression language 'groovy' is not allowed (allowed: constant, simple, jsonpath, header, exchangeProperty)",
                 error(errors, "'groovy'").message());
-        assertAt(error(errors, "'groovy'"), 8, 24, "steps[0].camel.steps[0].setBody.groovy");
-        assertAt(error(errors, "'joor'"), 9, 57, "steps[0].camel.steps[1].setHeader.language.language");
+        assertAt(error(errors, "'groovy'"), 8, 22, "steps[0].camel.steps[0].setBody.groovy");
+        assertAt(error(errors, "'joor'"), 9, 55, "steps[0].camel.steps[1].setHeader.language.language");
     }
 
     @Test

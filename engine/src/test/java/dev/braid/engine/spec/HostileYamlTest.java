@@ -32,8 +32,8 @@ class HostileYamlTest {
         List<ValidationError> errors =
                 assertTimeoutPreemptively(FAST, () -> errors(yaml.toString()));
         ValidationError e = error(errors, "more than 20 aliases");
-        // The 21st alias: the 3rd line of aliases (line 6), its 3rd alias.
-        assertAt(e, 6, 20, "");
+        // The 21st alias: 9 on line 5, 9 on line 6, then the 3rd alias of line 7.
+        assertAt(e, 7, 20, "");
     }
 
     @Test
@@ -57,6 +57,13 @@ class HostileYamlTest {
         List<ValidationError> errors = errors(new PipelineReader(new ReaderLimits(1024, 64, 0), Set.of()),
                 HEADER + "x: &a [1]\ny: *a\nsteps: []\n");
         assertAt(error(errors, "aliases (*a) are not allowed"), 5, 4, "");
+    }
+
+    @Test
+    void aStepRepeatedThroughAnAliasIsADuplicateId() {
+        ValidationError e = error(errors(HEADER + "steps:\n  - &s { id: a, transform: { jsonata: input } }\n  - *s\n"),
+                "duplicate step id");
+        assertEquals("duplicate step id 'a' (first used on line 5)", e.message());
     }
 
     @Test
@@ -88,7 +95,7 @@ class HostileYamlTest {
             yaml.append(" ".repeat(i)).append("k:\n");
         }
         ValidationError e = error(errors(yaml.toString()), "nesting");
-        assertEquals(67, e.line());
+        assertEquals(68, e.line()); // the map opened on line n is at depth n - 3
     }
 
     @Test

@@ -101,7 +101,7 @@ class PipelineValidationTest {
         assertEquals(1, errors.size(), errors.toString());
         ValidationError e = error(errors, "has not run yet");
         assertEquals("step 'one' has not run yet at this point", e.message());
-        assertAt(e, 11, 90, "steps[0].parallel.branches[1].model.text");
+        assertAt(e, 11, 84, "steps[0].parallel.branches[1].model.text");
     }
 
     @Test
@@ -111,7 +111,7 @@ class PipelineValidationTest {
                   - id: me
                     aggregate: { jsonata: "steps", require: [me] }
                 """), "has not run yet");
-        assertAt(e, 6, 45, "steps[0].aggregate.require[0]");
+        assertAt(e, 6, 46, "steps[0].aggregate.require[0]");
     }
 
     @Test
@@ -180,7 +180,7 @@ class PipelineValidationTest {
                         ORDER: "ORD-[0-9"
                 """), "regular expression");
         assertTrue(e.message().startsWith("not a valid regular expression: "), e.message());
-        assertAt(e, 9, 16, "steps[0].mask.custom.ORDER");
+        assertAt(e, 8, 16, "steps[0].mask.custom.ORDER");
     }
 
     @Test
@@ -358,7 +358,7 @@ class PipelineValidationTest {
                       steps:
                         - to: "direct:audit"
                 """;
-        assertAt(error(errors(yaml), "endpoint scheme 'direct' is not allowed (allowed: log)"), 8, 17,
+        assertAt(error(errors(yaml), "endpoint scheme 'direct' is not allowed (allowed: log)"), 8, 15,
                 "steps[0].camel.steps[0].to");
         PipelineSpec spec = new PipelineReader(ReaderLimits.DEFAULTS, Set.of("log", "direct")).read(yaml);
         assertEquals(List.of(java.util.Map.of("to", "direct:audit")), ((Step.Camel) spec.steps().get(0).step()).steps());
