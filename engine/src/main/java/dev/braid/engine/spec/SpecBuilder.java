@@ -502,6 +502,9 @@ final class SpecBuilder {
                         } catch (PatternSyntaxException e) {
                             problems.at(c.get(name), c.pathOf(name),
                                     "not a valid regular expression: " + e.getDescription());
+                        } catch (StackOverflowError e) {
+                            // Pattern.compile recurses on groups: a hostile regex must not take the reader down.
+                            problems.at(c.get(name), c.pathOf(name), "the regular expression is nested too deeply");
                         }
                     }
                 }
@@ -701,6 +704,10 @@ final class SpecBuilder {
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? "invalid expression" : e.getMessage();
             problems.at(node, path, "JSONata: " + message);
+            return false;
+        } catch (StackOverflowError e) {
+            // The JSONata parser is recursive descent: deep nesting fails here, not in the caller.
+            problems.at(node, path, "JSONata: the expression is nested too deeply");
             return false;
         }
     }

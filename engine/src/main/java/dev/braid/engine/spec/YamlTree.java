@@ -68,6 +68,9 @@ final class YamlTree {
             throw p.exception();
         } catch (YamlEngineException e) {
             throw single(1, 1, "YAML: " + firstLine(e.getMessage()));
+        } catch (StackOverflowError e) {
+            // Only reachable when a caller configures a huge maxDepth: the composer is recursive.
+            throw single(1, 1, "nesting is too deep to read");
         }
     }
 

@@ -82,6 +82,26 @@ class HostileYamlTest {
     }
 
     @Test
+    void evenAHugeDepthLimitNeverLetsAnotherExceptionOut() {
+        // The pre-scan is what makes the default safe; this shows the last line of defence.
+        PipelineReader lax = new PipelineReader(new ReaderLimits(4 * 1024 * 1024, 1_000_000, 20), Set.of());
+        String yaml = HEADER + "steps: " + "[".repeat(12_000) + "]".repeat(12_000) + "\n";
+        List<ValidationError> errors = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> errors(lax, yaml));
+        // With a 1 MB stack the recursive composer overflows here ("nesting is too deep to read");
+        // with a bigger one the tree is built and steps[0] is refused. Either way: one error, no crash.
+        assertEquals(1, errors.size(), errors.toString());
+    }
+
+    @Test
+    void deeplyNestedJsonataAndRegexAreErrorsAtTheirValue() {
+        String parens = "(".repeat(60_000);
+        List<ValidationError> errors = errors(HEADER + "steps:\n  - id: a\n    transform: { jsonata: \"" + parens
+                + "\" }\n  - id: m\n    mask: { custom: { DEEP: \"" + parens + "\" } }\n");
+        assertEquals(List.of("steps[0].transform.jsonata", "steps[1].mask.custom.DEEP"),
+                errors.stream().map(ValidationError::path).toList(), errors.toString());
+    }
+
+    @Test
     void tenThousandDeepFlowMapIsRefused() {
         String yaml = HEADER + "steps: " + "{a: ".repeat(10_000) + "1" + "}".repeat(10_000) + "\n";
         ValidationError e = error(assertTimeoutPreemptively(FAST, () -> errors(yaml)), "nesting");
