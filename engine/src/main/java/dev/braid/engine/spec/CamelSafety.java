@@ -50,6 +50,8 @@ final class CamelSafety {
     /** An OGNL method call inside {@code ${…}}, such as {@code body.getClass()}. */
     private static final Pattern METHOD_CALL = Pattern.compile("[.?]\\s*[A-Za-z_$][\\w$]*\\s*\\(");
 
+    private static final Pattern SIMPLE_START = Pattern.compile("\\$\\{");
+
     private final Set<String> allowedSchemes;
     private final Problems problems;
 
@@ -190,7 +192,7 @@ final class CamelSafety {
                 || value.contains("#type:")) {
             problems.at(node, path, "bean references (#…) are not allowed in a camel step");
         }
-        Matcher m = Pattern.compile("\\$\\{").matcher(value);
+        Matcher m = SIMPLE_START.matcher(value);
         int from = 0;
         while (m.find(from)) {
             int close = value.indexOf('}', m.end());

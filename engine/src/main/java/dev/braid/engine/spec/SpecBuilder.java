@@ -44,6 +44,8 @@ final class SpecBuilder {
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
     private static final Pattern ENTITY_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+    private static final Pattern JSONATA_STEP =
+            Pattern.compile("(?<![\\w.$`])steps\\s*\\.\\s*(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]+)`)");
     private static final Duration DEFAULT_MODEL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEFAULT_PARALLEL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEFAULT_ENRICH_TIMEOUT = Duration.ofSeconds(5);
@@ -700,6 +702,7 @@ final class SpecBuilder {
     private boolean jsonata(String expr, Node node, String path) {
         try {
             Jsonata.jsonata(expr);
+            unknownStepsIn(expr, node, path);
             return true;
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? "invalid expression" : e.getMessage();
@@ -710,6 +713,47 @@ final class SpecBuilder {
             problems.at(node, path, "JSONata: the expression is nested too deeply");
             return false;
         }
+    }
+
+    /**
+     * A JSONata path {@code steps.<id>} naming no step at all is almost surely a typo: it would
+     * silently read null. String literals are skipped; order is not checked here, since a
+     * condition may legitimately test for a step that was skipped.
+     */
+    private void unknownStepsIn(String expr, Node node, String path) {
+        String code = withoutStringLiterals(expr);
+        var m = JSONATA_STEP.matcher(code);
+        Set<String> reported = new HashSet<>();
+        while (m.find()) {
+            String id = m.group(1) != null ? m.group(1) : m.group(2);
+            if (!allIds.containsKey(id) && reported.add(id)) {
+                problems.at(node, path, "unknown step '" + id + "'" + Suggestions.didYouMean(id, allIds.keySet()));
+            }
+        }
+    }
+
+    /** Blanks JSONata string literals (a loop, not a regex: no backtracking on long input). */
+    private static String withoutStringLiterals(String expr) {
+        StringBuilder out = new StringBuilder(expr.length());
+        char quote = 0;
+        for (int i = 0; i < expr.length(); i++) {
+            char c = expr.charAt(i);
+            if (quote == 0) {
+                if (c == '"' || c == '\'') {
+                    quote = c;
+                }
+                out.append(c);
+            } else if (c == '\\') {
+                i++;
+                out.append(' ');
+            } else if (c == quote) {
+                quote = 0;
+                out.append(c);
+            } else {
+                out.append(' ');
+            }
+        }
+        return out.toString();
     }
 
     // ---- typed values ----------------------------------------------------------------------

@@ -115,6 +115,23 @@ class PipelineValidationTest {
     }
 
     @Test
+    void jsonataNamingNoStepAtAllIsAnError() {
+        List<ValidationError> errors = errors(HEADER + """
+                steps:
+                  - id: mood
+                    model: { task: sentiment, targets: [{ provider: mock, model: a }], text: "{{input.text}}" }
+                  - id: out
+                    when: "$exists(steps.mood)"
+                    aggregate:
+                      jsonata: "{ 'label': steps.mod.label, 'note': 'see steps.other', 'x': input.steps.y }"
+                """);
+        assertEquals(1, errors.size(), errors.toString());
+        ValidationError e = error(errors, "unknown step");
+        assertEquals("unknown step 'mod' (did you mean 'mood'?)", e.message());
+        assertAt(e, 10, 16, "steps[1].aggregate.jsonata");
+    }
+
+    @Test
     void wrongTypePointsAtTheValueAndNamesWhatWasFound() {
         ValidationError e = error(errors(HEADER + """
                 steps:
