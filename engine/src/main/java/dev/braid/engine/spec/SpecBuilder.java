@@ -117,6 +117,7 @@ final class SpecBuilder {
             problems.at(node, "input", "expected a JSON Schema object, got " + Nodes.describe(node));
             return null;
         }
+        Fields.checkTree(node, "input", problems);
         Map<String, Object> schema = (Map<String, Object>) Nodes.plain(node);
         try {
             InputSchema.compile(schema);
@@ -619,6 +620,7 @@ final class SpecBuilder {
         if (seq.getValue().isEmpty()) {
             problems.at(stepsNode, f.pathOf("steps"), "a camel step needs at least one processor");
         }
+        Fields.checkTree(seq, f.pathOf("steps"), problems);
         camel.check(seq, f.pathOf("steps"));
         return new Step.Camel((List<Object>) Nodes.plain(seq));
     }
