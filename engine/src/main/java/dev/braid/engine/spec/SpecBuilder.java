@@ -9,6 +9,7 @@ import dev.braid.engine.template.Template;
 import dev.braid.engine.template.TemplateSyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -128,10 +129,13 @@ final class SpecBuilder {
     }
 
     private void checkStream(String stream, Node node, List<StepSpec> steps) {
-        StepSpec target = find(steps, stream);
-        if (target == null) {
+        if (!allIds.containsKey(stream)) {
             problems.at(node, "stream", "unknown step '" + stream + "'" + Suggestions.didYouMean(stream, allIds.keySet()));
-        } else if (!(target.step() instanceof Step.Model m) || m.task() != ModelTask.CHAT) {
+            return;
+        }
+        StepSpec target = find(steps, stream);
+        // target is null when the step itself was invalid; that error is already reported.
+        if (target != null && (!(target.step() instanceof Step.Model m) || m.task() != ModelTask.CHAT)) {
             problems.at(node, "stream", "stream must name a chat model step; '" + stream + "' is not one");
         }
     }
@@ -331,7 +335,7 @@ final class SpecBuilder {
         if (problems.size() > errorsBefore) {
             return null;
         }
-        return new Step.Model(task, strategy, targets, timeout, retries == null ? 0 : retries, prompt, messages, text,
+        return new Step.Model(task, strategy, List.copyOf(targets), timeout, retries == null ? 0 : retries, prompt, messages, text,
                 image, temperature, maxTokens);
     }
 
@@ -423,7 +427,7 @@ final class SpecBuilder {
         }
         return new Step.Parallel(timeout,
                 onError == null ? Step.OnBranchError.FAIL : Step.OnBranchError.valueOf(onError.toUpperCase(Locale.ROOT)),
-                branches);
+                List.copyOf(branches));
     }
 
     private Step.Transform transform(Node node, String path) {
@@ -464,7 +468,7 @@ final class SpecBuilder {
                 }
             }
         }
-        return ok ? new Step.Aggregate(expr, require) : null;
+        return ok ? new Step.Aggregate(expr, List.copyOf(require)) : null;
     }
 
     private Step.Mask mask(Node node, String path) {
@@ -540,7 +544,8 @@ final class SpecBuilder {
             }
         }
         Boolean restore = bool(f, "restore");
-        return new Step.Mask(entities, custom, fields, restore != null && restore);
+        return new Step.Mask(List.copyOf(entities), Collections.unmodifiableMap(custom), List.copyOf(fields),
+                restore != null && restore);
     }
 
     private Step.Guard guard(Node node, String path) {
@@ -598,7 +603,7 @@ final class SpecBuilder {
             body = Nodes.plain(bodyNode);
         }
         Duration timeout = duration(f, "timeout", DEFAULT_ENRICH_TIMEOUT);
-        return new Step.Enrich(url, method, headers, body, timeout);
+        return new Step.Enrich(url, method, Collections.unmodifiableMap(headers), body, timeout);
     }
 
     @SuppressWarnings("unchecked")
