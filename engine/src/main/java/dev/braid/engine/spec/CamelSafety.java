@@ -45,7 +45,8 @@ final class CamelSafety {
             "bean:", "sys", "env", "camelcontext", "type:", "ref:", "exception", "properties", "propertiesexist",
             "hostname", "threadname", "threadid", "messagehistory", "routeid", "stepid", "fromrouteid", "camelid",
             "collate", "function", "jq(", "xpath(", "jsonpath(", "newempty", "convertto", "bodyas", "mandatorybodyas",
-            "headeras", "variableas", "exchangepropertyas", "messageas");
+            "headeras", "variableas", "exchangepropertyas", "messageas", "load", "file:", "kamelet", "spel",
+            "sysenv");
 
     /** An OGNL method call inside {@code ${…}}, such as {@code body.getClass()}. */
     private static final Pattern METHOD_CALL = Pattern.compile("[.?]\\s*[A-Za-z_$][\\w$]*\\s*\\(");
@@ -62,6 +63,13 @@ final class CamelSafety {
     }
 
     void check(SequenceNode processors, String path) {
+        for (int i = 0; i < processors.getValue().size(); i++) {
+            Node processor = processors.getValue().get(i);
+            if (!(processor instanceof MappingNode map) || map.getValue().size() != 1) {
+                problems.at(processor, path + "[" + i + "]",
+                        "a Camel processor is a map with one key, such as { to: \"log:audit\" }");
+            }
+        }
         walk(processors, path);
     }
 
