@@ -259,6 +259,10 @@ final class SpecBuilder {
             }
         }
         if (kinds.isEmpty()) {
+            // A misspelt kind ("transfrom") is already an unknown key; one error says it best.
+            if (!STEP_KEYS.containsAll(f.keys())) {
+                return null;
+            }
             problems.at(node, path, "a step needs exactly one of " + String.join(", ", KINDS));
             return null;
         }
