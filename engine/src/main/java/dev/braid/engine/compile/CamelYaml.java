@@ -21,6 +21,22 @@ final class CamelYaml {
     private CamelYaml() {}
 
     static String write(Object tree) {
-        return new Dump(SETTINGS).dumpToString(tree);
+        String text = new Dump(SETTINGS).dumpToString(tree);
+        // the dumper indents the top-level sequence too; shift the whole text back to column 0
+        // (a uniform shift keeps every nesting and block scalar intact)
+        String[] lines = text.split("\n", -1);
+        for (String line : lines) {
+            if (!line.isEmpty() && !line.startsWith("  ")) {
+                return text;
+            }
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < lines.length; i++) {
+            sb.append(lines[i].isEmpty() ? "" : lines[i].substring(2));
+            if (i < lines.length - 1) {
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
     }
 }
