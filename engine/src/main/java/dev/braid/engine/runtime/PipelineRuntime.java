@@ -115,6 +115,8 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     private void warmUp() {
+        // the tokenizer loads its BPE ranks on first use (~1 s): not on the first request's clock
+        dev.braid.components.tokens.TokenCounter.standard().count("warm up");
         try {
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("braid-warmup.yaml", WARMUP_YAML));
         } catch (Exception e) {

@@ -1,5 +1,7 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.components.model.ModelComponent;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Component;
 
@@ -9,6 +11,11 @@ final class StandardComponents {
     private StandardComponents() {}
 
     static Map<String, Component> create(RuntimeSettings settings) {
-        return Map.of();
+        Map<String, Component> components = new LinkedHashMap<>();
+        ModelComponent model = new ModelComponent();
+        // the settings' providers join (or replace by name) the built-in mock and local ones
+        model.setProviders(settings.providers());
+        components.put(ModelComponent.SCHEME, model);
+        return components;
     }
 }
