@@ -73,6 +73,7 @@ public final class PipelineRuntime implements AutoCloseable {
     private final DefaultCamelContext camel;
     private final StepBindingRegistry registry = new StepBindingRegistry();
     private final PipelineCompiler compiler = new PipelineCompiler();
+    private final SpecReading specs;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Loaded>> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService drainer;
@@ -89,6 +90,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, Map<String, Component> components) {
         this.settings = settings;
+        this.specs = new SpecReading(settings);
         this.drainer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "braid-drain");
             t.setDaemon(true);
@@ -128,7 +130,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** Reads, validates, compiles and loads {@code yaml} as {@code version}; not yet active. */
     public DeployedVersion deploy(String yaml, int version) {
-        return deploy(SpecReading.read(yaml, settings), version);
+        return deploy(specs.read(yaml), version);
     }
 
     /** Compiles and loads an already-read spec as {@code version}; not yet active. */
@@ -244,7 +246,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** Validates the pipeline YAML and returns the Camel YAML it compiles to, loading nothing. */
     public String compile(String yaml, int version) {
-        return compiler.compile(SpecReading.read(yaml, settings), version).camelYaml();
+        return compiler.compile(specs.read(yaml), version).camelYaml();
     }
 
     /**
