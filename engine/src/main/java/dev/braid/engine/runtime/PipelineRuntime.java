@@ -1,5 +1,6 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.components.mask.MaskVault;
 import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;
@@ -271,6 +272,10 @@ public final class PipelineRuntime implements AutoCloseable {
             PipelineContext ctx = new PipelineContext(name, v.deployed.version(), input);
             Exchange exchange = v.entry.createExchange();
             exchange.setProperty(PipelineContext.EXCHANGE_PROPERTY, ctx);
+            if (v.masks) {
+                // created before any branch copies the exchange, so every branch shares one vault
+                MaskVault.of(exchange);
+            }
             exchange.getMessage().setBody(input);
             String id = opts.requestId() != null ? opts.requestId() : newId();
             v.producer.processAsync(exchange).whenComplete((done, failure) -> {
@@ -424,6 +429,7 @@ public final class PipelineRuntime implements AutoCloseable {
         final Endpoint entry;
         final AsyncProducer producer;
         final Function<Object, List<String>> inputCheck;
+        final boolean masks;
         final AtomicInteger inFlight = new AtomicInteger();
         volatile boolean retiring;
 
@@ -434,6 +440,17 @@ public final class PipelineRuntime implements AutoCloseable {
             this.entry = entry;
             this.producer = producer;
             this.inputCheck = inputCheck;
+            this.masks = hasMask(deployed.spec().steps());
+        }
+
+        private static boolean hasMask(List<StepSpec> steps) {
+            for (StepSpec s : steps) {
+                if (s.step() instanceof Step.Mask
+                        || s.step() instanceof Step.Parallel p && hasMask(p.branches())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean tryAcquire() {

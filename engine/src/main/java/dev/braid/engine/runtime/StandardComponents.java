@@ -1,5 +1,6 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.components.mask.MaskComponent;
 import dev.braid.components.model.ModelComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ final class StandardComponents {
         // the settings' providers join (or replace by name) the built-in mock and local ones
         model.setProviders(settings.providers());
         components.put(ModelComponent.SCHEME, model);
+        components.put(MaskComponent.SCHEME, new MaskComponent());
         return components;
     }
 }

@@ -335,4 +335,26 @@ class PipelineRuntimeTest {
         assertEquals(1, runtime.activeVersion("pin2").getAsInt());
         assertTrue(runtime.pipelineNames().contains("pin2"));
     }
+
+    @Test
+    void maskedInputReachesTheModelAndRestoreAppliesToTheFinalOutputOnly() throws Exception {
+        deployActive(pipeline("masked",
+                step("redact", mask(true)),
+                step("reply", chat(mock(), null, "{{input.text}}")),
+                step("out", transform("{ 'reply': steps.reply.text, "
+                        + "'modelSawPlaceholder': $contains(steps.reply.text, '<EMAIL_1>'), "
+                        + "'modelSawEmail': $contains(steps.reply.text, 'ann@example.com') }"))));
+        InvocationResult r = run("masked", Map.of("text", "write to ann@example.com please"));
+        assertEquals(Map.of("reply", "write to ann@example.com please",
+                "modelSawPlaceholder", true, "modelSawEmail", false), r.output());
+    }
+
+    @Test
+    void withoutRestoreTheOutputKeepsPlaceholdersAndFieldsLimitWhatIsMasked() throws Exception {
+        deployActive(pipeline("maskfields",
+                step("redact", mask(false, "input.text")),
+                step("out", transform("{ 'text': input.text, 'contact': input.contact }"))));
+        InvocationResult r = run("maskfields", Map.of("text", "mail ann@example.com", "contact", "bob@example.com"));
+        assertEquals(Map.of("text", "mail <EMAIL_1>", "contact", "bob@example.com"), r.output());
+    }
 }
