@@ -108,6 +108,9 @@ public final class PipelineRuntime implements AutoCloseable {
         camel.getRegistry().bind(StepBindings.BEAN_NAME, registry);
         camel.getRegistry().bind(PipelineCompiler.PARALLEL_STRATEGY_BEAN, new ParallelStrategy());
         camel.getShutdownStrategy().setTimeout(10);
+        // failures go back to the caller as typed exceptions; Camel's default handler would log each
+        // one (a guard block, a provider 429) as an ERROR with a stack trace, and Braid never redelivers
+        camel.getCamelContextExtension().setErrorHandlerFactory(new org.apache.camel.builder.NoErrorHandlerBuilder());
         camel.start();
         warmUp();
     }
