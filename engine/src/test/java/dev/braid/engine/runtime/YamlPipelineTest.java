@@ -113,4 +113,21 @@ class YamlPipelineTest {
         assertTrue(e.errors().get(0).line() > 0, e.errors().toString());
         assertTrue(runtime.loadedVersion("customer-feedback", 2).isEmpty());
     }
+
+    static String fixture(String name) throws java.io.IOException {
+        try (var in = YamlPipelineTest.class.getResourceAsStream("/dev/braid/engine/spec/valid/" + name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void theReadersValidFixturesCompileWithoutPipelineStrings() throws Exception {
+        for (String name : List.of("customer-feedback.yaml", "every-kind.yaml")) {
+            String yaml = fixture(name);
+            String camel = runtime.compile(yaml, 1);
+            assertFalse(camel.contains("{{"), name + ":\n" + camel);
+            assertFalse(camel.contains("crm.example.com"), name + ":\n" + camel);
+            assertFalse(camel.contains("ACME"), name + ":\n" + camel);
+        }
+    }
 }
