@@ -244,6 +244,27 @@ public final class PipelineRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Unloads a version that is not active (deployed and never activated, or kept for pinned
+     * calls): it drains like a replaced version. Returns false when it was not loaded.
+     *
+     * @throws IllegalStateException when it is the active version
+     */
+    public boolean unload(String name, int version) {
+        synchronized (adminLock) {
+            Loaded v = loaded.get(StepKeys.versionKey(name, version));
+            if (v == null || v.isClosed()) {
+                return false;
+            }
+            AtomicReference<Loaded> ref = active.get(name);
+            if (ref != null && ref.get() == v) {
+                throw new IllegalStateException("version " + version + " of " + name + " is active");
+            }
+            retire(v);
+            return true;
+        }
+    }
+
     public OptionalInt activeVersion(String name) {
         AtomicReference<Loaded> ref = active.get(name);
         Loaded v = ref == null ? null : ref.get();

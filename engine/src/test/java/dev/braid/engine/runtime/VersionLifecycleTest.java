@@ -141,6 +141,19 @@ class VersionLifecycleTest {
     }
 
     @Test
+    void anInactiveVersionCanBeUnloadedButTheActiveOneCannot() throws Exception {
+        runtime.deploy(constant("unl", 1), 1);
+        runtime.activate("unl", 1);
+        runtime.deploy(constant("unl", 2), 2);
+        assertThrows(IllegalStateException.class, () -> runtime.unload("unl", 1));
+        assertTrue(runtime.unload("unl", 2));
+        awaitRemoved("braid.unl.v2");
+        assertFalse(runtime.unload("unl", 2));
+        assertEquals("v1", runtime.invoke("unl", Map.of(), null).toCompletableFuture().get(5, TimeUnit.SECONDS).output());
+        runtime.deploy(constant("unl", 2), 2);
+    }
+
+    @Test
     void inFlightInvocationFinishesOnItsVersionBeforeTheOldRoutesGo() throws Exception {
         runtime.deploy(pipeline("slow", step("reply",
                 chat(new Target("mock", "m", Map.of("delay", "400ms")), null, "v1 {{input.text}}"))), 1);
