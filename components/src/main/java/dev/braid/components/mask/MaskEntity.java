@@ -23,7 +23,8 @@ public enum MaskEntity implements Detector {
             Anchor.AT_SIGN),
 
     /**
-     * International numbers ({@code +CC} then separated groups, or {@code +} and 8–15 digits),
+     * International numbers ({@code +CC} or {@code (+CC)} then separated groups, or {@code +} and
+     * 8–15 digits),
      * North-American numbers with separators or parentheses ({@code (415) 555-2671},
      * {@code 415.555.2671}), and national numbers with a trunk 0 and separators
      * ({@code 020 7946 0958}, {@code 0171-1234567}, {@code (030) 123 456 78}, {@code 06 12 34 56 78}).
@@ -32,7 +33,7 @@ public enum MaskEntity implements Detector {
     PHONE(
             "(?<![\\w+$€£¥.,/\\-])(?<!\\d[ .\\-/])"
                     + "(?:"
-                    + "\\+[1-9]\\d{0,3}(?:[ .\\-]?\\(\\d{1,4}\\)\\d{0,8})?(?:[ .\\-]\\d{1,8}){1,6}+"
+                    + "(?:\\+[1-9]\\d{0,3}|\\(\\+[1-9]\\d{0,3}\\))(?:[ .\\-]?\\(\\d{1,4}\\)\\d{0,8})?(?:[ .\\-]\\d{1,8}){1,6}+"
                     + "|\\+[1-9]\\d{7,14}+"
                     + "|(?:1[ .\\-])?(?:\\([2-9]\\d{2}\\)[ .\\-]?|[2-9]\\d{2}[ .\\-])\\d{3}[ .\\-]\\d{4}"
                     + "|(?:\\(0\\d{1,4}\\)[ \\-/]?|0\\d{1,4}[ \\-/])\\d{2,8}(?:[ \\-]\\d{2,4}){0,4}+"
@@ -44,7 +45,7 @@ public enum MaskEntity implements Detector {
         @Override
         int validEnd(String text, int start, int end) {
             int digits = countDigits(text, start, end);
-            if (text.charAt(start) == '+') {
+            if (text.charAt(start) == '+' || text.charAt(start + 1) == '+') {
                 return digits >= 8 && digits <= 16 ? end : -1; // E.164 allows 15, plus a "(0)" trunk
             }
             if (digits < 9 || digits > 13) {
