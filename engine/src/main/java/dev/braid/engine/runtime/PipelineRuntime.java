@@ -312,7 +312,7 @@ public final class PipelineRuntime implements AutoCloseable {
             if (!problems.isEmpty()) {
                 throw new InvocationException.InputInvalid(problems);
             }
-            PipelineContext ctx = new PipelineContext(name, v.deployed.version(), input);
+            PipelineContext ctx = new PipelineContext(name, v.deployed.version(), input, v.compiled.stepOrder());
             Exchange exchange = v.entry.createExchange();
             exchange.setProperty(PipelineContext.EXCHANGE_PROPERTY, ctx);
             if (v.masks) {
