@@ -199,18 +199,21 @@ final class BraidProducer extends DefaultAsyncProducer {
                         "enrich step '" + b.id() + "' may only call http or https URLs");
             }
             HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(b.timeout());
-            b.renderHeaders(roots).forEach(rb::header);
+            Map<String, String> headers = b.renderHeaders(roots);
+            headers.forEach(rb::header);
             Object body = b.renderBody(roots);
             if (body == null) {
                 rb.method(b.method(), HttpRequest.BodyPublishers.noBody());
             } else {
                 String text = body instanceof String s ? s : endpoint.getComponent().json().writeValueAsString(body);
                 rb.method(b.method(), HttpRequest.BodyPublishers.ofString(text));
-                if (b.renderHeaders(roots).keySet().stream().noneMatch(h -> h.equalsIgnoreCase("content-type"))) {
+                if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("content-type"))) {
                     rb.header("Content-Type", "application/json");
                 }
             }
-            rb.header("Accept", "application/json");
+            if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("accept"))) {
+                rb.header("Accept", "application/json");
+            }
             request = rb.build();
         } catch (Exception e) {
             exchange.setException(e);

@@ -182,6 +182,7 @@ public final class PipelineRuntime implements AutoCloseable {
                 return deployed;
             } catch (Exception | LinkageError e) {
                 removeGroup(compiled.group());
+                removeStepEndpoints(vkey);
                 registry.removeAll(compiled.bindings().keySet());
                 throw new InvalidPipelineException(List.of(loadError(spec, e)));
             }
@@ -422,6 +423,7 @@ public final class PipelineRuntime implements AutoCloseable {
                 // the routes go regardless
             }
             removeGroup(v.compiled.group());
+            removeStepEndpoints(StepKeys.versionKey(v.deployed.name(), v.deployed.version()));
             registry.removeAll(v.compiled.bindings().keySet());
         }
     }
@@ -452,6 +454,22 @@ public final class PipelineRuntime implements AutoCloseable {
             camel.removeEndpoints("direct:" + group + "*");
         } catch (Exception ignored) {
             // endpoints are cheap leftovers
+        }
+    }
+
+    /** Removes the step endpoints ({@code model:chat?step=<name>/<N>/…}) of an unloaded version. */
+    private void removeStepEndpoints(String versionKey) {
+        String mid = "step=" + versionKey + "/";
+        String end = "step=" + versionKey;
+        for (Endpoint ep : List.copyOf(camel.getEndpoints())) {
+            String uri = ep.getEndpointUri();
+            if (uri.contains(mid) || uri.endsWith(end)) {
+                try {
+                    camel.removeEndpoint(ep);
+                } catch (Exception ignored) {
+                    // a leftover endpoint holds no resources once its route is gone
+                }
+            }
         }
     }
 

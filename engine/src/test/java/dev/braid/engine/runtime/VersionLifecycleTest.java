@@ -132,7 +132,10 @@ class VersionLifecycleTest {
         awaitRemoved("braid.drain.v1");
         assertTrue(runtime.loadedVersion("drain", 1).isEmpty());
         assertTrue(runtime.camelContext().getEndpoints().stream()
-                .noneMatch(ep -> ep.getEndpointUri().startsWith("direct://braid.drain.v1")));
+                .noneMatch(ep -> ep.getEndpointUri().startsWith("direct://braid.drain.v1")
+                        || ep.getEndpointUri().contains("step=drain/1")));
+        assertTrue(runtime.camelContext().getEndpoints().stream()
+                .anyMatch(ep -> ep.getEndpointUri().contains("step=drain/2")));
         assertEquals(2, routeIds("braid.drain.v2").size());
         assertEquals("v2", runtime.invoke("drain", Map.of(), null).toCompletableFuture().get(5, TimeUnit.SECONDS).output());
         Throwable pinnedOld = runtime.invoke("drain", Map.of(), new InvokeOptions(1, null))
