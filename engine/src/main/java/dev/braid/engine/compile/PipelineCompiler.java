@@ -172,7 +172,8 @@ public final class PipelineCompiler {
                 Map<String, Object> multicast = new LinkedHashMap<>();
                 multicast.put("parallelProcessing", true);
                 if (p.timeout() != null) {
-                    multicast.put("timeout", p.timeout().toMillis());
+                    // a string: that is the type Camel's YAML DSL schema gives the option
+                    multicast.put("timeout", String.valueOf(p.timeout().toMillis()));
                 }
                 multicast.put("aggregationStrategy", "#" + PARALLEL_STRATEGY_BEAN);
                 multicast.put("steps", targets);
