@@ -200,7 +200,15 @@ final class BraidProducer extends DefaultAsyncProducer {
             }
             HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(b.timeout());
             Map<String, String> headers = b.renderHeaders(roots);
-            headers.forEach(rb::header);
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                try {
+                    rb.header(h.getKey(), h.getValue());
+                } catch (IllegalArgumentException e) {
+                    // the JDK client refuses restricted headers (Host, Connection, …) and bad values
+                    throw new InvocationException.StepFailed(b.id(), 502, "enrich_failed",
+                            "enrich step '" + b.id() + "' cannot send header '" + h.getKey() + "'");
+                }
+            }
             Object body = b.renderBody(roots);
             if (body == null) {
                 rb.method(b.method(), HttpRequest.BodyPublishers.noBody());
