@@ -1,0 +1,139 @@
+package dev.braid.components.model;
+
+import dev.braid.components.model.local.LocalProvider;
+import dev.braid.components.model.mock.MockProvider;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code model:} component ({@code model:chat}, {@code vision}, {@code sentiment},
+ * {@code embeddings}, {@code moderation}). It holds what every endpoint shares: the provider registry
+ * (the built-in {@code mock} and {@code local} providers, plus any added), the price table, and the
+ * {@link ModelRouter} with its scheduler for timeouts, backoff and mock delays.
+ *
+ * <p>Register it explicitly: {@code context.addComponent(ModelComponent.SCHEME, new ModelComponent())}.
+ */
+public class ModelComponent extends DefaultComponent {
+
+    public static final String SCHEME = "model";
+    public static final int DEFAULT_SCHEDULER_THREADS = 4;
+
+    private final ProviderRegistry providers = new ProviderRegistry();
+    private final PriceTable prices;
+    private final RandomGenerator random;
+    private final Backoff backoff;
+    private final boolean ownsScheduler;
+    private ScheduledExecutorService scheduler;
+    private ModelRouter router;
+    private MockProvider builtInMock;
+
+    /** A component with its own scheduler (4 daemon threads), the shipped prices and default backoff. */
+    public ModelComponent() {
+        this(newScheduler(DEFAULT_SCHEDULER_THREADS), true, PriceTable.standard(),
+                () -> ThreadLocalRandom.current().nextLong(), Backoff.DEFAULT);
+    }
+
+    /**
+     * A component on a scheduler owned by the caller (not shut down by {@link #doStop()}).
+     *
+     * @param random jitter and weighted picks; must be safe for concurrent use
+     */
+    public ModelComponent(ScheduledExecutorService scheduler, PriceTable prices, RandomGenerator random, Backoff backoff) {
+        this(scheduler, false, prices, random, backoff);
+    }
+
+    private ModelComponent(
+            ScheduledExecutorService scheduler, boolean owns, PriceTable prices, RandomGenerator random, Backoff backoff) {
+        this.scheduler = scheduler;
+        this.ownsScheduler = owns;
+        this.prices = prices;
+        this.random = random;
+        this.backoff = backoff;
+        providers.register(new LocalProvider());
+        wire();
+    }
+
+    /** A scheduler whose cancelled tasks leave its queue at once (every call schedules a timeout). */
+    public static ScheduledExecutorService newScheduler(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "braid-model-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, factory);
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    private synchronized void wire() {
+        if (builtInMock == null || providers.find(MockProvider.NAME).orElse(null) == builtInMock) {
+            builtInMock = new MockProvider(scheduler);
+            providers.register(builtInMock);
+        }
+        router = new ModelRouter(providers, prices, scheduler, random, backoff);
+    }
+
+    /** Adds a provider, replacing the one with the same name (the built-in mock and local included). */
+    public void addProvider(ModelProvider provider) {
+        providers.register(provider);
+    }
+
+    /**
+     * Adds every provider, replacing those with the same names; providers not named here (such as
+     * the built-in {@code mock} and {@code local}) stay.
+     */
+    public void setProviders(Collection<? extends ModelProvider> all) {
+        providers.registerAll(all);
+    }
+
+    public ProviderRegistry getProviders() {
+        return providers;
+    }
+
+    public PriceTable getPrices() {
+        return prices;
+    }
+
+    public synchronized ModelRouter getRouter() {
+        return router;
+    }
+
+    public synchronized ScheduledExecutorService getScheduler() {
+        return scheduler;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        ModelEndpoint endpoint = new ModelEndpoint(uri, this, ModelTask.fromUriName(remaining));
+        setProperties(endpoint, parameters);
+        endpoint.validate();
+        return endpoint;
+    }
+
+    @Override
+    protected synchronized void doStart() throws Exception {
+        super.doStart();
+        if (ownsScheduler && scheduler.isShutdown()) {
+            // restarted after a stop: a fresh scheduler, and the built-in mock moved onto it
+            scheduler = newScheduler(DEFAULT_SCHEDULER_THREADS);
+            wire();
+        }
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+        }
+        super.doStop();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.braid.components.model;
+
+import dev.braid.components.step.StepBindings;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultAsyncProducer;
+
+/**
+ * Sends one exchange through the {@link ModelRouter} without blocking: the callback completes when the
+ * routed call does, on whichever thread finished it. A failure before routing completes the exchange
+ * synchronously ({@code done(true)}); after that, {@code done(false)} is called exactly once. Model
+ * failures are set on the exchange as the {@link ModelException} itself.
+ */
+public class ModelProducer extends DefaultAsyncProducer {
+
+    private final ModelEndpoint endpoint;
+
+    public ModelProducer(ModelEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        ModelStepBinding binding = null;
+        ModelRequest request;
+        RoutingPolicy policy;
+        try {
+            if (endpoint.getStep() != null) {
+                binding = binding(exchange);
+                request = binding.read(exchange);
+                policy = binding.routing();
+            } else {
+                request = requestFromBody(exchange.getMessage().getBody());
+                policy = endpoint.policy();
+            }
+            if (request == null || request.task() != endpoint.getTask()) {
+                throw new IllegalArgumentException("model:" + endpoint.getTask().uriName() + " got a "
+                        + (request == null ? "null" : request.task().uriName()) + " request");
+            }
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        ModelStepBinding writer = binding;
+        endpoint.getComponent().getRouter().route(request, policy).whenComplete((response, error) -> {
+            try {
+                if (error != null) {
+                    exchange.setException(error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause()
+                            : error);
+                } else {
+                    setHeaders(exchange.getMessage(), response);
+                    if (writer != null) {
+                        writer.write(exchange, response);
+                    } else {
+                        exchange.getMessage().setBody(response);
+                    }
+                }
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            } finally {
+                callback.done(false);
+            }
+        });
+        return false;
+    }
+
+    private ModelStepBinding binding(Exchange exchange) {
+        StepBindings bindings = exchange.getContext().getRegistry()
+                .lookupByNameAndType(StepBindings.BEAN_NAME, StepBindings.class);
+        if (bindings == null) {
+            throw new IllegalStateException("no step bindings registered as '" + StepBindings.BEAN_NAME + "'");
+        }
+        return bindings.lookup(endpoint.getStep(), ModelStepBinding.class);
+    }
+
+    private ModelRequest requestFromBody(Object body) {
+        if (body instanceof ModelRequest r) {
+            return r;
+        }
+        if (body instanceof CharSequence text) {
+            ModelTask task = endpoint.getTask();
+            return switch (task) {
+                case CHAT -> ModelRequest.chat(List.of(dev.braid.components.model.Message.user(text.toString())));
+                case SENTIMENT, EMBEDDINGS, MODERATION -> ModelRequest.ofInputs(task, List.of(text.toString()));
+                case VISION -> throw new IllegalArgumentException(
+                        "model:vision needs a ModelRequest body with an image part, not a String");
+            };
+        }
+        throw new IllegalArgumentException("model:" + endpoint.getTask().uriName()
+                + " expects a ModelRequest or String body, got "
+                + (body == null ? "null" : body.getClass().getSimpleName()));
+    }
+
+    private static void setHeaders(Message message, ModelResponse response) {
+        Usage usage = response.usage();
+        message.setHeader(ModelHeaders.PROVIDER, response.provider());
+        message.setHeader(ModelHeaders.MODEL, response.model());
+        message.setHeader(ModelHeaders.USAGE, usage);
+        message.setHeader(ModelHeaders.PROMPT_TOKENS, usage.promptTokens());
+        message.setHeader(ModelHeaders.COMPLETION_TOKENS, usage.completionTokens());
+        message.setHeader(ModelHeaders.TOTAL_TOKENS, usage.totalTokens());
+        message.setHeader(ModelHeaders.COST_USD, usage.costUsd());
+        message.setHeader(ModelHeaders.LATENCY_MS, response.latencyMs());
+        if (response.finishReason() != null) {
+            message.setHeader(ModelHeaders.FINISH_REASON, response.finishReason());
+        }
+    }
+}

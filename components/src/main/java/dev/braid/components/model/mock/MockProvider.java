@@ -1,0 +1,251 @@
+package dev.braid.components.model.mock;
+
+import dev.braid.components.model.ContentPart;
+import dev.braid.components.model.DurationText;
+import dev.braid.components.model.Message;
+import dev.braid.components.model.ModelException;
+import dev.braid.components.model.ModelProvider;
+import dev.braid.components.model.ModelRequest;
+import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.Target;
+import dev.braid.components.model.Usage;
+import dev.braid.components.model.local.KeywordModeration;
+import dev.braid.components.model.local.LexiconSentiment;
+import dev.braid.components.model.local.LocalProvider;
+import dev.braid.components.tokens.TokenCounter;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The offline provider: accepts any model name and answers deterministically from the request, so
+ * pipelines run without keys and tests can observe exactly what was sent.
+ * <ul>
+ *   <li>chat: the last user message's text, exactly; vision: the prompt and each image's media type
+ *       and size ({@code data:} URL) or URL ({@code https:}), e.g. {@code Describe it: image/png, 68 bytes};</li>
+ *   <li>sentiment and moderation: the local lexicon and keyword lists; embeddings: one 16-dimension
+ *       unit vector per input, derived from its SHA-256;</li>
+ *   <li>usage counted with the tokenizer (these are the mock's own counts, not estimates).</li>
+ * </ul>
+ * Target options make it misbehave on purpose: {@code delay} (served by the scheduler, never by a
+ * sleeping thread), {@code failWith} (an HTTP status; 429 carries {@code retryAfter}, default 1s),
+ * {@code failTimes} (fail only the first N calls to that target, counted per instance and target).
+ */
+public final class MockProvider implements ModelProvider {
+
+    public static final String NAME = "mock";
+    public static final String DELAY = "delay";
+    public static final String FAIL_WITH = "failWith";
+    public static final String FAIL_TIMES = "failTimes";
+    public static final String RETRY_AFTER = "retryAfter";
+    public static final int EMBEDDING_DIMENSIONS = 16;
+
+    private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final ScheduledExecutorService scheduler;
+    private final LexiconSentiment sentiment;
+    private final KeywordModeration moderation;
+    private final Map<Target, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    public MockProvider(ScheduledExecutorService scheduler) {
+        this(scheduler, LexiconSentiment.standard(), KeywordModeration.standard());
+    }
+
+    public MockProvider(ScheduledExecutorService scheduler, LexiconSentiment sentiment, KeywordModeration moderation) {
+        this.scheduler = scheduler;
+        this.sentiment = sentiment;
+        this.moderation = moderation;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** How many calls this instance received for the target (options included in the identity). */
+    public int calls(Target target) {
+        AtomicInteger n = calls.get(target);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public CompletionStage<ModelResponse> call(ModelRequest request, Target target) {
+        int n = calls.computeIfAbsent(target, t -> new AtomicInteger()).incrementAndGet();
+        Duration delay;
+        ModelResponse response;
+        ModelException failure;
+        try {
+            delay = option(target, DELAY) == null ? Duration.ZERO : DurationText.parse(option(target, DELAY));
+            failure = failureFor(target, n);
+            response = failure == null ? answer(request, target) : null;
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new ModelException.ProviderError(NAME, 400, e.getMessage(), null));
+        }
+        if (delay.isZero()) {
+            return failure == null ? CompletableFuture.completedFuture(response) : CompletableFuture.failedFuture(failure);
+        }
+        CompletableFuture<ModelResponse> result = new CompletableFuture<>();
+        ScheduledFuture<?> pending = scheduler.schedule(() -> {
+            if (failure == null) {
+                result.complete(response);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        // a caller that gave up (timeout) frees the scheduler slot
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) {
+                pending.cancel(false);
+            }
+        });
+        return result;
+    }
+
+    private static String option(Target target, String name) {
+        return target.options().get(name);
+    }
+
+    private static ModelException failureFor(Target target, int callNumber) {
+        String failWith = option(target, FAIL_WITH);
+        String failTimes = option(target, FAIL_TIMES);
+        if (failWith == null && failTimes == null) {
+            return null;
+        }
+        int status = failWith == null ? 500 : intOption(FAIL_WITH, failWith);
+        if (failTimes != null && callNumber > intOption(FAIL_TIMES, failTimes)) {
+            return null;
+        }
+        if (status == 404) {
+            return new ModelException.ModelNotFound("mock model '" + target.model() + "' failed with 404 on purpose");
+        }
+        Duration retryAfter = null;
+        if (status == 429) {
+            String ra = option(target, RETRY_AFTER);
+            retryAfter = ra == null ? DEFAULT_RETRY_AFTER : DurationText.parse(ra);
+        }
+        return new ModelException.ProviderError(
+                NAME, status, "mock " + target.model() + " failed with " + status + " on purpose", retryAfter);
+    }
+
+    private static int intOption(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("mock option " + name + " must be an integer, got '" + value + "'");
+        }
+    }
+
+    private ModelResponse answer(ModelRequest request, Target target) {
+        TokenCounter counter = TokenCounter.forModel(target.model());
+        long prompt = LocalProvider.promptTokens(request, counter);
+        List<String> inputs = LocalProvider.inputsOf(request);
+        return switch (request.task()) {
+            case CHAT -> text(target, request.lastUserText(), prompt, counter);
+            case VISION -> text(target, describe(request), prompt, counter);
+            case SENTIMENT -> fields(target, sentiment.fields(inputs), prompt);
+            case MODERATION -> fields(target, moderation.fields(inputs), prompt);
+            case EMBEDDINGS -> fields(target, Map.of(
+                    "embeddings", inputs.stream().map(MockProvider::embedding).toList(),
+                    "dimensions", EMBEDDING_DIMENSIONS), prompt);
+        };
+    }
+
+    private static ModelResponse text(Target target, String text, long prompt, TokenCounter counter) {
+        long completion = counter.count(text);
+        return new ModelResponse(NAME, target.model(), text, null, "stop", null,
+                Usage.of(prompt, completion, 0.0, false), 0);
+    }
+
+    private static ModelResponse fields(Target target, Map<String, Object> fields, long prompt) {
+        return new ModelResponse(NAME, target.model(), null, null, null, fields, Usage.of(prompt, 0, 0.0, false), 0);
+    }
+
+    private static String describe(ModelRequest request) {
+        List<String> images = new ArrayList<>();
+        for (Message m : request.messages()) {
+            for (ContentPart part : m.content()) {
+                if (part instanceof ContentPart.Image image) {
+                    images.add(describeImage(image.url()));
+                }
+            }
+        }
+        if (images.isEmpty()) {
+            throw new ModelException.ProviderError(NAME, 400, "a vision request needs an image part", null);
+        }
+        String prompt = request.lastUserText().strip();
+        String description = String.join("; ", images);
+        return prompt.isEmpty() ? "image: " + description : prompt + ": " + description;
+    }
+
+    /** {@code image/png, 68 bytes} for a data: URL, the URL itself for an https: URL. */
+    static String describeImage(String url) {
+        if (url == null) {
+            throw new ModelException.ProviderError(NAME, 400, "an image part needs a URL", null);
+        }
+        if (url.startsWith("https://")) {
+            return url;
+        }
+        if (url.startsWith("data:")) {
+            int comma = url.indexOf(',');
+            if (comma < 0) {
+                throw new ModelException.ProviderError(NAME, 400, "invalid data: URL (no comma)", null);
+            }
+            String meta = url.substring(5, comma);
+            String payload = url.substring(comma + 1);
+            boolean base64 = meta.endsWith(";base64");
+            String mediaType = (base64 ? meta.substring(0, meta.length() - 7) : meta).split(";")[0];
+            if (mediaType.isEmpty()) {
+                mediaType = "text/plain";
+            }
+            int bytes;
+            try {
+                bytes = base64
+                        ? Base64.getDecoder().decode(payload.strip()).length
+                        : URLDecoder.decode(payload, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8).length;
+            } catch (IllegalArgumentException e) {
+                throw new ModelException.ProviderError(NAME, 400, "invalid base64 in data: URL", null);
+            }
+            return mediaType + ", " + bytes + " bytes";
+        }
+        throw new ModelException.ProviderError(NAME, 400, "an image URL must be a data: or https: URL", null);
+    }
+
+    /** A deterministic unit vector derived from the text's SHA-256. */
+    static List<Double> embedding(String text) {
+        byte[] hash;
+        try {
+            hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteBuffer buf = ByteBuffer.wrap(hash);
+        double[] v = new double[EMBEDDING_DIMENSIONS];
+        double norm = 0;
+        for (int i = 0; i < EMBEDDING_DIMENSIONS; i++) {
+            v[i] = buf.getShort() / 32768.0; // 16 signed shorts from 32 bytes, each in [-1, 1)
+            norm += v[i] * v[i];
+        }
+        norm = Math.sqrt(norm);
+        List<Double> out = new ArrayList<>(EMBEDDING_DIMENSIONS);
+        for (double x : v) {
+            out.add(norm == 0 ? 0.0 : x / norm);
+        }
+        return out;
+    }
+}
