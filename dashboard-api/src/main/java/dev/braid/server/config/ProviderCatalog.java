@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Every {@link ModelProvider} bean in the application context: the providers the runtime's
- * {@code model:} component may call. Providers become beans in {@code ProvidersFactory}; later
+ * {@code model:} component may call. Providers become beans in {@link ProvidersFactory}; later
  * issues (configured OpenAI, Anthropic, … adapters) add theirs the same way.
  */
 @Singleton

@@ -1,6 +1,5 @@
 package dev.braid.server.invoke;
 
-import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 
 /**
@@ -10,5 +9,4 @@ import io.micronaut.core.annotation.Nullable;
  * @param version a pinned version, or null for the active one
  * @param stream whether to answer with server-sent events
  */
-@Introspected
 public record InvokeRequest(@Nullable Object input, @Nullable Integer version, @Nullable Boolean stream) {}
