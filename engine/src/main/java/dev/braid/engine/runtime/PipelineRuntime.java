@@ -1,9 +1,50 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.components.step.StepBindings;
+import dev.braid.engine.compile.CompiledPipeline;
+import dev.braid.engine.compile.PipelineCompiler;
+import dev.braid.engine.compile.StepKeys;
+import dev.braid.engine.context.PipelineContext;
+import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;
+import dev.braid.engine.spec.SourcePosition;
+import dev.braid.engine.spec.Step;
+import dev.braid.engine.spec.StepSpec;
+import dev.braid.engine.spec.ValidationError;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Component;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.component.direct.DirectComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * One CamelContext holding every deployed pipeline version. Versions load beside each other
@@ -13,37 +54,195 @@ import java.util.concurrent.CompletionStage;
  */
 public final class PipelineRuntime implements AutoCloseable {
 
+    private static final String WARMUP_YAML = """
+            - route:
+                id: braid-warmup
+                group: braid-warmup
+                from:
+                  uri: direct:braid-warmup
+                  steps:
+                    - filter:
+                        expression:
+                          exchangeProperty:
+                            expression: BraidStepEnabled
+                        steps:
+                          - to: direct:braid-warmup-branch
+            """;
+
+    private final RuntimeSettings settings;
+    private final DefaultCamelContext camel;
+    private final StepBindingRegistry registry = new StepBindingRegistry();
+    private final PipelineCompiler compiler = new PipelineCompiler();
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Loaded>> active = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService drainer;
+    private final Object adminLock = new Object();
+
     public PipelineRuntime(RuntimeSettings settings) {
-        throw new UnsupportedOperationException("not yet built");
+        this(settings, EnrichTargetPolicy.ALLOW_ALL);
+    }
+
+    /** With a policy deciding which targets enrich steps may call (the server's SSRF rules). */
+    public PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy) {
+        this(settings, enrichPolicy, StandardComponents.create(settings));
+    }
+
+    PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, Map<String, Component> components) {
+        this.settings = settings;
+        this.drainer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "braid-drain");
+            t.setDaemon(true);
+            return t;
+        });
+        this.camel = new DefaultCamelContext();
+        camel.getCamelContextExtension().setName("braid");
+        DirectComponent direct = new DirectComponent();
+        // a removed version must fail fast, not block 30 s waiting for a consumer
+        direct.setBlock(false);
+        camel.addComponent("direct", direct);
+        camel.addComponent(BraidComponent.SCHEME, new BraidComponent(registry, enrichPolicy));
+        components.forEach(camel::addComponent);
+        camel.getRegistry().bind(StepBindings.BEAN_NAME, registry);
+        camel.getRegistry().bind(PipelineCompiler.PARALLEL_STRATEGY_BEAN, new ParallelStrategy());
+        camel.getShutdownStrategy().setTimeout(10);
+        camel.start();
+        warmUp();
+    }
+
+    /** The CamelContext (for metrics and tests); do not add or remove Braid routes through it. */
+    public CamelContext camelContext() {
+        return camel;
+    }
+
+    private void warmUp() {
+        try {
+            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("braid-warmup.yaml", WARMUP_YAML));
+        } catch (Exception e) {
+            throw new IllegalStateException("the Camel YAML DSL did not load", e);
+        } finally {
+            removeGroup("braid-warmup");
+        }
     }
 
     /** Reads, validates, compiles and loads {@code yaml} as {@code version}; not yet active. */
     public DeployedVersion deploy(String yaml, int version) {
-        throw new UnsupportedOperationException("not yet built");
+        return deploy(SpecReading.read(yaml, settings), version);
     }
 
     /** Compiles and loads an already-read spec as {@code version}; not yet active. */
     public DeployedVersion deploy(PipelineSpec spec, int version) {
-        throw new UnsupportedOperationException("not yet built");
+        synchronized (adminLock) {
+            String vkey = StepKeys.versionKey(spec.name(), version);
+            if (loaded.containsKey(vkey)) {
+                throw new IllegalStateException("version " + version + " of " + spec.name() + " is already loaded");
+            }
+            CompiledPipeline compiled = compiler.compile(spec, version);
+            Function<Object, List<String>> inputCheck = SpecReading.inputCheck(spec);
+            registry.addAll(compiled.bindings());
+            try {
+                PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(
+                        "braid-" + spec.name() + "-v" + version + ".yaml", compiled.camelYaml()));
+                for (Route r : groupRoutes(compiled.group())) {
+                    if (!camel.getRouteController().getRouteStatus(r.getRouteId()).isStarted()) {
+                        throw new IllegalStateException("route " + r.getRouteId() + " did not start");
+                    }
+                }
+                Endpoint entry = camel.getEndpoint(compiled.entryUri());
+                AsyncProducer producer = entry.createAsyncProducer();
+                ServiceHelper.startService(producer);
+                DeployedVersion deployed = new DeployedVersion(spec.name(), version, spec, compiled.camelYaml());
+                loaded.put(vkey, new Loaded(deployed, compiled, entry, producer, inputCheck));
+                return deployed;
+            } catch (Exception | LinkageError e) {
+                removeGroup(compiled.group());
+                registry.removeAll(compiled.bindings().keySet());
+                throw new InvalidPipelineException(List.of(loadError(spec, e)));
+            }
+        }
+    }
+
+    /** Where a load failure points: the first camel step (the only pipeline code Camel reads as Camel). */
+    private static ValidationError loadError(PipelineSpec spec, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int nl = message.indexOf('\n');
+        if (nl > 0) {
+            message = message.substring(0, nl);
+        }
+        SourcePosition pos = firstCamelStep(spec.steps()).map(StepSpec::position).orElse(SourcePosition.UNKNOWN);
+        if (pos == null) {
+            pos = SourcePosition.UNKNOWN;
+        }
+        return new ValidationError(pos.line(), pos.column(), pos.path().isEmpty() ? "steps" : pos.path() + ".camel",
+                "the Camel routes did not load: " + message);
+    }
+
+    private static Optional<StepSpec> firstCamelStep(List<StepSpec> steps) {
+        for (StepSpec s : steps) {
+            if (s.step() instanceof Step.Camel) {
+                return Optional.of(s);
+            }
+            if (s.step() instanceof Step.Parallel p) {
+                Optional<StepSpec> inner = firstCamelStep(p.branches());
+                if (inner.isPresent()) {
+                    return inner;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Makes a loaded version the active one; the previously active version drains and is removed. */
     public void activate(String name, int version) {
-        throw new UnsupportedOperationException("not yet built");
+        synchronized (adminLock) {
+            Loaded next = loaded.get(StepKeys.versionKey(name, version));
+            if (next == null || next.isClosed()) {
+                throw new InvocationException.PipelineNotFound(
+                        "version " + version + " of pipeline '" + name + "' is not loaded", true);
+            }
+            synchronized (next) {
+                if (next.isClosed()) {
+                    throw new InvocationException.PipelineNotFound(
+                            "version " + version + " of pipeline '" + name + "' is not loaded", true);
+                }
+                next.retiring = false;
+            }
+            Loaded previous = active.computeIfAbsent(name, n -> new AtomicReference<>()).getAndSet(next);
+            if (previous != null && previous != next) {
+                retire(previous);
+            }
+        }
     }
 
     public OptionalInt activeVersion(String name) {
-        throw new UnsupportedOperationException("not yet built");
+        AtomicReference<Loaded> ref = active.get(name);
+        Loaded v = ref == null ? null : ref.get();
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v.deployed.version());
     }
 
     /** Names of pipelines with an active version. */
     public Set<String> pipelineNames() {
-        throw new UnsupportedOperationException("not yet built");
+        Set<String> names = new TreeSet<>();
+        active.forEach((n, ref) -> {
+            if (ref.get() != null) {
+                names.add(n);
+            }
+        });
+        return names;
+    }
+
+    /** A loaded version (active, draining, or deployed and not yet active). */
+    public Optional<DeployedVersion> loadedVersion(String name, int version) {
+        Loaded v = loaded.get(StepKeys.versionKey(name, version));
+        return v == null || v.isClosed() ? Optional.empty() : Optional.of(v.deployed);
     }
 
     /** Validates the pipeline YAML and returns the Camel YAML it compiles to, loading nothing. */
     public String compile(String yaml, int version) {
-        throw new UnsupportedOperationException("not yet built");
+        return compiler.compile(SpecReading.read(yaml, settings), version).camelYaml();
     }
 
     /**
@@ -52,9 +251,209 @@ public final class PipelineRuntime implements AutoCloseable {
      * {@code GuardBlockedException}) or, for bugs only, something else.
      */
     public CompletionStage<InvocationResult> invoke(String name, Object input, InvokeOptions options) {
-        throw new UnsupportedOperationException("not yet built");
+        InvokeOptions opts = options == null ? InvokeOptions.DEFAULTS : options;
+        Loaded v;
+        try {
+            v = acquire(name, opts.version());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<InvocationResult> result = new CompletableFuture<>();
+        try {
+            List<String> problems = v.inputCheck.apply(input);
+            if (!problems.isEmpty()) {
+                throw new InvocationException.InputInvalid(problems);
+            }
+            PipelineContext ctx = new PipelineContext(name, v.deployed.version(), input);
+            Exchange exchange = v.entry.createExchange();
+            exchange.setProperty(PipelineContext.EXCHANGE_PROPERTY, ctx);
+            exchange.getMessage().setBody(input);
+            String id = opts.requestId() != null ? opts.requestId() : newId();
+            v.producer.processAsync(exchange).whenComplete((done, failure) -> {
+                release(v);
+                Throwable error = failure != null ? failure : exchange.getException();
+                if (error != null) {
+                    result.completeExceptionally(unwrap(error));
+                } else {
+                    // braid:finish left the output (restored where a mask step asked) in the body
+                    result.complete(new InvocationResult(id, name, v.deployed.version(),
+                            exchange.getMessage().getBody(), ctx.results(), ctx.usage(), ctx.elapsedMs()));
+                }
+            });
+        } catch (RuntimeException e) {
+            release(v);
+            result.completeExceptionally(unwrap(e));
+        }
+        return result;
+    }
+
+    private static String newId() {
+        return "inv_" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** The Braid exception inside Camel's and the JDK's wrappers. */
+    static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof CamelExecutionException
+                        || current instanceof RuntimeCamelException
+                        || current instanceof CompletionException
+                        || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    private Loaded acquire(String name, Integer pinned) {
+        if (pinned != null) {
+            Loaded v = loaded.get(StepKeys.versionKey(name, pinned));
+            if (v == null || !v.tryAcquire()) {
+                throw new InvocationException.PipelineNotFound(
+                        "version " + pinned + " of pipeline '" + name + "' is not loaded", true);
+            }
+            return v;
+        }
+        AtomicReference<Loaded> ref = active.get(name);
+        for (int attempt = 0; ; attempt++) {
+            Loaded v = ref == null ? null : ref.get();
+            if (v == null || attempt > 1000) {
+                throw new InvocationException.PipelineNotFound("no pipeline named '" + name + "'", false);
+            }
+            if (v.tryAcquire()) {
+                return v;
+            }
+            // closed between the read and the acquire: the reference has moved on; read it again
+            Thread.onSpinWait();
+        }
+    }
+
+    private void release(Loaded v) {
+        if (v.inFlight.decrementAndGet() == 0) {
+            boolean closed;
+            synchronized (v) {
+                closed = v.retiring && v.tryClose();
+            }
+            if (closed) {
+                // never on this thread: it may still be inside the old version's route
+                drainer.execute(() -> unload(v));
+            }
+        }
+    }
+
+    private void retire(Loaded v) {
+        boolean closed;
+        synchronized (v) {
+            v.retiring = true;
+            closed = v.tryClose();
+        }
+        if (closed) {
+            drainer.execute(() -> unload(v));
+            return;
+        }
+        drainer.schedule(() -> {
+            boolean forced;
+            synchronized (v) {
+                forced = v.retiring && v.forceClose();
+            }
+            if (forced) {
+                unload(v);
+            }
+        }, settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void unload(Loaded v) {
+        synchronized (adminLock) {
+            loaded.remove(StepKeys.versionKey(v.deployed.name(), v.deployed.version()), v);
+            try {
+                ServiceHelper.stopService(v.producer);
+            } catch (RuntimeException ignored) {
+                // the routes go regardless
+            }
+            removeGroup(v.compiled.group());
+            registry.removeAll(v.compiled.bindings().keySet());
+        }
+    }
+
+    private List<Route> groupRoutes(String group) {
+        return camel.getRoutes(r -> group.equals(r.getGroup()));
+    }
+
+    /** Stops and removes every route of a group, including routes that never started. */
+    private void removeGroup(String group) {
+        List<String> ids = new ArrayList<>();
+        for (Route r : groupRoutes(group)) {
+            ids.add(r.getRouteId());
+        }
+        for (String id : ids) {
+            try {
+                camel.getRouteController().stopRoute(id, 2, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // removing it below is what matters
+            }
+            try {
+                camel.removeRoute(id);
+            } catch (Exception ignored) {
+                // a route that cannot be removed stays stopped
+            }
+        }
+        try {
+            camel.removeEndpoints("direct:" + group + "*");
+        } catch (Exception ignored) {
+            // endpoints are cheap leftovers
+        }
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        drainer.shutdownNow();
+        try {
+            camel.close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A version in the CamelContext, with its in-flight count: negative once closed for new work. */
+    private static final class Loaded {
+        final DeployedVersion deployed;
+        final CompiledPipeline compiled;
+        final Endpoint entry;
+        final AsyncProducer producer;
+        final Function<Object, List<String>> inputCheck;
+        final AtomicInteger inFlight = new AtomicInteger();
+        volatile boolean retiring;
+
+        Loaded(DeployedVersion deployed, CompiledPipeline compiled, Endpoint entry, AsyncProducer producer,
+                Function<Object, List<String>> inputCheck) {
+            this.deployed = deployed;
+            this.compiled = compiled;
+            this.entry = entry;
+            this.producer = producer;
+            this.inputCheck = inputCheck;
+        }
+
+        boolean tryAcquire() {
+            while (true) {
+                int c = inFlight.get();
+                if (c < 0) {
+                    return false;
+                }
+                if (inFlight.compareAndSet(c, c + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        boolean tryClose() {
+            return inFlight.compareAndSet(0, Integer.MIN_VALUE / 2);
+        }
+
+        boolean forceClose() {
+            return inFlight.getAndSet(Integer.MIN_VALUE / 2) >= 0;
+        }
+
+        boolean isClosed() {
+            return inFlight.get() < 0;
+        }
+    }
 }

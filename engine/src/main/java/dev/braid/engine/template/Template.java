@@ -138,6 +138,23 @@ public final class Template {
         return v == null ? null : stringOf(v);
     }
 
+    /**
+     * Renders to a String, passing every inserted value through {@code encode} (literal text is
+     * kept as written): a URL template URL-encodes what it inserts.
+     */
+    public String renderEncoded(Function<String, Object> roots, java.util.function.UnaryOperator<String> encode) {
+        StringBuilder sb = new StringBuilder(source.length() + 32);
+        for (Object p : parts) {
+            if (p instanceof Reference r) {
+                Object v = resolve(r, roots);
+                sb.append(v == null ? "" : encode.apply(stringOf(v)));
+            } else {
+                sb.append((String) p);
+            }
+        }
+        return sb.toString();
+    }
+
     /** Follows a reference's segments through Maps and Lists; null when any step is missing. */
     public static Object resolve(Reference ref, Function<String, Object> roots) {
         Object current = roots.apply(ref.root());

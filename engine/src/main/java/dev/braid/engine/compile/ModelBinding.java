@@ -1,0 +1,179 @@
+package dev.braid.engine.compile;
+
+import dev.braid.components.model.ContentPart;
+import dev.braid.components.model.GenerationOptions;
+import dev.braid.components.model.Message;
+import dev.braid.components.model.ModelRequest;
+import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.ModelStepBinding;
+import dev.braid.components.model.ModelTask;
+import dev.braid.components.model.RoutingPolicy;
+import dev.braid.engine.context.PipelineContext;
+import dev.braid.engine.runtime.InvocationException;
+import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.template.Template;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+
+/**
+ * A model step as {@code model:} sees it. Templates were parsed once at deploy; {@link #read}
+ * renders the unified request from the context, inserting values as data.
+ */
+public final class ModelBinding implements ModelStepBinding {
+
+    private final String id;
+    private final ModelTask task;
+    private final RoutingPolicy routing;
+    private final Template system;
+    private final Template user;
+    private final Template messages;
+    private final Template text;
+    private final Template image;
+    private final GenerationOptions options;
+
+    ModelBinding(
+            String id,
+            ModelTask task,
+            RoutingPolicy routing,
+            Template system,
+            Template user,
+            Template messages,
+            Template text,
+            Template image,
+            GenerationOptions options) {
+        this.id = id;
+        this.task = task;
+        this.routing = routing;
+        this.system = system;
+        this.user = user;
+        this.messages = messages;
+        this.text = text;
+        this.image = image;
+        this.options = options;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public ModelTask task() {
+        return task;
+    }
+
+    @Override
+    public RoutingPolicy routing() {
+        return routing;
+    }
+
+    @Override
+    public ModelRequest read(Exchange exchange) {
+        Function<String, Object> roots = PipelineContext.of(exchange).roots();
+        List<Message> msgs = new ArrayList<>();
+        if (messages != null) {
+            msgs.addAll(messagesFrom(messages.render(roots)));
+        }
+        if (system != null) {
+            msgs.add(Message.system(stringOrEmpty(system.renderString(roots))));
+        }
+        if (user != null) {
+            msgs.add(Message.user(stringOrEmpty(user.renderString(roots))));
+        }
+        if (image != null) {
+            String url = image.renderString(roots);
+            if (url != null && !url.isEmpty()) {
+                attachImage(msgs, url);
+            }
+        }
+        List<String> inputs = new ArrayList<>();
+        if (text != null) {
+            Object v = text.render(roots);
+            if (v instanceof List<?> list) {
+                list.forEach(e -> inputs.add(e == null ? "" : e instanceof String s ? s : String.valueOf(e)));
+            } else if (v != null) {
+                inputs.add(v instanceof String s ? s : String.valueOf(v));
+            } else {
+                inputs.add("");
+            }
+        }
+        return new ModelRequest(task, msgs, inputs, null, options);
+    }
+
+    @Override
+    public void write(Exchange exchange, ModelResponse response) {
+        PipelineContext ctx = PipelineContext.of(exchange);
+        String model = response.provider() + "/" + response.model();
+        ctx.complete(
+                id, response.toOutput(), new StepResult(id, "ok", ctx.elapsedMs(id), model, response.usage(), null));
+    }
+
+    private static String stringOrEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** The image goes on the last user message, or on a new one when there is none. */
+    private static void attachImage(List<Message> msgs, String url) {
+        for (int i = msgs.size() - 1; i >= 0; i--) {
+            Message m = msgs.get(i);
+            if ("user".equals(m.role())) {
+                List<ContentPart> parts = new ArrayList<>(m.content());
+                parts.add(new ContentPart.Image(url));
+                msgs.set(i, new Message(m.role(), parts, m.toolCalls(), m.toolCallId()));
+                return;
+            }
+        }
+        msgs.add(new Message("user", List.of(new ContentPart.Image(url)), null, null));
+    }
+
+    /**
+     * Reads OpenAI-shaped messages: {@code {role, content}} where content is a string or a list of
+     * {@code {type: text, text}} and {@code {type: image_url, image_url: {url}}} parts.
+     */
+    private List<Message> messagesFrom(Object value) {
+        if (!(value instanceof List<?> list)) {
+            throw invalid("expected a list of {role, content} messages");
+        }
+        List<Message> out = new ArrayList<>(list.size());
+        for (Object item : list) {
+            if (!(item instanceof Map<?, ?> m) || !(m.get("role") instanceof String role)) {
+                throw invalid("every message needs a string role");
+            }
+            Object content = m.get("content");
+            List<ContentPart> parts = new ArrayList<>();
+            if (content instanceof String s) {
+                parts.add(new ContentPart.Text(s));
+            } else if (content instanceof List<?> ps) {
+                for (Object p : ps) {
+                    parts.add(partFrom(p));
+                }
+            } else if (content != null) {
+                throw invalid("message content must be a string or a list of parts");
+            }
+            out.add(new Message(role, parts, null, null));
+        }
+        return out;
+    }
+
+    private ContentPart partFrom(Object p) {
+        if (p instanceof Map<?, ?> part) {
+            Object type = part.get("type");
+            if ("text".equals(type) && part.get("text") instanceof String t) {
+                return new ContentPart.Text(t);
+            }
+            if ("image_url".equals(type)) {
+                Object iu = part.get("image_url");
+                Object url = iu instanceof Map<?, ?> im ? im.get("url") : iu;
+                if (url instanceof String u) {
+                    return new ContentPart.Image(u);
+                }
+            }
+        }
+        throw invalid("a content part must be {type: text, text} or {type: image_url, image_url: {url}}");
+    }
+
+    private InvocationException invalid(String problem) {
+        return new InvocationException.InputInvalid(List.of("steps." + id + ".messages: " + problem));
+    }
+}
