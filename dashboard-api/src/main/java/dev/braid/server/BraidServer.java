@@ -8,6 +8,6 @@ public final class BraidServer {
     private BraidServer() {}
 
     public static void main(String[] args) {
-        Micronaut.run(BraidServer.class, args);
+        Micronaut.build(args).mainClass(BraidServer.class).banner(false).start();
     }
 }
