@@ -1,5 +1,6 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.components.mask.MaskVault;
 import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.AggregateBinding;
 import dev.braid.engine.compile.CamelBinding;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.apache.camel.AsyncCallback;
@@ -160,6 +162,13 @@ final class BraidProducer extends DefaultAsyncProducer {
     private void finish(Exchange exchange, PipelineContext ctx) {
         FinishBinding b = bindings.lookup(key, FinishBinding.class);
         Object output = ctx.output(b.lastStepId());
+        if (b.restore()) {
+            // originals go back into the final output only; every step before saw placeholders
+            Optional<MaskVault> vault = MaskVault.find(exchange);
+            if (vault.isPresent()) {
+                output = vault.get().restoreDeep(output);
+            }
+        }
         exchange.getMessage().setBody(output);
     }
 

@@ -1,5 +1,6 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.components.mask.MaskVault;
 import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;
@@ -73,6 +74,7 @@ public final class PipelineRuntime implements AutoCloseable {
     private final DefaultCamelContext camel;
     private final StepBindingRegistry registry = new StepBindingRegistry();
     private final PipelineCompiler compiler = new PipelineCompiler();
+    private final SpecReading specs;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Loaded>> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService drainer;
@@ -89,6 +91,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, Map<String, Component> components) {
         this.settings = settings;
+        this.specs = new SpecReading(settings);
         this.drainer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "braid-drain");
             t.setDaemon(true);
@@ -115,6 +118,8 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     private void warmUp() {
+        // the tokenizer loads its BPE ranks on first use (~1 s): not on the first request's clock
+        dev.braid.components.tokens.TokenCounter.standard().count("warm up");
         try {
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("braid-warmup.yaml", WARMUP_YAML));
         } catch (Exception e) {
@@ -126,7 +131,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** Reads, validates, compiles and loads {@code yaml} as {@code version}; not yet active. */
     public DeployedVersion deploy(String yaml, int version) {
-        return deploy(SpecReading.read(yaml, settings), version);
+        return deploy(specs.read(yaml), version);
     }
 
     /** Compiles and loads an already-read spec as {@code version}; not yet active. */
@@ -242,7 +247,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** Validates the pipeline YAML and returns the Camel YAML it compiles to, loading nothing. */
     public String compile(String yaml, int version) {
-        return compiler.compile(SpecReading.read(yaml, settings), version).camelYaml();
+        return compiler.compile(specs.read(yaml), version).camelYaml();
     }
 
     /**
@@ -267,6 +272,10 @@ public final class PipelineRuntime implements AutoCloseable {
             PipelineContext ctx = new PipelineContext(name, v.deployed.version(), input);
             Exchange exchange = v.entry.createExchange();
             exchange.setProperty(PipelineContext.EXCHANGE_PROPERTY, ctx);
+            if (v.masks) {
+                // created before any branch copies the exchange, so every branch shares one vault
+                MaskVault.of(exchange);
+            }
             exchange.getMessage().setBody(input);
             String id = opts.requestId() != null ? opts.requestId() : newId();
             v.producer.processAsync(exchange).whenComplete((done, failure) -> {
@@ -420,6 +429,7 @@ public final class PipelineRuntime implements AutoCloseable {
         final Endpoint entry;
         final AsyncProducer producer;
         final Function<Object, List<String>> inputCheck;
+        final boolean masks;
         final AtomicInteger inFlight = new AtomicInteger();
         volatile boolean retiring;
 
@@ -430,6 +440,17 @@ public final class PipelineRuntime implements AutoCloseable {
             this.entry = entry;
             this.producer = producer;
             this.inputCheck = inputCheck;
+            this.masks = hasMask(deployed.spec().steps());
+        }
+
+        private static boolean hasMask(List<StepSpec> steps) {
+            for (StepSpec s : steps) {
+                if (s.step() instanceof Step.Mask
+                        || s.step() instanceof Step.Parallel p && hasMask(p.branches())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean tryAcquire() {

@@ -1,5 +1,8 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.components.mask.MaskComponent;
+import dev.braid.components.model.ModelComponent;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Component;
 
@@ -9,6 +12,12 @@ final class StandardComponents {
     private StandardComponents() {}
 
     static Map<String, Component> create(RuntimeSettings settings) {
-        return Map.of();
+        Map<String, Component> components = new LinkedHashMap<>();
+        ModelComponent model = new ModelComponent();
+        // the settings' providers join (or replace by name) the built-in mock and local ones
+        model.setProviders(settings.providers());
+        components.put(ModelComponent.SCHEME, model);
+        components.put(MaskComponent.SCHEME, new MaskComponent());
+        return components;
     }
 }

@@ -1,0 +1,82 @@
+package dev.braid.components.mask;
+
+import dev.braid.components.step.StepBindings;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultProducer;
+
+/**
+ * Masks or restores synchronously: masking is CPU work of microseconds (no I/O), so the calling
+ * thread does it and nothing blocks.
+ */
+public class MaskProducer extends DefaultProducer {
+
+    private final MaskEndpoint endpoint;
+
+    public MaskProducer(MaskEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        switch (endpoint.getOperation()) {
+            case MASK -> mask(exchange);
+            case RESTORE -> restore(exchange);
+        }
+    }
+
+    private void mask(Exchange exchange) throws Exception {
+        MaskVault vault = MaskVault.of(exchange);
+        int[] count = new int[1];
+        if (endpoint.getStep() != null) {
+            MaskStepBinding binding = stepBindings(exchange).lookup(endpoint.getStep(), MaskStepBinding.class);
+            Masker masker = endpoint.getComponent().masker(binding.policy());
+            if (masker.restore()) {
+                vault.requestRestore();
+            }
+            binding.write(exchange, masker.maskDeep(binding.read(exchange), vault, count));
+        } else {
+            Masker masker = endpoint.bodyMasker();
+            if (masker.restore()) {
+                vault.requestRestore();
+            }
+            Message message = exchange.getMessage();
+            message.setBody(masker.maskDeep(body(message), vault, count));
+        }
+        exchange.getMessage().setHeader(MaskHeaders.MASKED_COUNT, count[0]);
+    }
+
+    private void restore(Exchange exchange) throws Exception {
+        MaskVault vault = MaskVault.find(exchange).orElse(null);
+        if (endpoint.getStep() != null) {
+            MaskStepBinding binding = stepBindings(exchange).lookup(endpoint.getStep(), MaskStepBinding.class);
+            Object value = binding.read(exchange);
+            binding.write(exchange, vault == null ? value : vault.restoreDeep(value));
+        } else if (vault != null) {
+            Message message = exchange.getMessage();
+            message.setBody(vault.restoreDeep(body(message)));
+        }
+    }
+
+    /** The body as a String, Map or List; other payloads (bytes, streams) are converted to text. */
+    private static Object body(Message message) throws Exception {
+        Object body = message.getBody();
+        if (body == null || body instanceof String || body instanceof Map<?, ?> || body instanceof Collection<?>
+                || body instanceof Number || body instanceof Boolean) {
+            return body;
+        }
+        return message.getMandatoryBody(String.class);
+    }
+
+    private static StepBindings stepBindings(Exchange exchange) {
+        StepBindings bindings =
+                exchange.getContext().getRegistry().lookupByNameAndType(StepBindings.BEAN_NAME, StepBindings.class);
+        if (bindings == null) {
+            throw new IllegalStateException("no StepBindings bean named '" + StepBindings.BEAN_NAME + "' in the registry");
+        }
+        return bindings;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.braid.engine.spec;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * A YAML map seen as named fields, with its path. Building one reports non-string and duplicate
+ * keys (at the key); {@link #allowOnly} reports unknown keys with a suggestion.
+ */
+final class Fields {
+
+    private final MappingNode node;
+    private final String path;
+    private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+
+    private Fields(MappingNode node, String path, Problems problems) {
+        this.node = node;
+        this.path = path;
+        for (NodeTuple tuple : node.getValue()) {
+            Node key = tuple.getKeyNode();
+            if (!(key instanceof ScalarNode scalar) || !Tag.STR.equals(key.getTag())) {
+                problems.at(key, path, "keys must be strings, got " + Nodes.describe(key));
+                continue;
+            }
+            if (entries.containsKey(scalar.getValue())) {
+                problems.at(key, join(path, scalar.getValue()), "duplicate key '" + scalar.getValue() + "'");
+                continue;
+            }
+            entries.put(scalar.getValue(), tuple);
+        }
+    }
+
+    /** The map at {@code node}, or null (and an error) when it is something else. */
+    static Fields of(Node node, String path, Problems problems) {
+        if (node instanceof MappingNode map) {
+            return new Fields(map, path, problems);
+        }
+        problems.at(node, path, "expected a map, got " + Nodes.describe(node));
+        return null;
+    }
+
+    static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    void allowOnly(Collection<String> allowed, Problems problems) {
+        for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
+            if (!allowed.contains(e.getKey())) {
+                problems.at(
+                        e.getValue().getKeyNode(),
+                        pathOf(e.getKey()),
+                        "unknown key '" + e.getKey() + "'" + Suggestions.didYouMean(e.getKey(), allowed));
+            }
+        }
+    }
+
+    /** Reports every key of {@code required} that is missing, at the map itself. */
+    void require(Collection<String> required, Problems problems) {
+        for (String key : required) {
+            if (!entries.containsKey(key)) {
+                problems.at(node, path, "missing required key '" + key + "'");
+            }
+        }
+    }
+
+    boolean has(String key) {
+        return entries.containsKey(key);
+    }
+
+    Node get(String key) {
+        NodeTuple t = entries.get(key);
+        return t == null ? null : t.getValueNode();
+    }
+
+    Node key(String key) {
+        NodeTuple t = entries.get(key);
+        return t == null ? null : t.getKeyNode();
+    }
+
+    Set<String> keys() {
+        return entries.keySet();
+    }
+
+    String pathOf(String key) {
+        return join(path, key);
+    }
+
+    String path() {
+        return path;
+    }
+
+    MappingNode node() {
+        return node;
+    }
+}

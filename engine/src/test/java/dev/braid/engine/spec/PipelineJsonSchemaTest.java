@@ -1,0 +1,84 @@
+package dev.braid.engine.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.InputStream;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/** The shipped JSON Schema of the language and the reader agree on valid and invalid pipelines. */
+class PipelineJsonSchemaTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Schema SCHEMA = load();
+
+    private static Schema load() {
+        try (InputStream in = PipelineReader.class.getResourceAsStream("/braid/pipeline.schema.json")) {
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<Error> schemaErrors(String yaml) {
+        Object data = new Load(LoadSettings.builder().build()).loadFromString(yaml);
+        JsonNode node = MAPPER.valueToTree(data);
+        return SCHEMA.validate(node);
+    }
+
+    @Test
+    void theSchemaIsItselfAValidDraft202012Schema() throws Exception {
+        JsonNode schema;
+        try (InputStream in = PipelineReader.class.getResourceAsStream("/braid/pipeline.schema.json")) {
+            schema = MAPPER.readTree(in);
+        }
+        assertEquals("https://braid.dev/schemas/pipeline-v1.json", schema.get("$id").asText());
+        Schema meta = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(com.networknt.schema.SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+        assertEquals(List.of(), meta.validate(schema));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"valid/customer-feedback.yaml", "valid/every-kind.yaml"})
+    void validFixturesPassTheSchemaAndTheReader(String fixture) {
+        String yaml = SpecAssertions.fixture(fixture);
+        assertEquals(List.of(), schemaErrors(yaml));
+        new PipelineReader().read(yaml);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "invalid/unknown-key.yaml",
+        "invalid/missing-targets.yaml",
+        "invalid/bad-enum.yaml",
+        "invalid/two-kinds.yaml",
+        "invalid/bad-duration.yaml",
+        "invalid/bad-name.yaml",
+        "invalid/empty-steps.yaml"
+    })
+    void invalidFixturesAreRefusedByBoth(String fixture) {
+        String yaml = SpecAssertions.fixture(fixture);
+        assertFalse(schemaErrors(yaml).isEmpty(), "the schema accepted " + fixture);
+        assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml));
+    }
+
+    @Test
+    void chatStepWithoutPromptOrMessagesIsRefusedByBoth() {
+        String yaml = SpecAssertions.HEADER + "steps:\n  - id: a\n    model: { targets: [{ provider: mock, model: a }] }\n";
+        assertTrue(!schemaErrors(yaml).isEmpty());
+        assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml));
+    }
+}
