@@ -57,14 +57,12 @@ public class PipelineBootstrap {
             byName.put(nameOf(source), source);
         }
         List<String> deployed = new ArrayList<>();
-        for (PipelineSource source : byName.values()) {
-            deploy(source).ifPresent(deployed::add);
-        }
+        byName.forEach((name, source) -> deploy(name, source).ifPresent(deployed::add));
         LOG.info("Deployed {} pipeline(s) at startup: {}", deployed.size(), String.join(", ", deployed));
         return deployed;
     }
 
-    private Optional<String> deploy(PipelineSource source) {
+    private Optional<String> deploy(String name, PipelineSource source) {
         try {
             DeployedVersion version = runtime.deploy(source.yaml(), 1);
             runtime.activate(version.name(), version.version());
@@ -72,7 +70,8 @@ public class PipelineBootstrap {
         } catch (InvalidPipelineException e) {
             for (ValidationError error : e.errors()) {
                 LOG.error(
-                        "Pipeline {} not deployed: line {}, column {}, {}: {}",
+                        "Pipeline {} ({}) not deployed: line {}, column {}, {}: {}",
+                        name,
                         source.origin(),
                         error.line(),
                         error.column(),
@@ -80,10 +79,10 @@ public class PipelineBootstrap {
                         error.message());
             }
             if (e.errors().isEmpty()) {
-                LOG.error("Pipeline {} not deployed: {}", source.origin(), e.getMessage());
+                LOG.error("Pipeline {} ({}) not deployed: {}", name, source.origin(), e.getMessage());
             }
         } catch (RuntimeException e) {
-            LOG.error("Pipeline {} not deployed: {}", source.origin(), e.toString(), e);
+            LOG.error("Pipeline {} ({}) not deployed: {}", name, source.origin(), e.toString(), e);
         }
         return Optional.empty();
     }
