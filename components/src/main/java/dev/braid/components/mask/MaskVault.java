@@ -22,11 +22,14 @@ import org.apache.camel.Exchange;
  * thread-safe because parallel branches of one request share it; create it (mask) before the
  * request fans out, since branches get copies of the exchange that share the same vault object.
  *
- * <p>Text that already looks like a placeholder in the input is never confused with a real one:
- * {@link Masker} reserves such literals before it issues numbers (so {@code <EMAIL_1>} typed by a
- * user is never issued and never restored), and a literal that collides with a number issued
- * earlier is itself masked, so restoring yields the literal text back. {@link #restore} is a single
- * pass, so an original that contains placeholder-shaped text is never expanded again.
+ * <p>Text in an input that already looks like a placeholder is not confused with a real one:
+ * {@link Masker} reserves such literals before it issues any number for that input, so a
+ * {@code <EMAIL_1>} typed by a user is never issued and therefore never restored, and detectors
+ * never scan inside it. A literal equal to a placeholder this vault already issued is taken as
+ * already masked, which makes masking idempotent (the one case it cannot tell apart: a user typing,
+ * in a later field, the exact placeholder issued for an earlier one of the same request).
+ * {@link #restore} is a single pass, so an original holding placeholder-shaped text is never
+ * expanded again.
  */
 public final class MaskVault {
 
@@ -96,16 +99,14 @@ public final class MaskVault {
     }
 
     /**
-     * Handles placeholder-shaped text found in an input: when that placeholder was already issued,
-     * the literal gets a placeholder of its own (returned); otherwise it is reserved so it is never
-     * issued, and null is returned (the literal stays as it is and restore leaves it alone).
+     * Records placeholder-shaped text found in an input. A token this vault never issued is
+     * reserved, so it is never issued later and restore leaves it alone; an issued one is an
+     * already-masked value (masking twice changes nothing).
      */
-    synchronized String protectLiteral(String token) {
-        if (originalsByPlaceholder.containsKey(token)) {
-            return placeholderFor(entityOf(token), token);
+    synchronized void reserveLiteral(String token) {
+        if (!originalsByPlaceholder.containsKey(token)) {
+            reserved.add(token);
         }
-        reserved.add(token);
-        return null;
     }
 
     /** Replaces every placeholder this vault issued by its original; anything else stays as it is. */

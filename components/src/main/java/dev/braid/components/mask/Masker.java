@@ -136,7 +136,7 @@ public final class Masker {
             for (int lt = text.indexOf('<'); lt >= 0; lt = text.indexOf('<', lt + 1)) {
                 int end = MaskVault.tokenEnd(text, lt);
                 if (end > 0) {
-                    vault.protectLiteral(text.substring(lt, end));
+                    vault.reserveLiteral(text.substring(lt, end));
                 }
             }
         } else if (value instanceof Map<?, ?> map) {
@@ -162,17 +162,14 @@ public final class Masker {
         }
         List<Span> spans = new ArrayList<>();
         BitSet covered = null;
-        List<Span> literals = null;
-        // placeholder-shaped literals: never rescanned by a detector; masked only when they collide
+        // placeholder-shaped literals (reserved, or masked already): kept as they are, never rescanned
         for (int lt = text.indexOf('<'); lt >= 0; lt = text.indexOf('<', lt + 1)) {
             int end = MaskVault.tokenEnd(text, lt);
             if (end > 0) {
                 if (covered == null) {
                     covered = new BitSet(text.length());
-                    literals = new ArrayList<>();
                 }
                 covered.set(lt, end);
-                literals.add(new Span(lt, end, null));
                 lt = end - 1;
             }
         }
@@ -192,10 +189,10 @@ public final class Masker {
         for (Detector d : detectors) {
             if (d instanceof MaskEntity e) {
                 boolean possible =
-                        switch (e.prefilter()) {
-                            case AT -> hasAt;
-                            case COLON -> hasColon;
-                            case DIGIT -> hasDigit;
+                        switch (e.anchor()) {
+                            case AT_SIGN -> hasAt;
+                            case HEX_OR_COLON -> hasColon;
+                            case PHONE_START, DIGIT_RUN, IBAN_START -> hasDigit;
                         };
                 if (possible) {
                     e.find(text, spans);
@@ -204,7 +201,7 @@ public final class Masker {
                 d.find(text, spans);
             }
         }
-        if (spans.isEmpty() && literals == null) {
+        if (spans.isEmpty()) {
             return text;
         }
         spans.sort(LONGEST_THEN_EARLIEST);
@@ -219,23 +216,11 @@ public final class Masker {
                 chosen.add(s);
             }
         }
-        if (literals != null) {
-            chosen.addAll(literals);
-        }
         chosen.sort(Comparator.comparingInt(Span::start));
         StringBuilder out = new StringBuilder(text.length() + 16 * chosen.size());
         int copied = 0;
         for (Span s : chosen) {
-            String value = text.substring(s.start(), s.end());
-            String replacement;
-            if (s.entity() == null) {
-                replacement = vault.protectLiteral(value);
-                if (replacement == null) {
-                    continue; // a reserved literal stays as typed
-                }
-            } else {
-                replacement = vault.placeholderFor(s.entity(), value);
-            }
+            String replacement = vault.placeholderFor(s.entity(), text.substring(s.start(), s.end()));
             out.append(text, copied, s.start()).append(replacement);
             copied = s.end();
             count[0]++;

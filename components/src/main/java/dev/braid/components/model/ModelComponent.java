@@ -4,6 +4,7 @@ import dev.braid.components.model.local.LocalProvider;
 import dev.braid.components.model.mock.MockProvider;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -34,6 +35,7 @@ public class ModelComponent extends DefaultComponent {
     private ScheduledExecutorService scheduler;
     private ModelRouter router;
     private MockProvider builtInMock;
+    private volatile Executor callbackExecutor;
 
     /** A component with its own scheduler (4 daemon threads), the shipped prices and default backoff. */
     public ModelComponent() {
@@ -93,6 +95,20 @@ public class ModelComponent extends DefaultComponent {
      */
     public void setProviders(Collection<? extends ModelProvider> all) {
         providers.registerAll(all);
+    }
+
+    /**
+     * Where the rest of the route continues after a model call. Null (the default) continues on the
+     * thread that completed the call: an HTTP client thread, or the scheduler for timeouts and mock
+     * delays. Set an executor when later steps of the route may block, so they never hold the
+     * scheduler's threads.
+     */
+    public void setCallbackExecutor(Executor callbackExecutor) {
+        this.callbackExecutor = callbackExecutor;
+    }
+
+    public Executor getCallbackExecutor() {
+        return callbackExecutor;
     }
 
     public ProviderRegistry getProviders() {

@@ -3,6 +3,10 @@ package dev.braid.components.model;
 import dev.braid.components.step.StepBindings;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -47,7 +51,7 @@ public class ModelProducer extends DefaultAsyncProducer {
             return true;
         }
         ModelStepBinding writer = binding;
-        endpoint.getComponent().getRouter().route(request, policy).whenComplete((response, error) -> {
+        BiConsumer<ModelResponse, Throwable> complete = (response, error) -> {
             try {
                 if (error != null) {
                     exchange.setException(error instanceof CompletionException && error.getCause() != null
@@ -66,7 +70,20 @@ public class ModelProducer extends DefaultAsyncProducer {
             } finally {
                 callback.done(false);
             }
-        });
+        };
+        CompletionStage<ModelResponse> call = endpoint.getComponent().getRouter().route(request, policy);
+        Executor executor = endpoint.getComponent().getCallbackExecutor();
+        if (executor == null) {
+            call.whenComplete(complete);
+        } else {
+            call.whenComplete((response, error) -> {
+                try {
+                    executor.execute(() -> complete.accept(response, error));
+                } catch (RejectedExecutionException e) {
+                    complete.accept(response, error); // a stopped executor must not strand the exchange
+                }
+            });
+        }
         return false;
     }
 

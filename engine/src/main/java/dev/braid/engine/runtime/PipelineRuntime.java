@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,7 @@ public final class PipelineRuntime implements AutoCloseable {
     private final Map<String, AtomicReference<Loaded>> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService drainer;
     private final Object adminLock = new Object();
+    private final ExecutorService continuation;
 
     public PipelineRuntime(RuntimeSettings settings) {
         this(settings, EnrichTargetPolicy.ALLOW_ALL);
@@ -86,11 +88,17 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** With a policy deciding which targets enrich steps may call (the server's SSRF rules). */
     public PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy) {
-        this(settings, enrichPolicy, StandardComponents.create(settings));
+        this(settings, enrichPolicy, newContinuationPool());
     }
 
-    PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, Map<String, Component> components) {
+    private PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ExecutorService continuation) {
+        this(settings, enrichPolicy, StandardComponents.create(settings, continuation), continuation);
+    }
+
+    PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, Map<String, Component> components,
+            ExecutorService continuation) {
         this.settings = settings;
+        this.continuation = continuation;
         this.specs = new SpecReading(settings);
         this.drainer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "braid-drain");
@@ -108,8 +116,22 @@ public final class PipelineRuntime implements AutoCloseable {
         camel.getRegistry().bind(StepBindings.BEAN_NAME, registry);
         camel.getRegistry().bind(PipelineCompiler.PARALLEL_STRATEGY_BEAN, new ParallelStrategy());
         camel.getShutdownStrategy().setTimeout(10);
+        // failures go back to the caller as typed exceptions; Camel's default handler would log each
+        // one (a guard block, a provider 429) as an ERROR with a stack trace, and Braid never redelivers
+        camel.getCamelContextExtension().setErrorHandlerFactory(new org.apache.camel.builder.NoErrorHandlerBuilder());
         camel.start();
         warmUp();
+    }
+
+    /** CPU-only route work after model calls: a few threads per core, never blocked on I/O. */
+    private static ExecutorService newContinuationPool() {
+        AtomicInteger n = new AtomicInteger();
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "braid-route-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The CamelContext (for metrics and tests); do not add or remove Braid routes through it. */
@@ -417,6 +439,7 @@ public final class PipelineRuntime implements AutoCloseable {
         drainer.shutdownNow();
         try {
             camel.close();
+            continuation.shutdownNow();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -357,4 +357,13 @@ class PipelineRuntimeTest {
         InvocationResult r = run("maskfields", Map.of("text", "mail ann@example.com", "contact", "bob@example.com"));
         assertEquals(Map.of("text", "mail <EMAIL_1>", "contact", "bob@example.com"), r.output());
     }
+
+    @Test
+    void stepsAfterAModelCallRunOffTheModelScheduler() throws Exception {
+        deployActive(pipeline("threads",
+                step("reply", chat(mock("delay", "20ms"), null, "{{input.text}}")),
+                step("where", camel(Map.of("setBody", Map.of("simple", "${threadName}"))))));
+        String thread = (String) run("threads", Map.of("text", "hi")).output();
+        assertTrue(thread.startsWith("braid-route-"), thread);
+    }
 }

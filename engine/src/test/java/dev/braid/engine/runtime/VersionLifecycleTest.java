@@ -20,6 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Route;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +82,31 @@ class VersionLifecycleTest {
         // and the version number is free again
         runtime.deploy(constant("svc", 2), 2);
         assertEquals(4, routeIds("braid.svc.v1").size() + routeIds("braid.svc.v2").size());
+    }
+
+    @Test
+    void aRouteThatFailsToStartIsRemovedNotLeftStopped() throws Exception {
+        runtime.deploy(constant("clash", 1), 1);
+        runtime.activate("clash", 1);
+        // something else already consumes one of v2's endpoints: v2's step route cannot start
+        PluginHelper.getRoutesLoader(runtime.camelContext()).loadRoutes(ResourceHelper.fromString("squatter.yaml", """
+                - route:
+                    id: squatter
+                    group: squatters
+                    from:
+                      uri: direct:braid.clash.v2.answer
+                      steps:
+                        - setBody:
+                            constant: squatter
+                """));
+        InvalidPipelineException e =
+                assertThrows(InvalidPipelineException.class, () -> runtime.deploy(constant("clash", 2), 2));
+        assertTrue(e.getMessage().contains("consumers"), e.getMessage());
+        assertEquals(List.of(), routeIds("braid.clash.v2"));
+        assertTrue(runtime.camelContext().getRoutes().stream()
+                .noneMatch(r -> r.getRouteId().startsWith("braid.clash.v2")));
+        assertEquals(List.of("squatter"), routeIds("squatters"));
+        assertEquals("v1", runtime.invoke("clash", Map.of(), null).toCompletableFuture().get(5, TimeUnit.SECONDS).output());
     }
 
     @Test

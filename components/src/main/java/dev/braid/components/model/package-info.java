@@ -1,0 +1,39 @@
+/**
+ * The unified model API and the {@code model:} Camel component.
+ *
+ * <h2>URIs</h2>
+ * <pre>
+ * model:&lt;task&gt;?step=&lt;key&gt;                                   a pipeline step (routing, prompt and output from its binding)
+ * model:&lt;task&gt;?provider=&lt;p&gt;&amp;model=&lt;m&gt;[&amp;timeout=10s][&amp;retries=1]   one target; body = ModelRequest or String
+ * </pre>
+ * {@code <task>} is chat, vision, sentiment, embeddings or moderation. Unknown options, a missing
+ * provider/model, or step combined with provider/model/timeout/retries fail when the endpoint is created.
+ * With {@code step}, the producer looks up {@link dev.braid.components.step.StepBindings} in the Camel
+ * registry under {@code braidStepBindings}, then {@code lookup(step, ModelStepBinding.class)}.
+ *
+ * <h2>Result</h2>
+ * The {@link dev.braid.components.model.ModelResponse} becomes the body (or is handed to the binding's
+ * {@code write}); headers {@link dev.braid.components.model.ModelHeaders} carry provider, model, usage,
+ * cost and latency. A failure is set on the exchange as the {@link dev.braid.components.model.ModelException}
+ * itself: 404 {@code model_not_found}, 429 {@code provider_rate_limited} (with Retry-After), 502
+ * {@code provider_error}, 504 {@code provider_timeout}, or 4xx as the provider answered.
+ *
+ * <h2>Routing ({@link dev.braid.components.model.ModelRouter})</h2>
+ * Strategies order the targets: fallback (as written), weighted (random by target option {@code weight},
+ * default 1; weight 0 only as a last resort), least-latency (moving average per provider/model, never
+ * measured first), cheapest ({@link dev.braid.components.model.PriceTable}, unpriced last). Each target gets
+ * {@code 1 + retries} attempts with a per-attempt timeout; waits between attempts are exponential backoff
+ * with full jitter (100 ms base, 2 s cap) or the provider's Retry-After when it is at most 10 s (a longer
+ * Retry-After moves on to the next target at once). Retryable failures (429, 5xx, 408, timeout, connection)
+ * fall back to the next target; anything else (400, 404 …) fails the call at once. When every target
+ * failed, the last error wins, except that when all of them were rate limited the 429 with the shortest
+ * Retry-After wins. The router prices every answer from the price table.
+ *
+ * <h2>Built-in providers</h2>
+ * {@code mock} ({@link dev.braid.components.model.mock.MockProvider}; target options {@code delay},
+ * {@code failWith}, {@code failTimes}, {@code retryAfter}) and {@code local}
+ * ({@link dev.braid.components.model.local.LocalProvider}: {@code lexicon} sentiment, {@code keywords}
+ * moderation). Other adapters implement {@link dev.braid.components.model.ModelProvider} and are added
+ * with {@link dev.braid.components.model.ModelComponent#addProvider}.
+ */
+package dev.braid.components.model;
