@@ -59,6 +59,14 @@ class InvokeApiTest {
     }
 
     @Test
+    void thePipelineOutputIsSentVerbatimNullsIncluded() throws Exception {
+        String input = "{\"a\":null,\"nested\":{\"b\":null,\"list\":[null,1]}}";
+        HttpResponse<String> response = http.postJson("/v1/pipelines/echo/invoke", "{\"input\":" + input + "}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(Http.JSON.readTree(input), json(response).get("output"));
+    }
+
+    @Test
     void aSaneCallerRequestIdIsTheEnvelopeIdAndAnInsaneOneIsReplaced() throws Exception {
         HttpResponse<String> response = http.send(http.request("/v1/pipelines/echo/invoke")
                 .header("Content-Type", "application/json")
