@@ -6,8 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The built-in detectors. Each is one precompiled pattern that proposes candidates in a single
- * left-to-right pass, plus a cheap check (checksum, range, shape) that rejects look-alikes.
+ * The built-in detectors. Each is one precompiled pattern, tried in one left-to-right pass only
+ * where a value can start ({@link Anchor}), plus a cheap check (checksum, range, shape) that
+ * rejects look-alikes.
  *
  * <p>The patterns avoid nested ambiguous quantifiers (groups are delimited by mandatory separators
  * or fixed widths, and open-ended runs are possessive), so no input makes them backtrack
@@ -23,7 +24,8 @@ public enum MaskEntity implements Detector {
             Anchor.AT_SIGN),
 
     /**
-     * International numbers ({@code +CC} then separated groups, or {@code +} and 8–15 digits),
+     * International numbers ({@code +CC}, {@code (+CC)} or {@code 00CC} then separated groups, or
+     * {@code +} and 8–15 digits),
      * North-American numbers with separators or parentheses ({@code (415) 555-2671},
      * {@code 415.555.2671}), and national numbers with a trunk 0 and separators
      * ({@code 020 7946 0958}, {@code 0171-1234567}, {@code (030) 123 456 78}, {@code 06 12 34 56 78}).
@@ -32,7 +34,8 @@ public enum MaskEntity implements Detector {
     PHONE(
             "(?<![\\w+$€£¥.,/\\-])(?<!\\d[ .\\-/])"
                     + "(?:"
-                    + "\\+[1-9]\\d{0,3}(?:[ .\\-]?\\(\\d{1,4}\\)\\d{0,8})?(?:[ .\\-]\\d{1,8}){1,6}+"
+                    + "(?:\\+[1-9]\\d{0,3}|\\(\\+[1-9]\\d{0,3}\\)|00[1-9]\\d{0,3})"
+                    + "(?:[ .\\-]?\\(\\d{1,4}\\)\\d{0,8})?(?:[ .\\-]\\d{1,8}){1,6}+"
                     + "|\\+[1-9]\\d{7,14}+"
                     + "|(?:1[ .\\-])?(?:\\([2-9]\\d{2}\\)[ .\\-]?|[2-9]\\d{2}[ .\\-])\\d{3}[ .\\-]\\d{4}"
                     + "|(?:\\(0\\d{1,4}\\)[ \\-/]?|0\\d{1,4}[ \\-/])\\d{2,8}(?:[ \\-]\\d{2,4}){0,4}+"
@@ -44,14 +47,14 @@ public enum MaskEntity implements Detector {
         @Override
         int validEnd(String text, int start, int end) {
             int digits = countDigits(text, start, end);
-            if (text.charAt(start) == '+') {
+            if (text.charAt(start) == '+' || text.charAt(start + 1) == '+') {
                 return digits >= 8 && digits <= 16 ? end : -1; // E.164 allows 15, plus a "(0)" trunk
             }
-            if (digits < 9 || digits > 13) {
+            boolean international = text.startsWith("00", start); // "00" dialled in place of "+"
+            if (digits < (international ? 10 : 9) || digits > (international ? 18 : 13)) {
                 return -1;
             }
-            Matcher m = date.matcher(text).region(start, end);
-            return m.lookingAt() ? -1 : end;
+            return date.matcher(text).region(start, end).lookingAt() ? -1 : end;
         }
     },
 
@@ -131,10 +134,6 @@ public enum MaskEntity implements Detector {
         return anchor;
     }
 
-    Pattern pattern() {
-        return pattern;
-    }
-
     /**
      * Tries the pattern only where a value can start (a cheap character test), anchored there:
      * far fewer regex attempts than {@code find()} trying every position. Transparent bounds let
@@ -177,6 +176,22 @@ public enum MaskEntity implements Detector {
     /** The end of the valid value starting at {@code start}, at most {@code end}; -1 when invalid. */
     int validEnd(String text, int start, int end) {
         return end;
+    }
+
+    /**
+     * Which detector wins when two find exactly the same span: checksum-validated values first,
+     * the loosely shaped PHONE last (an SSN is also a valid national phone shape).
+     */
+    int tieRank() {
+        return switch (this) {
+            case CREDIT_CARD -> 0;
+            case IBAN -> 1;
+            case US_SSN -> 2;
+            case IPV6 -> 3;
+            case IPV4 -> 4;
+            case EMAIL -> 5;
+            case PHONE -> 6;
+        };
     }
 
     /** The built-in entity called {@code name} (case-insensitive), or null. */

@@ -15,8 +15,9 @@ import java.util.Map;
  * then thread-safe and reusable: all per-request state lives in the {@link MaskVault}.
  *
  * <p>Every detector scans the text once; overlapping matches are resolved longest first, then
- * earliest, so a value is masked once (an IBAN is not also a phone number). Placeholders are issued
- * in text order. Text that already looks like a placeholder is protected (see {@link MaskVault}).
+ * earliest, so a value is masked once (an IBAN is not also a phone number); for the very same span
+ * a custom pattern wins, then the more specific built-in (an SSN is not a phone). Placeholders are
+ * issued in text order. Text that already looks like a placeholder is protected (see {@link MaskVault}).
  */
 public final class Masker {
 
@@ -65,8 +66,12 @@ public final class Masker {
         }
         // custom patterns always apply, whether or not they are listed
         custom.forEach(byName::putIfAbsent);
-        this.detectors = List.copyOf(byName.values());
         this.entities = List.copyOf(byName.keySet());
+        // scan order decides ties between equal spans (the sort below is stable): the integrator's
+        // own patterns first, then the built-ins from most to least specific
+        List<Detector> ordered = new ArrayList<>(byName.values());
+        ordered.sort(Comparator.comparingInt(d -> d instanceof MaskEntity e ? 1 + e.tieRank() : 0));
+        this.detectors = List.copyOf(ordered);
         this.restore = policy.restore();
     }
 

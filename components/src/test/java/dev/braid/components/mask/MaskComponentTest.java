@@ -25,16 +25,16 @@ import org.junit.jupiter.api.Test;
 
 class MaskComponentTest extends CamelTestSupport {
 
-    /** A step whose input is the exchange property "input" and whose output goes to "masked". */
-    private record PropertyStep(MaskPolicy policy) implements MaskStepBinding {
+    /** A step reading one exchange property and writing its result to another. */
+    private record PropertyStep(MaskPolicy policy, String from, String to) implements MaskStepBinding {
         @Override
         public Object read(Exchange exchange) {
-            return exchange.getProperty("input");
+            return exchange.getProperty(from);
         }
 
         @Override
         public void write(Exchange exchange, Object result) {
-            exchange.setProperty("masked", result);
+            exchange.setProperty(to, result);
         }
     }
 
@@ -56,7 +56,8 @@ class MaskComponentTest extends CamelTestSupport {
         context.addComponent(MaskComponent.SCHEME, new MaskComponent());
         context.getRegistry().bind(StepBindings.BEAN_NAME, new FixedStepBindings(Map.of(
                 "shop/1/redact", new PropertyStep(new MaskPolicy(List.of("EMAIL", "IBAN"),
-                        Map.of("customerId", "CUST-\\d{6}"), true)))));
+                        Map.of("customerId", "CUST-\\d{6}"), true), "input", "masked"),
+                "shop/1/final", new PropertyStep(new MaskPolicy(List.of(), null, false), "masked", "restored"))));
         return context;
     }
 
@@ -75,7 +76,7 @@ class MaskComponentTest extends CamelTestSupport {
                                         "<EMAIL_1>", "<EMAIL_9>"))))
                         .to("mask:restore")
                         .to("mock:restored");
-                from("direct:step").to("mask:mask?step=shop/1/redact").to("mask:restore?step=shop/1/redact")
+                from("direct:step").to("mask:mask?step=shop/1/redact").to("mask:restore?step=shop/1/final")
                         .to("mock:step");
                 from("direct:restoreOnly").to("mask:restore").to("mock:restoreOnly");
             }
@@ -145,9 +146,11 @@ class MaskComponentTest extends CamelTestSupport {
         });
 
         step.assertIsSatisfied();
-        // mask:restore?step=… read the masked output back through the same binding and restored it
+        assertEquals(Map.of("text", "<CUSTOMERID_1> (<EMAIL_1>) pays from <IBAN_1>", "phone", "+44 20 7946 0958"),
+                result.getProperty("masked"));
+        // mask:restore?step=… read the masked value through its binding and wrote it restored
         assertEquals(Map.of("text", "CUST-123456 (a@x.com) pays from DE89 3704 0044 0532 0130 00",
-                "phone", "+44 20 7946 0958"), result.getProperty("masked"));
+                "phone", "+44 20 7946 0958"), result.getProperty("restored"));
         MaskVault vault = MaskVault.find(result).orElseThrow();
         assertTrue(vault.restoreRequested());
         assertEquals(3, vault.size(), "EMAIL, IBAN and the custom entity; PHONE is not in the step's policy");

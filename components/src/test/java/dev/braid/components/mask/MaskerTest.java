@@ -69,6 +69,15 @@ class MaskerTest {
     }
 
     @Test
+    void forTheSameSpanTheMoreSpecificEntityWins() {
+        // 078-05-1120 is both a valid SSN and a national phone shape
+        assertEquals("ssn <US_SSN_1>", ALL.mask("ssn 078-05-1120", new MaskVault()));
+        // an integrator's pattern beats the built-ins on the same span
+        Masker custom = new Masker(new MaskPolicy(List.of("US_SSN"), Map.of("MEMBER", "\\d{3}-\\d{2}-\\d{4}"), false));
+        assertEquals("member <MEMBER_1>", custom.mask("member 078-05-1120", new MaskVault()));
+    }
+
+    @Test
     void maskDeepCopiesStructuresAndNeverChangesTheInput() {
         Map<String, Object> nested = new LinkedHashMap<>();
         nested.put("note", "call 415-555-2671");

@@ -12,7 +12,6 @@ import dev.braid.engine.spec.StepSpec;
 import dev.braid.engine.spec.ValidationError;
 import dev.braid.engine.template.Template;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +53,7 @@ public final class PipelineCompiler {
         private final List<ValidationError> errors = new ArrayList<>();
         private final List<Object> routes = new ArrayList<>();
         private final Map<String, List<Object>> bindings = new LinkedHashMap<>();
-        private final Set<String> ids = new HashSet<>();
+        private final Set<String> ids = new java.util.LinkedHashSet<>();
         private boolean restore;
 
         Run(PipelineSpec spec, int version) {
@@ -90,7 +89,7 @@ public final class PipelineCompiler {
             bindings.put(versionKey, List.of(new FinishBinding(lastId, restore)));
             routes.add(route(StepKeys.group(name, version), StepKeys.entryUri(name, version), entrySteps));
             routes.addAll(stepRoutes);
-            return new CompiledPipeline(name, version, CamelYaml.write(routes), bindings);
+            return new CompiledPipeline(name, version, CamelYaml.write(routes), bindings, List.copyOf(ids));
         }
 
         private void compileStep(StepSpec s, String fallbackPath, List<Object> out) {
@@ -173,7 +172,8 @@ public final class PipelineCompiler {
                 Map<String, Object> multicast = new LinkedHashMap<>();
                 multicast.put("parallelProcessing", true);
                 if (p.timeout() != null) {
-                    multicast.put("timeout", p.timeout().toMillis());
+                    // a string: that is the type Camel's YAML DSL schema gives the option
+                    multicast.put("timeout", String.valueOf(p.timeout().toMillis()));
                 }
                 multicast.put("aggregationStrategy", "#" + PARALLEL_STRATEGY_BEAN);
                 multicast.put("steps", targets);

@@ -42,10 +42,26 @@ public final class PipelineContext {
 
     private record Completed(int order, StepResult result) {}
 
+    private final Map<String, Integer> declared;
+
     public PipelineContext(String pipeline, int version, Object input) {
+        this(pipeline, version, input, List.of());
+    }
+
+    /**
+     * @param stepOrder every step id in declaration order (depth first); results are reported in
+     *     this order, which is the execution order of sequential steps and a stable one for
+     *     parallel branches that run at once
+     */
+    public PipelineContext(String pipeline, int version, Object input, List<String> stepOrder) {
         this.pipeline = pipeline;
         this.version = version;
         this.input = input;
+        Map<String, Integer> order = new java.util.HashMap<>();
+        for (int i = 0; i < stepOrder.size(); i++) {
+            order.put(stepOrder.get(i), i);
+        }
+        this.declared = order;
     }
 
     /** The context of an exchange that runs a pipeline. */
@@ -99,8 +115,9 @@ public final class PipelineContext {
      * already has a result, e.g. a branch that finishes after its parallel step timed out.
      */
     public synchronized boolean complete(String stepId, Object output, StepResult result) {
+        Integer d = declared.get(stepId);
         Started s = started.get(stepId);
-        int order = s == null ? Integer.MAX_VALUE : s.order();
+        int order = d != null ? d : (s == null ? Integer.MAX_VALUE : declared.size() + s.order());
         if (results.putIfAbsent(stepId, new Completed(order, result)) != null) {
             return false;
         }
@@ -119,7 +136,7 @@ public final class PipelineContext {
         return c == null ? null : c.result();
     }
 
-    /** Step results in the order the steps began. */
+    /** Step results in declaration order (steps not declared: in the order they began). */
     public List<StepResult> results() {
         List<Completed> all = new ArrayList<>(results.values());
         all.sort(Comparator.comparingInt(Completed::order));

@@ -199,18 +199,29 @@ final class BraidProducer extends DefaultAsyncProducer {
                         "enrich step '" + b.id() + "' may only call http or https URLs");
             }
             HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(b.timeout());
-            b.renderHeaders(roots).forEach(rb::header);
+            Map<String, String> headers = b.renderHeaders(roots);
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                try {
+                    rb.header(h.getKey(), h.getValue());
+                } catch (IllegalArgumentException e) {
+                    // the JDK client refuses restricted headers (Host, Connection, …) and bad values
+                    throw new InvocationException.StepFailed(b.id(), 502, "enrich_failed",
+                            "enrich step '" + b.id() + "' cannot send header '" + h.getKey() + "'");
+                }
+            }
             Object body = b.renderBody(roots);
             if (body == null) {
                 rb.method(b.method(), HttpRequest.BodyPublishers.noBody());
             } else {
                 String text = body instanceof String s ? s : endpoint.getComponent().json().writeValueAsString(body);
                 rb.method(b.method(), HttpRequest.BodyPublishers.ofString(text));
-                if (b.renderHeaders(roots).keySet().stream().noneMatch(h -> h.equalsIgnoreCase("content-type"))) {
+                if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("content-type"))) {
                     rb.header("Content-Type", "application/json");
                 }
             }
-            rb.header("Accept", "application/json");
+            if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("accept"))) {
+                rb.header("Accept", "application/json");
+            }
             request = rb.build();
         } catch (Exception e) {
             exchange.setException(e);

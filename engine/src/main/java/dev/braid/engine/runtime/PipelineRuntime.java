@@ -182,6 +182,7 @@ public final class PipelineRuntime implements AutoCloseable {
                 return deployed;
             } catch (Exception | LinkageError e) {
                 removeGroup(compiled.group());
+                removeStepEndpoints(vkey);
                 registry.removeAll(compiled.bindings().keySet());
                 throw new InvalidPipelineException(List.of(loadError(spec, e)));
             }
@@ -244,6 +245,27 @@ public final class PipelineRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Unloads a version that is not active (deployed and never activated, or kept for pinned
+     * calls): it drains like a replaced version. Returns false when it was not loaded.
+     *
+     * @throws IllegalStateException when it is the active version
+     */
+    public boolean unload(String name, int version) {
+        synchronized (adminLock) {
+            Loaded v = loaded.get(StepKeys.versionKey(name, version));
+            if (v == null || v.isClosed()) {
+                return false;
+            }
+            AtomicReference<Loaded> ref = active.get(name);
+            if (ref != null && ref.get() == v) {
+                throw new IllegalStateException("version " + version + " of " + name + " is active");
+            }
+            retire(v);
+            return true;
+        }
+    }
+
     public OptionalInt activeVersion(String name) {
         AtomicReference<Loaded> ref = active.get(name);
         Loaded v = ref == null ? null : ref.get();
@@ -291,7 +313,7 @@ public final class PipelineRuntime implements AutoCloseable {
             if (!problems.isEmpty()) {
                 throw new InvocationException.InputInvalid(problems);
             }
-            PipelineContext ctx = new PipelineContext(name, v.deployed.version(), input);
+            PipelineContext ctx = new PipelineContext(name, v.deployed.version(), input, v.compiled.stepOrder());
             Exchange exchange = v.entry.createExchange();
             exchange.setProperty(PipelineContext.EXCHANGE_PROPERTY, ctx);
             if (v.masks) {
@@ -401,6 +423,7 @@ public final class PipelineRuntime implements AutoCloseable {
                 // the routes go regardless
             }
             removeGroup(v.compiled.group());
+            removeStepEndpoints(StepKeys.versionKey(v.deployed.name(), v.deployed.version()));
             registry.removeAll(v.compiled.bindings().keySet());
         }
     }
@@ -431,6 +454,22 @@ public final class PipelineRuntime implements AutoCloseable {
             camel.removeEndpoints("direct:" + group + "*");
         } catch (Exception ignored) {
             // endpoints are cheap leftovers
+        }
+    }
+
+    /** Removes the step endpoints ({@code model:chat?step=<name>/<N>/…}) of an unloaded version. */
+    private void removeStepEndpoints(String versionKey) {
+        String mid = "step=" + versionKey + "/";
+        String end = "step=" + versionKey;
+        for (Endpoint ep : List.copyOf(camel.getEndpoints())) {
+            String uri = ep.getEndpointUri();
+            if (uri.contains(mid) || uri.endsWith(end)) {
+                try {
+                    camel.removeEndpoint(ep);
+                } catch (Exception ignored) {
+                    // a leftover endpoint holds no resources once its route is gone
+                }
+            }
         }
     }
 

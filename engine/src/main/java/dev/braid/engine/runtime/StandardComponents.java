@@ -1,5 +1,6 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.components.guard.GuardComponent;
 import dev.braid.components.mask.MaskComponent;
 import dev.braid.components.model.ModelComponent;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ final class StandardComponents {
         model.setCallbackExecutor(continuation);
         components.put(ModelComponent.SCHEME, model);
         components.put(MaskComponent.SCHEME, new MaskComponent());
+        components.put(GuardComponent.SCHEME, new GuardComponent());
         return components;
     }
 }

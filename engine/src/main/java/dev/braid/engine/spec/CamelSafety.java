@@ -45,10 +45,13 @@ final class CamelSafety {
             "bean:", "sys", "env", "camelcontext", "type:", "ref:", "exception", "properties", "propertiesexist",
             "hostname", "threadname", "threadid", "messagehistory", "routeid", "stepid", "fromrouteid", "camelid",
             "collate", "function", "jq(", "xpath(", "jsonpath(", "newempty", "convertto", "bodyas", "mandatorybodyas",
-            "headeras", "variableas", "exchangepropertyas", "messageas");
+            "headeras", "variableas", "exchangepropertyas", "messageas", "load", "file:", "kamelet", "spel",
+            "sysenv");
 
     /** An OGNL method call inside {@code ${…}}, such as {@code body.getClass()}. */
     private static final Pattern METHOD_CALL = Pattern.compile("[.?]\\s*[A-Za-z_$][\\w$]*\\s*\\(");
+
+    private static final Pattern SIMPLE_START = Pattern.compile("\\$\\{");
 
     private final Set<String> allowedSchemes;
     private final Problems problems;
@@ -60,6 +63,13 @@ final class CamelSafety {
     }
 
     void check(SequenceNode processors, String path) {
+        for (int i = 0; i < processors.getValue().size(); i++) {
+            Node processor = processors.getValue().get(i);
+            if (!(processor instanceof MappingNode map) || map.getValue().size() != 1) {
+                problems.at(processor, path + "[" + i + "]",
+                        "a Camel processor is a map with one key, such as { to: \"log:audit\" }");
+            }
+        }
         walk(processors, path);
     }
 
@@ -190,7 +200,7 @@ final class CamelSafety {
                 || value.contains("#type:")) {
             problems.at(node, path, "bean references (#…) are not allowed in a camel step");
         }
-        Matcher m = Pattern.compile("\\$\\{").matcher(value);
+        Matcher m = SIMPLE_START.matcher(value);
         int from = 0;
         while (m.find(from)) {
             int close = value.indexOf('}', m.end());

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
@@ -44,6 +45,20 @@ final class Fields {
         }
         problems.at(node, path, "expected a map, got " + Nodes.describe(node));
         return null;
+    }
+
+    /** Reports non-string and duplicate keys anywhere under {@code node} (free-form data such as input). */
+    static void checkTree(Node node, String path, Problems problems) {
+        if (node instanceof MappingNode) {
+            Fields f = new Fields((MappingNode) node, path, problems);
+            for (String key : f.keys()) {
+                checkTree(f.get(key), f.pathOf(key), problems);
+            }
+        } else if (node instanceof SequenceNode seq) {
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                checkTree(seq.getValue().get(i), path + "[" + i + "]", problems);
+            }
+        }
     }
 
     static String join(String path, String key) {

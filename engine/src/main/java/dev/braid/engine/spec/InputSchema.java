@@ -2,6 +2,7 @@ package dev.braid.engine.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaException;
@@ -71,7 +72,7 @@ public final class InputSchema {
 
     /** What is wrong with an invoke body's {@code input}; empty when it is valid. */
     public List<String> problems(Object input) {
-        JsonNode node = MAPPER.valueToTree(input);
+        JsonNode node = input == null ? NullNode.getInstance() : MAPPER.valueToTree(input);
         List<String> problems = new ArrayList<>();
         for (Error e : schema.validate(node)) {
             if (problems.size() == MAX_PROBLEMS) {

@@ -2,6 +2,7 @@ package dev.braid.engine.spec;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,14 +58,15 @@ final class Nodes {
                 String name = key instanceof ScalarNode s ? s.getValue() : String.valueOf(plain(key));
                 out.put(name, plain(t.getValueNode()));
             }
-            return out;
+            // Specs are shared by every invocation of a version: nothing in them may change.
+            return Collections.unmodifiableMap(out);
         }
         if (node instanceof SequenceNode seq) {
             List<Object> out = new ArrayList<>(seq.getValue().size());
             for (Node item : seq.getValue()) {
                 out.add(plain(item));
             }
-            return out;
+            return Collections.unmodifiableList(out);
         }
         ScalarNode scalar = (ScalarNode) node;
         String value = scalar.getValue();
@@ -79,7 +81,11 @@ final class Nodes {
             try {
                 return Long.valueOf(value);
             } catch (NumberFormatException e) {
-                return new BigInteger(value);
+                try {
+                    return new BigInteger(value);
+                } catch (NumberFormatException notDecimal) {
+                    return value;
+                }
             }
         }
         if (Tag.FLOAT.equals(tag)) {

@@ -9,6 +9,7 @@ import dev.braid.engine.template.Template;
 import dev.braid.engine.template.TemplateSyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,6 +45,8 @@ final class SpecBuilder {
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
     private static final Pattern ENTITY_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+    private static final Pattern JSONATA_STEP =
+            Pattern.compile("(?<![\\w.$`])steps\\s*\\.\\s*(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]+)`)");
     private static final Duration DEFAULT_MODEL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEFAULT_PARALLEL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEFAULT_ENRICH_TIMEOUT = Duration.ofSeconds(5);
@@ -115,6 +118,7 @@ final class SpecBuilder {
             problems.at(node, "input", "expected a JSON Schema object, got " + Nodes.describe(node));
             return null;
         }
+        Fields.checkTree(node, "input", problems);
         Map<String, Object> schema = (Map<String, Object>) Nodes.plain(node);
         try {
             InputSchema.compile(schema);
@@ -125,10 +129,13 @@ final class SpecBuilder {
     }
 
     private void checkStream(String stream, Node node, List<StepSpec> steps) {
-        StepSpec target = find(steps, stream);
-        if (target == null) {
+        if (!allIds.containsKey(stream)) {
             problems.at(node, "stream", "unknown step '" + stream + "'" + Suggestions.didYouMean(stream, allIds.keySet()));
-        } else if (!(target.step() instanceof Step.Model m) || m.task() != ModelTask.CHAT) {
+            return;
+        }
+        StepSpec target = find(steps, stream);
+        // target is null when the step itself was invalid; that error is already reported.
+        if (target != null && (!(target.step() instanceof Step.Model m) || m.task() != ModelTask.CHAT)) {
             problems.at(node, "stream", "stream must name a chat model step; '" + stream + "' is not one");
         }
     }
@@ -252,6 +259,10 @@ final class SpecBuilder {
             }
         }
         if (kinds.isEmpty()) {
+            // A misspelt kind ("transfrom") is already an unknown key; one error says it best.
+            if (!STEP_KEYS.containsAll(f.keys())) {
+                return null;
+            }
             problems.at(node, path, "a step needs exactly one of " + String.join(", ", KINDS));
             return null;
         }
@@ -328,7 +339,7 @@ final class SpecBuilder {
         if (problems.size() > errorsBefore) {
             return null;
         }
-        return new Step.Model(task, strategy, targets, timeout, retries == null ? 0 : retries, prompt, messages, text,
+        return new Step.Model(task, strategy, List.copyOf(targets), timeout, retries == null ? 0 : retries, prompt, messages, text,
                 image, temperature, maxTokens);
     }
 
@@ -420,7 +431,7 @@ final class SpecBuilder {
         }
         return new Step.Parallel(timeout,
                 onError == null ? Step.OnBranchError.FAIL : Step.OnBranchError.valueOf(onError.toUpperCase(Locale.ROOT)),
-                branches);
+                List.copyOf(branches));
     }
 
     private Step.Transform transform(Node node, String path) {
@@ -461,7 +472,7 @@ final class SpecBuilder {
                 }
             }
         }
-        return ok ? new Step.Aggregate(expr, require) : null;
+        return ok ? new Step.Aggregate(expr, List.copyOf(require)) : null;
     }
 
     private Step.Mask mask(Node node, String path) {
@@ -537,7 +548,8 @@ final class SpecBuilder {
             }
         }
         Boolean restore = bool(f, "restore");
-        return new Step.Mask(entities, custom, fields, restore != null && restore);
+        return new Step.Mask(List.copyOf(entities), Collections.unmodifiableMap(custom), List.copyOf(fields),
+                restore != null && restore);
     }
 
     private Step.Guard guard(Node node, String path) {
@@ -595,7 +607,7 @@ final class SpecBuilder {
             body = Nodes.plain(bodyNode);
         }
         Duration timeout = duration(f, "timeout", DEFAULT_ENRICH_TIMEOUT);
-        return new Step.Enrich(url, method, headers, body, timeout);
+        return new Step.Enrich(url, method, Collections.unmodifiableMap(headers), body, timeout);
     }
 
     @SuppressWarnings("unchecked")
@@ -617,6 +629,7 @@ final class SpecBuilder {
         if (seq.getValue().isEmpty()) {
             problems.at(stepsNode, f.pathOf("steps"), "a camel step needs at least one processor");
         }
+        Fields.checkTree(seq, f.pathOf("steps"), problems);
         camel.check(seq, f.pathOf("steps"));
         return new Step.Camel((List<Object>) Nodes.plain(seq));
     }
@@ -700,6 +713,7 @@ final class SpecBuilder {
     private boolean jsonata(String expr, Node node, String path) {
         try {
             Jsonata.jsonata(expr);
+            unknownStepsIn(expr, node, path);
             return true;
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? "invalid expression" : e.getMessage();
@@ -710,6 +724,47 @@ final class SpecBuilder {
             problems.at(node, path, "JSONata: the expression is nested too deeply");
             return false;
         }
+    }
+
+    /**
+     * A JSONata path {@code steps.<id>} naming no step at all is almost surely a typo: it would
+     * silently read null. String literals are skipped; order is not checked here, since a
+     * condition may legitimately test for a step that was skipped.
+     */
+    private void unknownStepsIn(String expr, Node node, String path) {
+        String code = withoutStringLiterals(expr);
+        var m = JSONATA_STEP.matcher(code);
+        Set<String> reported = new HashSet<>();
+        while (m.find()) {
+            String id = m.group(1) != null ? m.group(1) : m.group(2);
+            if (!allIds.containsKey(id) && reported.add(id)) {
+                problems.at(node, path, "unknown step '" + id + "'" + Suggestions.didYouMean(id, allIds.keySet()));
+            }
+        }
+    }
+
+    /** Blanks JSONata string literals (a loop, not a regex: no backtracking on long input). */
+    private static String withoutStringLiterals(String expr) {
+        StringBuilder out = new StringBuilder(expr.length());
+        char quote = 0;
+        for (int i = 0; i < expr.length(); i++) {
+            char c = expr.charAt(i);
+            if (quote == 0) {
+                if (c == '"' || c == '\'') {
+                    quote = c;
+                }
+                out.append(c);
+            } else if (c == '\\') {
+                i++;
+                out.append(' ');
+            } else if (c == quote) {
+                quote = 0;
+                out.append(c);
+            } else {
+                out.append(' ');
+            }
+        }
+        return out.toString();
     }
 
     // ---- typed values ----------------------------------------------------------------------

@@ -54,4 +54,15 @@ class JsonataExpressionTest {
         assertNull(JsonataExpression.parse("null").evaluate(root));
         assertThrows(IllegalArgumentException.class, () -> JsonataExpression.parse("{ 'a': "));
     }
+
+    @Test
+    void numbersAsJacksonParsesThemWork() throws Exception {
+        Object input = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                "{\"a\": 5, \"b\": 1.5, \"big\": 12345678901234, \"list\": [1, 2, 3]}", Object.class);
+        Map<String, Object> root = new java.util.HashMap<>();
+        root.put("input", input);
+        assertEquals(6.5, ((Number) JsonataExpression.parse("input.a + input.b").evaluate(root)).doubleValue(), 1e-9);
+        assertEquals(12345678901235L, ((Number) JsonataExpression.parse("input.big + 1").evaluate(root)).longValue());
+        assertEquals(6, ((Number) JsonataExpression.parse("$sum(input.list)").evaluate(root)).intValue());
+    }
 }

@@ -66,7 +66,7 @@ class PipelineCompilerTest {
         assertTrue(yaml.contains("- to: braid:aggregate?step=customer-feedback/3/respond"), yaml);
         assertTrue(yaml.contains("- to: braid:join?step=customer-feedback/3/analyze"), yaml);
         assertTrue(yaml.contains("- to: braid:finish?step=customer-feedback/3"), yaml);
-        assertTrue(yaml.contains("timeout: 20000"), yaml);
+        assertTrue(yaml.contains("timeout: '20000'"), yaml);
         assertTrue(yaml.contains("aggregationStrategy: '#braidParallel'"), yaml);
         assertTrue(yaml.startsWith("- route:\n"), yaml);
     }

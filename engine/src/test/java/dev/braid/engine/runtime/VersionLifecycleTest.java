@@ -132,12 +132,28 @@ class VersionLifecycleTest {
         awaitRemoved("braid.drain.v1");
         assertTrue(runtime.loadedVersion("drain", 1).isEmpty());
         assertTrue(runtime.camelContext().getEndpoints().stream()
-                .noneMatch(ep -> ep.getEndpointUri().startsWith("direct://braid.drain.v1")));
+                .noneMatch(ep -> ep.getEndpointUri().startsWith("direct://braid.drain.v1")
+                        || ep.getEndpointUri().contains("step=drain/1")));
+        assertTrue(runtime.camelContext().getEndpoints().stream()
+                .anyMatch(ep -> ep.getEndpointUri().contains("step=drain/2")));
         assertEquals(2, routeIds("braid.drain.v2").size());
         assertEquals("v2", runtime.invoke("drain", Map.of(), null).toCompletableFuture().get(5, TimeUnit.SECONDS).output());
         Throwable pinnedOld = runtime.invoke("drain", Map.of(), new InvokeOptions(1, null))
                 .toCompletableFuture().handle((r, t) -> t).get(5, TimeUnit.SECONDS);
         assertInstanceOf(InvocationException.PipelineNotFound.class, pinnedOld);
+    }
+
+    @Test
+    void anInactiveVersionCanBeUnloadedButTheActiveOneCannot() throws Exception {
+        runtime.deploy(constant("unl", 1), 1);
+        runtime.activate("unl", 1);
+        runtime.deploy(constant("unl", 2), 2);
+        assertThrows(IllegalStateException.class, () -> runtime.unload("unl", 1));
+        assertTrue(runtime.unload("unl", 2));
+        awaitRemoved("braid.unl.v2");
+        assertFalse(runtime.unload("unl", 2));
+        assertEquals("v1", runtime.invoke("unl", Map.of(), null).toCompletableFuture().get(5, TimeUnit.SECONDS).output());
+        runtime.deploy(constant("unl", 2), 2);
     }
 
     @Test
@@ -155,6 +171,33 @@ class VersionLifecycleTest {
         assertEquals(1, r.version());
         assertEquals("v1 hi", ((Map<?, ?>) r.output()).get("text"));
         awaitRemoved("braid.slow.v1");
+    }
+
+    @Test
+    void afterTheDrainTimeoutTheOldVersionTakesNoNewWorkAndGoes() throws Exception {
+        try (PipelineRuntime quick = new PipelineRuntime(
+                new RuntimeSettings(List.of(), Set.of("log"), Duration.ofMillis(200)))) {
+            quick.deploy(pipeline("dt", step("reply",
+                    chat(new Target("mock", "m", Map.of("delay", "1s")), null, "{{input.text}}"))), 1);
+            quick.activate("dt", 1);
+            CompletableFuture<InvocationResult> inFlight =
+                    quick.invoke("dt", Map.of("text", "hi"), null).toCompletableFuture();
+            quick.deploy(constant("dt", 2), 2);
+            quick.activate("dt", 2);
+            Thread.sleep(400);
+            // still running, but past the drain timeout: closed for pinned calls
+            assertFalse(inFlight.isDone());
+            Throwable pinned = quick.invoke("dt", Map.of(), new InvokeOptions(1, null))
+                    .toCompletableFuture().handle((r, t) -> t).get(5, TimeUnit.SECONDS);
+            assertInstanceOf(InvocationException.PipelineNotFound.class, pinned);
+            assertEquals("hi", ((Map<?, ?>) inFlight.get(5, TimeUnit.SECONDS).output()).get("text"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!quick.camelContext().getRoutes(r -> "braid.dt.v1".equals(r.getGroup())).isEmpty()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(quick.camelContext().getRoutes(r -> "braid.dt.v1".equals(r.getGroup())).isEmpty());
+        }
     }
 
     @Test

@@ -31,6 +31,21 @@ class CamelSafetyTest {
     }
 
     @Test
+    void beanSchemeIsRefusedLikeAnyOtherScheme() {
+        List<ValidationError> errors = errors(camel("- to: \"bean:runtime?method=exec\"\n- to: \"log:x?formatter=#class:com.Evil\""));
+        assertAt(error(errors, "endpoint scheme 'bean' is not allowed (allowed: log)"), 8, 15, "steps[0].camel.steps[0].to");
+        assertAt(error(errors, "bean references"), 9, 15, "steps[0].camel.steps[1].to");
+    }
+
+    @Test
+    void processorsAreSingleKeyMaps() {
+        List<ValidationError> errors = errors(camel("- \"log:x\"\n- { to: \"log:a\", log: b }"));
+        assertEquals(2, errors.size(), errors.toString());
+        assertAt(errors.get(0), 8, 11, "steps[0].camel.steps[0]");
+        assertAt(errors.get(1), 9, 11, "steps[0].camel.steps[1]");
+    }
+
+    @Test
     void dynamicEndpointsAreCheckedToo() {
         List<ValidationError> errors = errors(camel("""
                 - toD: "sql:select * from t"

@@ -148,6 +148,20 @@ class HostileYamlTest {
     }
 
     @Test
+    void duplicateKeysInsideFreeFormDataAreFoundToo() {
+        List<ValidationError> errors = errors(HEADER + """
+                input:
+                  properties:
+                    text: { type: string, type: number }
+                steps:
+                  - id: c
+                    camel: { steps: [ { log: a, log: b } ] }
+                """);
+        assertAt(error(errors, "duplicate key 'type'"), 6, 27, "input.properties.text.type");
+        assertAt(error(errors, "duplicate key 'log'"), 9, 33, "steps[0].camel.steps[0].log");
+    }
+
+    @Test
     void nonStringKeysAreRefused() {
         ValidationError e = error(errors(HEADER + "steps:\n  - id: a\n    transform: { jsonata: input }\n    7: seven\n"),
                 "keys must be strings");

@@ -62,6 +62,17 @@ class InputSchemaTest {
     }
 
     @Test
+    void missingInputIsReportedNotThrown() {
+        assertEquals(List.of("input: must be an object"), schema.problems(null));
+    }
+
+    @Test
+    void danglingLocalReferenceIsRefusedAtCompileTime() {
+        assertThrows(IllegalArgumentException.class,
+                () -> InputSchema.compile(Map.of("properties", Map.of("who", Map.of("$ref", "#/$defs/nothing")))));
+    }
+
+    @Test
     void localReferencesWork() {
         InputSchema withDefs = InputSchema.compile(Map.of(
                 "$defs", Map.of("name", Map.of("type", "string")),

@@ -20,6 +20,7 @@ class PipelineValidationTest {
         ValidationError e = error(errors, "unknown key 'transfrom'");
         assertEquals("unknown key 'transfrom' (did you mean 'transform'?)", e.message());
         assertAt(e, 6, 5, "steps[0].transfrom");
+        assertEquals(List.of(e), errors, "a misspelt kind is one error, not also 'needs a kind'");
     }
 
     @Test
@@ -112,6 +113,23 @@ class PipelineValidationTest {
                     aggregate: { jsonata: "steps", require: [me] }
                 """), "has not run yet");
         assertAt(e, 6, 46, "steps[0].aggregate.require[0]");
+    }
+
+    @Test
+    void jsonataNamingNoStepAtAllIsAnError() {
+        List<ValidationError> errors = errors(HEADER + """
+                steps:
+                  - id: mood
+                    model: { task: sentiment, targets: [{ provider: mock, model: a }], text: "{{input.text}}" }
+                  - id: out
+                    when: "$exists(steps.mood)"
+                    aggregate:
+                      jsonata: "{ 'label': steps.mod.label, 'note': 'see steps.other', 'x': input.steps.y }"
+                """);
+        assertEquals(1, errors.size(), errors.toString());
+        ValidationError e = error(errors, "unknown step");
+        assertEquals("unknown step 'mod' (did you mean 'mood'?)", e.message());
+        assertAt(e, 10, 16, "steps[1].aggregate.jsonata");
     }
 
     @Test
@@ -314,7 +332,7 @@ class PipelineValidationTest {
                   - id: b
                     guard: { promptInjection: sometimes }
                 """);
-        assertEquals(List.of(1, 2, 3, 5, 6, 8), errors.stream().map(ValidationError::line).toList(), errors.toString());
+        assertEquals(List.of(1, 2, 3, 6, 8), errors.stream().map(ValidationError::line).toList(), errors.toString());
     }
 
     @Test
