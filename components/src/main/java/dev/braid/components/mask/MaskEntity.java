@@ -60,7 +60,7 @@ public enum MaskEntity implements Detector {
 
     /** 13–19 digits, optionally grouped by single spaces or dashes, passing the Luhn check. */
     CREDIT_CARD(
-            "(?<![\\w+\\-.,])(?<!\\d[ \\-])\\d(?:[ \\-]?\\d){12,18}+(?!\\w)(?![ \\-.,]?\\d)", Anchor.DIGIT_RUN) {
+            "(?<![\\w+\\-.,])(?<!\\d[ \\-])\\d(?:[ \\-]?\\d){12,18}+(?!\\w)(?![ \\-.,]?\\d)", Anchor.CARD_START) {
         @Override
         int validEnd(String text, int start, int end) {
             return Checksums.luhn(text, start, end) ? end : -1;
@@ -96,14 +96,14 @@ public enum MaskEntity implements Detector {
     IPV4(
             "(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)"
                     + "(?!\\w)(?!\\.\\d)",
-            Anchor.DIGIT_RUN),
+            Anchor.IPV4_START),
 
     /**
      * Full and compressed IPv6 forms, including {@code ::1} and an embedded IPv4 tail
      * ({@code ::ffff:1.2.3.4}). Candidates are runs of hex digits, colons and dots, validated by
      * a parser (never by name resolution). Zone ids ({@code %eth0}) and brackets are not included.
      */
-    IPV6("(?<![\\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{2,45}+(?![\\w:])", Anchor.HEX_OR_COLON) {
+    IPV6("(?<![\\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{2,45}+(?![\\w:])", Anchor.IPV6_START) {
         @Override
         int validEnd(String text, int start, int end) {
             int e = end;
@@ -115,7 +115,7 @@ public enum MaskEntity implements Detector {
     },
 
     /** US social security numbers {@code AAA-GG-SSSS}; never area 000, 666 or 900–999, group 00, serial 0000. */
-    US_SSN("(?<![\\w\\-])(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}(?!\\w)(?!-\\d)", Anchor.DIGIT_RUN);
+    US_SSN("(?<![\\w\\-])(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}(?!\\w)(?!-\\d)", Anchor.SSN_START);
 
     private final Pattern pattern;
     private final Anchor anchor;
@@ -270,19 +270,73 @@ public enum MaskEntity implements Detector {
                         && (i == 0 || !isAsciiLetterOrDigit(text.charAt(i - 1)));
             }
         },
-        /** A hex digit or colon that does not continue a word, colon or dot run. */
-        HEX_OR_COLON {
+        /** A digit run of 1–3 digits followed by a dot. */
+        IPV4_START {
+            @Override
+            boolean mayStart(String text, int i) {
+                if (!DIGIT_RUN.mayStart(text, i)) {
+                    return false;
+                }
+                int k = i;
+                while (k < text.length() && k - i < 4 && isDigit(text.charAt(k))) {
+                    k++;
+                }
+                return k - i <= 3 && k < text.length() && text.charAt(k) == '.';
+            }
+        },
+        /** Three digits and a dash. */
+        SSN_START {
+            @Override
+            boolean mayStart(String text, int i) {
+                return DIGIT_RUN.mayStart(text, i)
+                        && i + 3 < text.length()
+                        && isDigit(text.charAt(i + 1))
+                        && isDigit(text.charAt(i + 2))
+                        && text.charAt(i + 3) == '-';
+            }
+        },
+        /** A digit run holding at least 13 digits, single spaces or dashes allowed between them. */
+        CARD_START {
+            @Override
+            boolean mayStart(String text, int i) {
+                if (!DIGIT_RUN.mayStart(text, i)) {
+                    return false;
+                }
+                int digits = 0;
+                int n = text.length();
+                for (int k = i; k < n && digits < 13; k++) {
+                    char c = text.charAt(k);
+                    if (isDigit(c)) {
+                        digits++;
+                    } else if (!((c == ' ' || c == '-') && k + 1 < n && isDigit(text.charAt(k + 1)))) {
+                        break;
+                    }
+                }
+                return digits >= 13;
+            }
+        },
+        /**
+         * A hex digit or colon that does not continue a word, colon or dot run, with a colon
+         * within its first five characters.
+         */
+        IPV6_START {
             @Override
             boolean mayStart(String text, int i) {
                 char c = text.charAt(i);
                 if (!isHex(c) && c != ':') {
                     return false;
                 }
-                if (i == 0) {
-                    return true;
+                if (i > 0) {
+                    char p = text.charAt(i - 1);
+                    if (isAsciiLetterOrDigit(p) || p == '_' || p == ':' || p == '.') {
+                        return false;
+                    }
                 }
-                char p = text.charAt(i - 1);
-                return !isAsciiLetterOrDigit(p) && p != '_' && p != ':' && p != '.';
+                int k = i;
+                while (k < text.length() && k - i < 5 && isHex(text.charAt(k))) {
+                    k++;
+                }
+                return k - i <= 4 && k < text.length() && text.charAt(k) == ':';
             }
         };
 

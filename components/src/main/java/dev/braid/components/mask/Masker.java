@@ -196,8 +196,8 @@ public final class Masker {
                 boolean possible =
                         switch (e.anchor()) {
                             case AT_SIGN -> hasAt;
-                            case HEX_OR_COLON -> hasColon;
-                            case PHONE_START, DIGIT_RUN, IBAN_START -> hasDigit;
+                            case IPV6_START -> hasColon;
+                            case PHONE_START, DIGIT_RUN, IBAN_START, IPV4_START, SSN_START, CARD_START -> hasDigit;
                         };
                 if (possible) {
                     e.find(text, spans);
