@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +86,29 @@ class ErrorShapeTest {
     void aBodyOverTheLimitIs413() throws Exception {
         String big = "{\"input\":{\"text\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}}";
         assertError(http.postJson(INVOKE, big), 413, "request_too_large");
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413Too() throws Exception {
+        byte[] big = ("{\"input\":{\"text\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}}").getBytes(StandardCharsets.UTF_8);
+        // no Content-Length: the server can only find out while reading
+        assertError(
+                http.send(http.request(INVOKE)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))),
+                413,
+                "request_too_large");
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8Is400() throws Exception {
+        byte[] latin1 = "{\"input\":{\"text\":\"caf\u00e9\"}}".getBytes(StandardCharsets.ISO_8859_1);
+        assertError(
+                http.send(http.request(INVOKE)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(latin1))),
+                400,
+                "invalid_json");
     }
 
     @Test

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.braid.components.model.local.LocalProvider;
 import dev.braid.components.model.mock.MockProvider;
 import dev.braid.engine.runtime.InvokeOptions;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Which pipelines start: shipped ones, a configured directory's, and what happens to a bad file. */
 class PipelineBootstrapTest {
@@ -89,6 +94,28 @@ class PipelineBootstrapTest {
         assertEquals(List.of("echo", "extra"), deployed.stream().sorted().toList());
         assertEquals(Set.of("echo", "extra"), runtime.pipelineNames());
         assertEquals(1, runtime.activeVersion("extra").getAsInt());
+    }
+
+    @Test
+    void aPipelineThatFailsIsLoggedWithItsNameLineColumnAndMessage() {
+        Logger logger = (Logger) LoggerFactory.getLogger(PipelineBootstrap.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            new PipelineBootstrap(runtime, new PipelinesConfiguration(false, dir)).deployAll();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        List<String> errors = appender.list.stream()
+                .filter(e -> e.getLevel() == Level.ERROR)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
+        assertEquals(1, errors.size(), errors.toString());
+        String line = errors.get(0);
+        assertTrue(line.startsWith("Pipeline bad ("), line);
+        assertTrue(line.contains("bad.yaml"), line);
+        assertTrue(line.contains("line 6, column 5, steps[0].transfrom: unknown key 'transfrom'"), line);
     }
 
     @Test
