@@ -1,0 +1,20 @@
+package dev.braid.server.config;
+
+import dev.braid.engine.runtime.PipelineRuntime;
+import dev.braid.engine.runtime.RuntimeSettings;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+
+/** Builds the one {@link PipelineRuntime} (and its CamelContext); closed when the server stops. */
+@Factory
+public class RuntimeFactory {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    public PipelineRuntime pipelineRuntime(
+            ProviderCatalog providers, CamelConfiguration camel, RuntimeConfiguration runtime) {
+        return new PipelineRuntime(
+                new RuntimeSettings(providers.providers(), camel.allowedSchemes(), runtime.drainTimeout()));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.braid.server.invoke;
+
+import dev.braid.engine.runtime.InvokeOptions;
+import dev.braid.engine.runtime.PipelineRuntime;
+import dev.braid.server.errors.ApiProblem;
+import dev.braid.server.errors.ErrorResponses;
+import dev.braid.server.requests.RequestIds;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code POST /v1/pipelines/{name}/invoke}: runs a pipeline and answers with its envelope. The
+ * stage the runtime returns is handed to Micronaut as is, so no thread waits on a model.
+ */
+@Controller("/v1/pipelines")
+public final class InvokeController {
+
+    private final PipelineRuntime runtime;
+
+    public InvokeController(PipelineRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Post(uri = "/{name}/invoke", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    public CompletionStage<MutableHttpResponse<?>> invoke(
+            @PathVariable String name,
+            @Nullable @QueryValue("version") Integer version,
+            @Body InvokeRequest body,
+            HttpRequest<?> request) {
+        ApiProblem refused = check(body, version);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(ErrorResponses.render(request, refused));
+        }
+        Integer pinned = body.version() != null ? body.version() : version;
+        InvokeOptions options = new InvokeOptions(pinned, RequestIds.of(request));
+        CompletionStage<MutableHttpResponse<?>> answer;
+        try {
+            answer = runtime.invoke(name, body.input(), options)
+                    .thenApply(result -> HttpResponse.ok(InvokeResponse.of(result)));
+        } catch (RuntimeException e) {
+            // the runtime should fail the stage, but an early throw must get the same answer
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.exceptionally(error -> ErrorResponses.of(request, error));
+    }
+
+    /** Refusals about the body's shape that need no pipeline; null when the body is fine. */
+    private static ApiProblem check(InvokeRequest body, Integer queryVersion) {
+        if (Boolean.TRUE.equals(body.stream())) {
+            return ApiProblem.of(
+                    400,
+                    "streaming_not_supported",
+                    "streaming responses are not available yet; send \"stream\": false or leave it out",
+                    "stream");
+        }
+        if (body.input() == null) {
+            return ApiProblem.of(400, "invalid_request", "the body must have an \"input\" object", "input");
+        }
+        if (!(body.input() instanceof Map<?, ?>)) {
+            return ApiProblem.of(400, "invalid_request", "\"input\" must be a JSON object", "input");
+        }
+        if (body.version() != null && queryVersion != null && !body.version().equals(queryVersion)) {
+            return ApiProblem.of(
+                    400, "invalid_request", "the body and the query string pin different versions", "version");
+        }
+        Integer pinned = body.version() != null ? body.version() : queryVersion;
+        if (pinned != null && pinned < 1) {
+            return ApiProblem.of(400, "invalid_request", "\"version\" must be 1 or more", "version");
+        }
+        return null;
+    }
+}

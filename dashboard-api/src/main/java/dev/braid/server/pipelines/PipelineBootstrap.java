@@ -1,0 +1,102 @@
+package dev.braid.server.pipelines;
+
+import dev.braid.engine.runtime.DeployedVersion;
+import dev.braid.engine.runtime.PipelineRuntime;
+import dev.braid.engine.spec.InvalidPipelineException;
+import dev.braid.engine.spec.ValidationError;
+import dev.braid.server.config.PipelinesConfiguration;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * Deploys the startup pipelines as version 1 and activates them. A pipeline that fails is logged
+ * with its line, column and message, and the others still start: one bad file must not take the
+ * gateway down. (Persistence, a later issue, will deploy only pipelines it does not hold yet.)
+ */
+@Singleton
+public class PipelineBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineBootstrap.class);
+
+    private final PipelineRuntime runtime;
+    private final PipelinesConfiguration configuration;
+
+    public PipelineBootstrap(PipelineRuntime runtime, PipelinesConfiguration configuration) {
+        this.runtime = runtime;
+        this.configuration = configuration;
+    }
+
+    @EventListener
+    public void onStartup(StartupEvent event) {
+        deployAll();
+    }
+
+    /** Deploys and activates every startup pipeline; returns the names that are now active. */
+    public List<String> deployAll() {
+        List<PipelineSource> sources = new ArrayList<>();
+        if (configuration.shipped()) {
+            sources.addAll(PipelineSources.shipped(PipelineBootstrap.class.getClassLoader()));
+        }
+        if (configuration.dir() != null) {
+            sources.addAll(PipelineSources.directory(configuration.dir()));
+        }
+        // a later source with the same pipeline name (the configured directory) replaces an earlier one
+        Map<String, PipelineSource> byName = new LinkedHashMap<>();
+        for (PipelineSource source : sources) {
+            byName.remove(nameOf(source));
+            byName.put(nameOf(source), source);
+        }
+        List<String> deployed = new ArrayList<>();
+        byName.forEach((name, source) -> deploy(name, source).ifPresent(deployed::add));
+        LOG.info("Deployed {} pipeline(s) at startup: {}", deployed.size(), String.join(", ", deployed));
+        return deployed;
+    }
+
+    private Optional<String> deploy(String name, PipelineSource source) {
+        try {
+            DeployedVersion version = runtime.deploy(source.yaml(), 1);
+            runtime.activate(version.name(), version.version());
+            return Optional.of(version.name());
+        } catch (InvalidPipelineException e) {
+            for (ValidationError error : e.errors()) {
+                LOG.error(
+                        "Pipeline {} ({}) not deployed: line {}, column {}, {}: {}",
+                        name,
+                        source.origin(),
+                        error.line(),
+                        error.column(),
+                        error.path(),
+                        error.message());
+            }
+            if (e.errors().isEmpty()) {
+                LOG.error("Pipeline {} ({}) not deployed: {}", name, source.origin(), e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Pipeline {} ({}) not deployed: {}", name, source.origin(), e.toString(), e);
+        }
+        return Optional.empty();
+    }
+
+    /** The {@code name:} of a pipeline file, or its origin when the file cannot be read that far. */
+    private static String nameOf(PipelineSource source) {
+        try {
+            Object document = new Load(LoadSettings.builder().build()).loadFromString(source.yaml());
+            if (document instanceof Map<?, ?> map && map.get("name") instanceof String name) {
+                return name;
+            }
+        } catch (RuntimeException e) {
+            // the runtime's reader reports the problem with line and column when it deploys
+        }
+        return source.origin();
+    }
+}
