@@ -46,17 +46,31 @@ public abstract sealed class ModelException extends RuntimeException
             return retryAfter;
         }
 
+        /**
+         * 429 stays 429; a provider rejecting Braid's own credentials (401, 403) is not the caller's
+         * fault and answers 502; other 4xx (content policy, bad parameter) pass through; the rest is 502.
+         */
         @Override
         public int status() {
             if (upstreamStatus == 429) {
                 return 429;
             }
-            return upstreamStatus >= 500 ? 502 : (upstreamStatus >= 400 ? upstreamStatus : 502);
+            if (isAuthFailure()) {
+                return 502;
+            }
+            return upstreamStatus >= 400 && upstreamStatus < 500 ? upstreamStatus : 502;
         }
 
         @Override
         public String code() {
-            return upstreamStatus == 429 ? "provider_rate_limited" : "provider_error";
+            if (upstreamStatus == 429) {
+                return "provider_rate_limited";
+            }
+            return isAuthFailure() ? "provider_auth_failed" : "provider_error";
+        }
+
+        private boolean isAuthFailure() {
+            return upstreamStatus == 401 || upstreamStatus == 403;
         }
 
         @Override
