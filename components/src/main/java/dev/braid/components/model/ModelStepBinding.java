@@ -1,9 +1,19 @@
 package dev.braid.components.model;
 
 import dev.braid.components.step.StepIO;
+import java.util.function.Consumer;
+import org.apache.camel.Exchange;
 
 /** A model step as the {@code model:} component sees it: routing plus request rendering. */
 public interface ModelStepBinding extends StepIO<ModelRequest, ModelResponse> {
 
     RoutingPolicy routing();
+
+    /**
+     * Where this exchange wants the step's answer streamed, or null (the default) for a plain call.
+     * When non-null, the producer streams the call and hands every delta to the sink, in order.
+     */
+    default Consumer<ModelDelta> deltaSink(Exchange exchange) {
+        return null;
+    }
 }
