@@ -9,9 +9,15 @@ public interface ModelStepBinding extends StepIO<ModelRequest, ModelResponse> {
 
     RoutingPolicy routing();
 
+    /** The step's response caching; null (the default) calls the provider every time. */
+    default CachePolicy cache() {
+        return null;
+    }
+
     /**
      * Where this exchange wants the step's answer streamed, or null (the default) for a plain call.
-     * When non-null, the producer streams the call and hands every delta to the sink, in order.
+     * When non-null, the producer streams the call ({@link ModelRouter#routeStream}) and hands every
+     * delta to the sink, in order.
      */
     default Consumer<ModelDelta> deltaSink(Exchange exchange) {
         return null;

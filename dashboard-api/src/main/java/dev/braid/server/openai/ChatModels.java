@@ -59,17 +59,9 @@ public final class ChatModels {
         return aliases;
     }
 
-    /**
-     * A streamed routed call. Until the router streams ({@code ModelRouter.routeStream}), the
-     * answer is routed whole and handed over as one text delta.
-     */
+    /** A streamed routed call: deltas of the target that answered; fallback only before the first one. */
     CompletionStage<ModelResponse> stream(ModelRequest request, RoutingPolicy policy, Consumer<ModelDelta> sink) {
-        return router().route(request, policy).thenApply(response -> {
-            if (response.text() != null && !response.text().isEmpty()) {
-                sink.accept(new ModelDelta.Text(response.text()));
-            }
-            return response;
-        });
+        return router().routeStream(request, policy, sink);
     }
 
     /** @throws ModelException.ModelNotFound (404 {@code model_not_found}) for an unknown name */

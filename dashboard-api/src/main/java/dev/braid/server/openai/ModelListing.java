@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.components.model.ModelTask;
 import dev.braid.components.model.PriceTable;
 import dev.braid.components.model.mock.MockProvider;
-import dev.braid.engine.runtime.DeployedVersion;
+import dev.braid.server.config.ConfiguredProviders;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.Step;
 import dev.braid.engine.spec.StepSpec;
@@ -53,10 +53,10 @@ public final class ModelListing {
     private final Map<String, List<String>> configuredModels;
     private final long started = System.currentTimeMillis() / 1000;
 
-    public ModelListing(ChatModels models, ObjectMapper json, ConfiguredModels configured) {
+    public ModelListing(ChatModels models, ObjectMapper json, ConfiguredProviders configured) {
         this.models = models;
         this.pricedModels = pricedModels(json);
-        this.configuredModels = configured.byProvider();
+        this.configuredModels = configured.models();
     }
 
     public List<Entry> entries() {
