@@ -123,12 +123,12 @@ public abstract class HttpProvider implements ModelProvider {
     }
 
     /** The non-system messages, for providers that take the system prompt apart. */
-    protected static List<Message> withoutSystem(ModelRequest request) {
+    public static List<Message> withoutSystem(ModelRequest request) {
         return request.messages().stream().filter(m -> !"system".equals(m.role())).toList();
     }
 
     /** The system messages' text joined by blank lines, or null. */
-    protected static String systemText(ModelRequest request) {
+    public static String systemText(ModelRequest request) {
         List<String> parts = request.messages().stream().filter(m -> "system".equals(m.role()))
                 .map(Message::text).filter(t -> !t.isEmpty()).toList();
         return parts.isEmpty() ? null : String.join("\n\n", parts);

@@ -11,7 +11,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.braid.components.model.ContentPart;
+import dev.braid.components.model.GenerationOptions;
 import dev.braid.components.model.Message;
+import dev.braid.components.model.ToolCall;
+import dev.braid.components.model.ToolDefinition;
 import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.ModelException;
 import dev.braid.components.model.ModelProvider;
@@ -24,6 +28,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -108,6 +113,27 @@ public abstract class ProviderContractTest {
 
     protected static ModelRequest hello() {
         return ModelRequest.chat(List.of(Message.user("Hello")));
+    }
+
+    /**
+     * One request using everything chat can carry: system prompt, vision (data: and https images),
+     * an assistant tool call and its result, tools, JSON-schema answer, temperature, max tokens, stop.
+     */
+    protected static ModelRequest richChat() {
+        Message vision = new Message("user", List.of(new ContentPart.Text("What is in this image?"),
+                new ContentPart.Image("data:image/png;base64,iVBORw0KGgo="),
+                new ContentPart.Image("https://example.com/cat.jpg")), null, null);
+        Message call = new Message("assistant", List.of(),
+                List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")), null);
+        Message result = new Message("tool", List.of(new ContentPart.Text("{\"temp\":21}")), null, "call_1");
+        ToolDefinition weather = new ToolDefinition("get_weather", "Current weather", Map.of(
+                "type", "object", "properties", Map.of("city", Map.of("type", "string")), "required", List.of("city")));
+        return new ModelRequest(ModelTask.CHAT,
+                List.of(Message.system("You are terse."), vision, call, result,
+                        Message.assistant("It is 21 degrees."), Message.user("Answer in JSON.")),
+                null, List.of(weather),
+                new GenerationOptions(0.2, 256, List.of("END"), Map.of("type", "json_schema",
+                        "json_schema", Map.of("name", "answer", "schema", Map.of("type", "object")))));
     }
 
     protected static <T> T await(CompletionStage<T> stage) {

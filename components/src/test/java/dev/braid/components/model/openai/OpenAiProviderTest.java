@@ -88,27 +88,10 @@ class OpenAiProviderTest extends ProviderContractTest {
 
     // --- OpenAI wire specifics ---
 
-    static ModelRequest fullChat() {
-        Message vision = new Message("user", List.of(new ContentPart.Text("What is in this image?"),
-                new ContentPart.Image("data:image/png;base64,iVBORw0KGgo="),
-                new ContentPart.Image("https://example.com/cat.jpg")), null, null);
-        Message call = new Message("assistant", List.of(),
-                List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")), null);
-        Message result = new Message("tool", List.of(new ContentPart.Text("{\"temp\":21}")), null, "call_1");
-        ToolDefinition weather = new ToolDefinition("get_weather", "Current weather", Map.of(
-                "type", "object", "properties", Map.of("city", Map.of("type", "string")), "required", List.of("city")));
-        return new ModelRequest(ModelTask.CHAT,
-                List.of(Message.system("You are terse."), vision, call, result,
-                        Message.assistant("It is 21 degrees."), Message.user("Answer in JSON.")),
-                null, List.of(weather),
-                new GenerationOptions(0.2, 256, List.of("END"), Map.of("type", "json_schema",
-                        "json_schema", Map.of("name", "answer", "schema", Map.of("type", "object")))));
-    }
-
     @Test
     void sendsTheExactChatCompletionsBody() {
         server.reply(Reply.json(200, chatAnswer("ok")));
-        await(provider().call(fullChat(), target()));
+        await(provider().call(richChat(), target()));
         assertEquals("/v1/chat/completions", server.last().uri());
         assertEquals(Fixtures.json(getClass(), "chat-request.json"), server.last().json());
         assertTrue(server.last().header("content-type").startsWith("application/json"));
@@ -117,7 +100,7 @@ class OpenAiProviderTest extends ProviderContractTest {
     @Test
     void parsesToolCallsAndTheirFinishReason() {
         server.reply(Reply.json(200, Fixtures.text(getClass(), "chat-tool-calls-response.json")));
-        ModelResponse r = await(provider().call(fullChat(), target()));
+        ModelResponse r = await(provider().call(richChat(), target()));
         assertEquals(List.of(new ToolCall("call_a", "get_weather", "{\"city\":\"Paris\"}"),
                 new ToolCall("call_b", "get_weather", "{\"city\":\"Rome\"}")), r.toolCalls());
         assertEquals("tool_calls", r.finishReason());
