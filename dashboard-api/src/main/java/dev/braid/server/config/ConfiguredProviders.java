@@ -101,7 +101,7 @@ public final class ConfiguredProviders {
                 continue;
             }
             resolved.put(c.name(), new ProviderSettings(c.name(), type, baseUrl, key, blankToNull(c.apiVersion()),
-                    c.models(), c.options()));
+                    c.models(), c.deployments()));
         }
         for (ProviderType type : ProviderType.values()) {
             String name = type.configName();

@@ -14,7 +14,8 @@ import java.util.Map;
  *   providers:
  *     openai:     { type: openai, api-key: "${OPENAI_API_KEY}" }
  *     groq:       { type: openai, base-url: https://api.groq.com/openai/v1, api-key: "…", models: [llama-3.1-8b-instant] }
- *     azure:      { type: azure-openai, base-url: https://my.openai.azure.com, api-key: "…", api-version: 2024-10-21 }
+ *     azure:      { type: azure-openai, base-url: https://my.openai.azure.com, api-key: "…", api-version: 2024-10-21,
+ *                   deployments: { gpt-4o-mini: my-mini-deployment } }
  *     anthropic:  { type: anthropic, api-key: "…" }
  *     gemini:     { type: gemini, api-key: "…" }
  *     ollama:     { type: ollama, base-url: http://localhost:11434 }
@@ -25,7 +26,7 @@ import java.util.Map;
  * @param baseUrl the API root; each type has a default except azure-openai
  * @param apiKey the credential; never logged, never returned (see {@link #toString()})
  * @param models model names {@code GET /v1/models} lists for this provider besides the price table's
- * @param options type-specific extras (azure {@code deployments.<model>: <deployment>}, …)
+ * @param deployments azure-openai only: model name → deployment name (a model not listed is its own deployment)
  * @param enabled false turns a provider off without deleting its settings
  */
 @EachProperty("braid.providers")
@@ -36,7 +37,7 @@ public record ProviderConfiguration(
         @Nullable String apiKey,
         @Nullable String apiVersion,
         @Nullable List<String> models,
-        @Nullable Map<String, String> options,
+        @Nullable Map<String, String> deployments,
         @Nullable Boolean enabled) {
 
     @Override

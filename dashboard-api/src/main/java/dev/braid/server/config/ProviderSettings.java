@@ -15,11 +15,11 @@ public record ProviderSettings(
         String apiKey,
         String apiVersion,
         List<String> models,
-        Map<String, String> options) {
+        Map<String, String> deployments) {
 
     public ProviderSettings {
         models = models == null ? List.of() : List.copyOf(models);
-        options = options == null ? Map.of() : Map.copyOf(options);
+        deployments = deployments == null ? Map.of() : Map.copyOf(deployments);
     }
 
     @Override
