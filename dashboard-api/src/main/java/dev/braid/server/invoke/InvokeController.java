@@ -77,7 +77,8 @@ public final class InvokeController {
             String name, Object input, InvokeOptions options, HttpRequest<?> request) {
         EventStream events = new EventStream(request);
         try {
-            runtime.invokeStreaming(name, input, options, delta -> events.named("delta", write(delta)))
+            runtime.invokeStreaming(name, input, options, delta -> events.named("delta",
+                            write(new DeltaEvent(delta.stepId(), delta.text()))))
                     .whenComplete((result, error) -> {
                         if (error == null) {
                             events.named("done", write(InvokeResponse.of(result)));
@@ -93,6 +94,9 @@ public final class InvokeController {
         }
         return events.response();
     }
+
+    /** The data of an {@code event: delta}. */
+    record DeltaEvent(String step, String text) {}
 
     private String write(Object value) {
         try {

@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Splits a server-sent-events body into its frames, checking the framing on the way. */
-final class Sse {
+public final class Sse {
 
     /** One frame: its {@code event:} name (null when absent) and its {@code data:} text. */
-    record Frame(String event, String data) {}
+    public record Frame(String event, String data) {}
 
     private Sse() {}
 
     /** Frames of a complete body; every frame must end with a blank line. */
-    static List<Frame> frames(String body) {
+    public static List<Frame> frames(String body) {
         if (!body.endsWith("\n\n")) {
             throw new AssertionError("an SSE body ends with a blank line: " + body);
         }
