@@ -119,10 +119,32 @@ public final class ProviderHttp {
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         headers.forEach(request::header);
-        HttpResponse.BodyHandler<Answer<B>> handler = info -> info.statusCode() / 100 == 2
-                ? HttpResponse.BodySubscribers.mapping(okBody.get(), b -> new Answer<B>(b, null))
-                : HttpResponse.BodySubscribers.mapping(
-                        new LimitedBodySubscriber(MAX_ERROR_BODY, true), b -> new Answer<B>(null, b));
+        // The JDK completes sendAsync's future on the CompletableFuture default pool (a new thread
+        // per task on small machines), so success is driven from the body subscriber instead, which
+        // completes on the client's own threads; the send future only reports failures before a body.
+        HttpResponse.BodyHandler<Answer<B>> handler = info -> {
+            HttpResponse.BodySubscriber<Answer<B>> subscriber = info.statusCode() / 100 == 2
+                    ? HttpResponse.BodySubscribers.mapping(okBody.get(), b -> new Answer<B>(b, null))
+                    : HttpResponse.BodySubscribers.mapping(
+                            new LimitedBodySubscriber(MAX_ERROR_BODY, true), b -> new Answer<B>(null, b));
+            subscriber.getBody().whenComplete((answer, error) -> {
+                if (error != null) {
+                    out.completeExceptionally(translate(error, callLimits));
+                } else if (answer.error() != null) {
+                    ModelException e = ProviderErrors.fromStatus(
+                            provider, model, info.statusCode(), info.headers(), answer.error(), secrets);
+                    LOG.debug("provider {} answered {} for model {}: {}", provider, info.statusCode(), model, e.getMessage());
+                    out.completeExceptionally(e);
+                } else {
+                    try {
+                        out.complete(finish.apply(answer.ok()));
+                    } catch (RuntimeException e) {
+                        out.completeExceptionally(translate(e, callLimits));
+                    }
+                }
+            });
+            return subscriber;
+        };
         CompletableFuture<HttpResponse<Answer<B>>> send = client.sendAsync(request.build(), handler);
         long totalMs = callLimits.totalTimeout().toMillis();
         ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
@@ -138,22 +160,8 @@ public final class ProviderHttp {
             }
         });
         send.whenComplete((response, error) -> {
-            if (error != null) {
+            if (error != null && !out.isDone()) {
                 out.completeExceptionally(translate(error, callLimits));
-                return;
-            }
-            Answer<B> answer = response.body();
-            if (answer.error() != null) {
-                ModelException e = ProviderErrors.fromStatus(
-                        provider, model, response.statusCode(), response.headers(), answer.error(), secrets);
-                LOG.debug("provider {} answered {} for model {}: {}", provider, response.statusCode(), model, e.getMessage());
-                out.completeExceptionally(e);
-                return;
-            }
-            try {
-                out.complete(finish.apply(answer.ok()));
-            } catch (RuntimeException e) {
-                out.completeExceptionally(translate(e, callLimits));
             }
         });
         return out;

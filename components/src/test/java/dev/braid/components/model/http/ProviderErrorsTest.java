@@ -1,0 +1,59 @@
+package dev.braid.components.model.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.braid.components.model.ModelException;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ProviderErrorsTest {
+
+    private static HttpHeaders headers(Map<String, String> h) {
+        return HttpHeaders.of(h.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                Map.Entry::getKey, e -> List.of(e.getValue()))), (a, b) -> true);
+    }
+
+    @Test
+    void retryAfterMsWinsOverRetryAfter() {
+        assertEquals(Optional.of(Duration.ofMillis(1500)),
+                ProviderErrors.retryAfter(headers(Map.of("retry-after-ms", "1500", "retry-after", "2"))));
+    }
+
+    @Test
+    void retryAfterInThePastIsZeroAndGarbageIsAbsent() {
+        assertEquals(Optional.of(Duration.ZERO), ProviderErrors.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assertEquals(Optional.empty(), ProviderErrors.parseRetryAfter("soon"));
+        assertEquals(Optional.of(Duration.ofMillis(500)), ProviderErrors.parseRetryAfter("0.5"));
+    }
+
+    @Test
+    void aNonJsonErrorBodyIsNeverEchoed() {
+        byte[] html = "<html><body>502 Bad Gateway nginx</body></html>".getBytes(StandardCharsets.UTF_8);
+        ModelException e = ProviderErrors.fromStatus("groq", "m", 400, headers(Map.of()), html, List.of());
+        assertEquals("provider 'groq' refused the request", e.getMessage());
+    }
+
+    @Test
+    void geminiArrayWrappedErrorsAndOllamaStringErrorsAreRead() {
+        byte[] gemini = "[{\"error\":{\"code\":400,\"message\":\"API key not valid\"}}]".getBytes(StandardCharsets.UTF_8);
+        assertTrue(ProviderErrors.fromStatus("gemini", "m", 400, headers(Map.of()), gemini, List.of())
+                .getMessage().endsWith(": API key not valid"));
+        byte[] ollama = "{\"error\":\"model 'x' not found\"}".getBytes(StandardCharsets.UTF_8);
+        assertInstanceOf(ModelException.ModelNotFound.class,
+                ProviderErrors.fromStatus("ollama", "x", 404, headers(Map.of()), ollama, List.of()));
+    }
+
+    @Test
+    void forbiddenIsLikeUnauthorized() {
+        ModelException e = ProviderErrors.fromStatus("openai", "m", 403, headers(Map.of()), new byte[0], List.of());
+        assertEquals(502, e.status());
+        assertEquals("provider 'openai' rejected the credentials", e.getMessage());
+    }
+}
