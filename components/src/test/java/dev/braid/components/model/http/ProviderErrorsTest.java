@@ -34,6 +34,17 @@ class ProviderErrorsTest {
     }
 
     @Test
+    void openAiResetHeadersOfTheExhaustedLimit() {
+        assertEquals(Optional.of(Duration.ofSeconds(360)), ProviderErrors.retryAfter(headers(Map.of(
+                "x-ratelimit-remaining-requests", "12", "x-ratelimit-reset-requests", "20ms",
+                "x-ratelimit-remaining-tokens", "0", "x-ratelimit-reset-tokens", "6m0s"))));
+        assertEquals(Optional.of(Duration.ofMillis(1500)), ProviderErrors.parseGoDuration("1.5s"));
+        assertEquals(Optional.empty(), ProviderErrors.parseGoDuration("6 minutes"));
+        assertEquals(Optional.empty(), ProviderErrors.retryAfter(headers(Map.of(
+                "x-ratelimit-remaining-requests", "3", "x-ratelimit-reset-requests", "1s"))));
+    }
+
+    @Test
     void aNonJsonErrorBodyIsNeverEchoed() {
         byte[] html = "<html><body>502 Bad Gateway nginx</body></html>".getBytes(StandardCharsets.UTF_8);
         ModelException e = ProviderErrors.fromStatus("groq", "m", 400, headers(Map.of()), html, List.of());

@@ -67,6 +67,18 @@ class ProviderHttpTest {
     }
 
     @Test
+    void aKeyTheJdkRefusesAsAHeaderIsNeverQuoted() {
+        ProviderHttp http = new ProviderHttp("p", HttpLimits.DEFAULTS, List.of("sk-test-SECRET\n"));
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> http.postJson(URI.create(server.baseUrl() + "/j"),
+                        Map.of("authorization", "Bearer sk-test-SECRET\n"), ProviderJson.object(), HttpLimits.DEFAULTS, "m")
+                        .get(5, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("misconfigured"), e.getCause().getMessage());
+        assertTrue(!e.getCause().getMessage().contains("SECRET"));
+        assertTrue(server.requests().isEmpty());
+    }
+
+    @Test
     void perTargetLimitsParseDurations() {
         HttpLimits l = HttpLimits.DEFAULTS.forTarget(new dev.braid.components.model.Target("p", "m",
                 Map.of(HttpLimits.FIRST_BYTE_TIMEOUT_OPTION, "2s", HttpLimits.TOTAL_TIMEOUT_OPTION, "1m")));
