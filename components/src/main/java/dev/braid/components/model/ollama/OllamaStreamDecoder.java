@@ -71,6 +71,11 @@ final class OllamaStreamDecoder implements LineSink<ModelResponse> {
     }
 
     @Override
+    public boolean finished() {
+        return finish != null;
+    }
+
+    @Override
     public ModelResponse end() {
         if (finish == null) {
             throw ProviderErrors.endedEarly(provider);

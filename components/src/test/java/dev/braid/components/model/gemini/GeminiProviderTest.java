@@ -105,6 +105,11 @@ class GeminiProviderTest extends ProviderContractTest {
                 "data: {\"error\": {\"code\": 503, \"message\": \"" + message + "\", \"status\": \"UNAVAILABLE\"}}\r\n\r\n");
     }
 
+    @Override
+    protected boolean streamHasTerminator() {
+        return false;
+    }
+
     // --- Gemini wire specifics ---
 
     @Test
