@@ -38,7 +38,7 @@ public final class ProviderErrors {
             return new ModelException.ModelNotFound(
                     "model '" + model + "' is not served by provider '" + provider + "'");
         }
-        Duration retryAfter = retryAfter(headers).orElse(null);
+        Duration retryAfter = retryAfter(headers).or(() -> retryDelay(body)).orElse(null);
         if (status == 429) {
             return new ModelException.ProviderError(provider, 429,
                     "provider '" + provider + "' is rate limiting" + (said == null ? "" : ": " + said), retryAfter);
@@ -70,6 +70,24 @@ public final class ProviderErrors {
     public static ModelException.ProviderError malformed(String provider, String what) {
         return new ModelException.ProviderError(provider, 502,
                 "provider '" + provider + "' sent a malformed answer (" + what + ")", null);
+    }
+
+    /** Gemini puts the pause in the body: {@code error.details[].retryDelay: "30s"} (google.rpc.RetryInfo). */
+    static Optional<Duration> retryDelay(byte[] body) {
+        try {
+            JsonNode root = ProviderJson.MAPPER.readTree(body);
+            if (root != null && root.isArray() && !root.isEmpty()) {
+                root = root.get(0);
+            }
+            for (JsonNode d : root.path("error").path("details")) {
+                if (d.path("retryDelay").isTextual()) {
+                    return parseGoDuration(d.get("retryDelay").asText());
+                }
+            }
+        } catch (Exception notJson) {
+            // no body hint
+        }
+        return Optional.empty();
     }
 
     /** The provider's own message: {@code error.message}, {@code error} as text (Ollama), or {@code message}. */

@@ -45,6 +45,16 @@ class ProviderErrorsTest {
     }
 
     @Test
+    void geminiRetryInfoInTheBodyIsTheRetryAfter() {
+        byte[] body = ("{\"error\":{\"code\":429,\"message\":\"Resource exhausted\",\"status\":\"RESOURCE_EXHAUSTED\","
+                + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"31s\"}]}}")
+                .getBytes(StandardCharsets.UTF_8);
+        ModelException.ProviderError e = (ModelException.ProviderError)
+                ProviderErrors.fromStatus("gemini", "m", 429, headers(Map.of()), body, List.of());
+        assertEquals(Duration.ofSeconds(31), e.retryAfter());
+    }
+
+    @Test
     void aNonJsonErrorBodyIsNeverEchoed() {
         byte[] html = "<html><body>502 Bad Gateway nginx</body></html>".getBytes(StandardCharsets.UTF_8);
         ModelException e = ProviderErrors.fromStatus("groq", "m", 400, headers(Map.of()), html, List.of());
