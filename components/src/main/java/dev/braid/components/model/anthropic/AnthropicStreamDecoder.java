@@ -177,6 +177,11 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
     }
 
     @Override
+    public boolean finished() {
+        return done;
+    }
+
+    @Override
     public ModelResponse end() {
         sse.end();
         if (!done) {

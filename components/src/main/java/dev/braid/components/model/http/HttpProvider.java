@@ -122,6 +122,15 @@ public abstract class HttpProvider implements ModelProvider {
         return Usage.of(p, c, 0.0, true);
     }
 
+    /** The texts an embeddings or moderation request is about: its inputs, else its last user message. */
+    protected static List<String> inputs(ModelRequest request) {
+        if (!request.inputs().isEmpty()) {
+            return request.inputs();
+        }
+        String last = request.lastUserText();
+        return last.isEmpty() ? List.of() : List.of(last);
+    }
+
     /** The non-system messages, for providers that take the system prompt apart. */
     public static List<Message> withoutSystem(ModelRequest request) {
         return request.messages().stream().filter(m -> !"system".equals(m.role())).toList();

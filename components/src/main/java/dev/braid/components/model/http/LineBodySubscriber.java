@@ -71,14 +71,17 @@ final class LineBodySubscriber<T> implements HttpResponse.BodySubscriber<T> {
                         return;
                     }
                     byte c = b.get();
-                    if (c == '\n') {
-                        if (!afterCr) {
+                    if (c == '\n' || c == '\r') {
+                        if (c == '\r' || !afterCr) {
                             emit();
+                            if (sink.finished()) {
+                                // the answer is complete: don't wait for a server that keeps the stream open
+                                subscription.cancel();
+                                result.complete(sink.end());
+                                return;
+                            }
                         }
-                        afterCr = false;
-                    } else if (c == '\r') {
-                        emit();
-                        afterCr = true;
+                        afterCr = c == '\r';
                     } else {
                         afterCr = false;
                         if (line.size() >= maxLineBytes) {

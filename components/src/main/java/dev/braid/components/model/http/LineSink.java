@@ -10,4 +10,12 @@ public interface LineSink<T> {
 
     /** The body ended; returns the result, or throws when the stream ended before its terminator. */
     T end();
+
+    /**
+     * Whether the stream's terminator arrived ({@code [DONE]}, {@code message_stop}, {@code done: true});
+     * then the answer is complete even if the server keeps the connection open.
+     */
+    default boolean finished() {
+        return false;
+    }
 }

@@ -38,7 +38,7 @@ public final class ProviderErrors {
             return new ModelException.ModelNotFound(
                     "model '" + model + "' is not served by provider '" + provider + "'");
         }
-        Duration retryAfter = retryAfter(headers).orElse(null);
+        Duration retryAfter = retryAfter(headers).or(() -> retryDelay(body)).orElse(null);
         if (status == 429) {
             return new ModelException.ProviderError(provider, 429,
                     "provider '" + provider + "' is rate limiting" + (said == null ? "" : ": " + said), retryAfter);
@@ -70,6 +70,24 @@ public final class ProviderErrors {
     public static ModelException.ProviderError malformed(String provider, String what) {
         return new ModelException.ProviderError(provider, 502,
                 "provider '" + provider + "' sent a malformed answer (" + what + ")", null);
+    }
+
+    /** Gemini puts the pause in the body: {@code error.details[].retryDelay: "30s"} (google.rpc.RetryInfo). */
+    static Optional<Duration> retryDelay(byte[] body) {
+        try {
+            JsonNode root = ProviderJson.MAPPER.readTree(body);
+            if (root != null && root.isArray() && !root.isEmpty()) {
+                root = root.get(0);
+            }
+            for (JsonNode d : root.path("error").path("details")) {
+                if (d.path("retryDelay").isTextual()) {
+                    return parseGoDuration(d.get("retryDelay").asText());
+                }
+            }
+        } catch (Exception notJson) {
+            // no body hint
+        }
+        return Optional.empty();
     }
 
     /** The provider's own message: {@code error.message}, {@code error} as text (Ollama), or {@code message}. */
@@ -132,7 +150,44 @@ public final class ProviderErrors {
                 // fall through to Retry-After
             }
         }
-        return headers.firstValue("retry-after").flatMap(ProviderErrors::parseRetryAfter);
+        Optional<Duration> header = headers.firstValue("retry-after").flatMap(ProviderErrors::parseRetryAfter);
+        if (header.isPresent()) {
+            return header;
+        }
+        // OpenAI: the reset time of whichever limit is exhausted
+        for (String limit : new String[] {"requests", "tokens"}) {
+            if ("0".equals(headers.firstValue("x-ratelimit-remaining-" + limit).orElse("").trim())) {
+                Optional<Duration> reset = headers.firstValue("x-ratelimit-reset-" + limit).flatMap(ProviderErrors::parseGoDuration);
+                if (reset.isPresent()) {
+                    return reset;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final java.util.regex.Pattern GO_PART = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
+
+    /** OpenAI's reset times: {@code 1s}, {@code 6m0s}, {@code 20ms}, {@code 1h2m3.5s}. */
+    static Optional<Duration> parseGoDuration(String value) {
+        String v = value.trim();
+        java.util.regex.Matcher m = GO_PART.matcher(v);
+        double ms = 0;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                return Optional.empty();
+            }
+            double n = Double.parseDouble(m.group(1));
+            ms += switch (m.group(2)) {
+                case "h" -> n * 3_600_000;
+                case "m" -> n * 60_000;
+                case "s" -> n * 1000;
+                default -> n;
+            };
+            end = m.end();
+        }
+        return end == 0 || end != v.length() ? Optional.empty() : Optional.of(Duration.ofMillis((long) Math.ceil(ms)));
     }
 
     static Optional<Duration> parseRetryAfter(String value) {

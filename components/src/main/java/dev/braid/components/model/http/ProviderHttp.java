@@ -80,7 +80,7 @@ public final class ProviderHttp {
     public CompletableFuture<JsonNode> postJson(
             URI uri, Map<String, String> headers, JsonNode body, HttpLimits callLimits, String model) {
         return exchange(uri, headers, body, callLimits, model, () -> new LimitedBodySubscriber(callLimits.maxBodyBytes(), false),
-                sub -> { }, bytes -> {
+                () -> { }, bytes -> {
                     try {
                         return ProviderJson.MAPPER.readTree(bytes);
                     } catch (IOException e) {
@@ -94,7 +94,7 @@ public final class ProviderHttp {
             URI uri, Map<String, String> headers, JsonNode body, HttpLimits callLimits, String model, LineSink<T> sink) {
         LineBodySubscriber<T> lines = new LineBodySubscriber<>(sink, callLimits.maxLineBytes());
         return exchange(uri, headers, body, callLimits, model, () -> lines,
-                sub -> lines.cancel(new CancellationException()), t -> t);
+                () -> lines.cancel(new CancellationException()), t -> t);
     }
 
     private <B, T> CompletableFuture<T> exchange(
@@ -104,7 +104,7 @@ public final class ProviderHttp {
             HttpLimits callLimits,
             String model,
             java.util.function.Supplier<HttpResponse.BodySubscriber<B>> okBody,
-            java.util.function.Consumer<Void> abortBody,
+            Runnable abortBody,
             java.util.function.Function<B, T> finish) {
         CompletableFuture<T> out = new CompletableFuture<>();
         byte[] bytes;
@@ -114,15 +114,48 @@ public final class ProviderHttp {
             out.completeExceptionally(new IllegalStateException("request body not serialisable"));
             return out;
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(callLimits.firstByteTimeout())
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        headers.forEach(request::header);
-        HttpResponse.BodyHandler<Answer<B>> handler = info -> info.statusCode() / 100 == 2
-                ? HttpResponse.BodySubscribers.mapping(okBody.get(), b -> new Answer<B>(b, null))
-                : HttpResponse.BodySubscribers.mapping(
-                        new LimitedBodySubscriber(MAX_ERROR_BODY, true), b -> new Answer<B>(null, b));
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(uri)
+                    .timeout(callLimits.firstByteTimeout())
+                    // plain http: no h2c upgrade attempt (local servers such as vLLM or Ollama dislike it);
+                    // https negotiates HTTP/2 through ALPN
+                    .version("http".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+            headers.forEach(request::header);
+        } catch (IllegalArgumentException e) {
+            // the JDK's message may quote the offending header value, i.e. the key: never pass it on
+            out.completeExceptionally(new ModelException.ProviderError(provider, 502,
+                    "provider '" + provider + "' is misconfigured (invalid URL or credential header)", null));
+            return out;
+        }
+        // The JDK completes sendAsync's future on the CompletableFuture default pool (a new thread
+        // per task on small machines), so success is driven from the body subscriber instead, which
+        // completes on the client's own threads; the send future only reports failures before a body.
+        HttpResponse.BodyHandler<Answer<B>> handler = info -> {
+            HttpResponse.BodySubscriber<Answer<B>> subscriber = info.statusCode() / 100 == 2
+                    ? HttpResponse.BodySubscribers.mapping(okBody.get(), b -> new Answer<B>(b, null))
+                    : HttpResponse.BodySubscribers.mapping(
+                            new LimitedBodySubscriber(MAX_ERROR_BODY, true), b -> new Answer<B>(null, b));
+            subscriber.getBody().whenComplete((answer, error) -> {
+                if (error != null) {
+                    out.completeExceptionally(translate(error, callLimits));
+                } else if (answer.error() != null) {
+                    ModelException e = ProviderErrors.fromStatus(
+                            provider, model, info.statusCode(), info.headers(), answer.error(), secrets);
+                    LOG.debug("provider {} answered {} for model {}: {}", provider, info.statusCode(), model, e.getMessage());
+                    out.completeExceptionally(e);
+                } else {
+                    try {
+                        out.complete(finish.apply(answer.ok()));
+                    } catch (RuntimeException e) {
+                        out.completeExceptionally(translate(e, callLimits));
+                    }
+                }
+            });
+            return subscriber;
+        };
         CompletableFuture<HttpResponse<Answer<B>>> send = client.sendAsync(request.build(), handler);
         long totalMs = callLimits.totalTimeout().toMillis();
         ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
@@ -138,30 +171,16 @@ public final class ProviderHttp {
             }
         });
         send.whenComplete((response, error) -> {
-            if (error != null) {
+            if (error != null && !out.isDone()) {
                 out.completeExceptionally(translate(error, callLimits));
-                return;
-            }
-            Answer<B> answer = response.body();
-            if (answer.error() != null) {
-                ModelException e = ProviderErrors.fromStatus(
-                        provider, model, response.statusCode(), response.headers(), answer.error(), secrets);
-                LOG.debug("provider {} answered {} for model {}: {}", provider, response.statusCode(), model, e.getMessage());
-                out.completeExceptionally(e);
-                return;
-            }
-            try {
-                out.complete(finish.apply(answer.ok()));
-            } catch (RuntimeException e) {
-                out.completeExceptionally(translate(e, callLimits));
             }
         });
         return out;
     }
 
-    private static void abort(CompletableFuture<?> send, java.util.function.Consumer<Void> abortBody) {
+    private static void abort(CompletableFuture<?> send, Runnable abortBody) {
         send.cancel(true);
-        abortBody.accept(null);
+        abortBody.run();
     }
 
     private record Answer<B>(B ok, byte[] error) {}

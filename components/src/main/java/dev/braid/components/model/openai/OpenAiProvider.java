@@ -8,7 +8,6 @@ import dev.braid.components.model.Target;
 import dev.braid.components.model.http.HttpLimits;
 import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.ProviderHttp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -69,16 +68,5 @@ public final class OpenAiProvider extends HttpProvider {
         return http.map(http.postJson(endpoints.uri("moderations", model), endpoints.headers(),
                         OpenAiWire.inputsBody(inputs(request), model), http.limits().forTarget(target), model),
                 root -> OpenAiWire.moderationResponse(root, request, name, model));
-    }
-
-    static List<String> inputs(ModelRequest request) {
-        if (!request.inputs().isEmpty()) {
-            return request.inputs();
-        }
-        List<String> one = new ArrayList<>();
-        if (!request.lastUserText().isEmpty()) {
-            one.add(request.lastUserText());
-        }
-        return one;
     }
 }

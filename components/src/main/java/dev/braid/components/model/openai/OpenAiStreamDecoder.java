@@ -113,6 +113,11 @@ final class OpenAiStreamDecoder implements LineSink<ModelResponse> {
     }
 
     @Override
+    public boolean finished() {
+        return done;
+    }
+
+    @Override
     public ModelResponse end() {
         sse.end();
         if (!done) {

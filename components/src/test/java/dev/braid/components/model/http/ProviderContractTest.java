@@ -397,6 +397,21 @@ public abstract class ProviderContractTest {
         assertEquals(new ModelDelta.Text("first"), deltas.get(0));
     }
 
+    /** Whether the wire format has an end-of-answer marker (Gemini has none: only the end of the body). */
+    protected boolean streamHasTerminator() {
+        return true;
+    }
+
+    @Test
+    void aTerminatedStreamCompletesEvenIfTheServerKeepsTheConnectionOpen() {
+        assumeTrue(capabilities().contains(Capability.STREAMING) && streamHasTerminator());
+        server.reply(Reply.stream(streamContentType(), stream(List.of("done"))).hangingAfter(5000));
+        long t0 = System.nanoTime();
+        ModelResponse r = await(streamHello(provider()));
+        assertEquals("done", r.text());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 2000);
+    }
+
     @Test
     void overlongStreamLineIsRefused() {
         assumeTrue(capabilities().contains(Capability.STREAMING));
