@@ -404,6 +404,13 @@ public final class ModelRouter {
         /** @param previous the error of this target's previous attempt, null on its first */
         void attempt(int index, int retry, ModelException previous) {
             Target target = order.get(index);
+            ModelProvider provider = providers.find(target.provider()).orElse(null);
+            if (provider == null) {
+                // no circuit for a name nobody serves: callers must not grow the circuit map at will
+                failed(index, retry, target,
+                        new ModelException.ModelNotFound("unknown provider '" + target.provider() + "'"));
+                return;
+            }
             TargetCircuits.Circuit circuit = circuits.of(target);
             if (!circuit.tryAcquirePermission()) {
                 if (previous != null) {
@@ -419,7 +426,6 @@ public final class ModelRouter {
             try {
                 CompletableFuture<ModelResponse> call;
                 try {
-                    ModelProvider provider = providers.get(target.provider());
                     call = (sink == null
                             ? provider.call(request, target)
                             : provider.stream(request, target, attempt::deliver)).toCompletableFuture();
