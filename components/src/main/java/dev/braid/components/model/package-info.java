@@ -29,7 +29,7 @@
  * fall back to the next target; anything else (400, 404 …) fails the call at once. When every target
  * failed, the last error wins, except that when all of them were rate limited the 429 with the shortest
  * Retry-After wins. The router prices every answer from the price table, and estimates usage with the
- * tokenizer ({@code estimated: true}) when a provider reports no tokens for an answer: one place for
+ * tokenizer ({@code estimated: true}) for whichever side (prompt, completion) a provider left out: one place for
  * every provider.
  *
  * <h2>Circuits</h2>
