@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The router is also the one place that prices a call and the one place that estimates usage:
  * providers report tokens, the router sets {@link Usage#costUsd()} from the {@link PriceTable}, so
- * overrides apply to every provider alike; when a provider reports no tokens at all for an answer,
- * the router counts them with the {@link TokenCounter} and marks the usage {@code estimated}.
+ * overrides apply to every provider alike; when a provider reports no prompt or no completion tokens
+ * for an answer, the router counts the missing side with the {@link TokenCounter} and marks the usage
+ * {@code estimated}.
  */
 public final class ModelRouter {
 
@@ -404,6 +405,13 @@ public final class ModelRouter {
         /** @param previous the error of this target's previous attempt, null on its first */
         void attempt(int index, int retry, ModelException previous) {
             Target target = order.get(index);
+            ModelProvider provider = providers.find(target.provider()).orElse(null);
+            if (provider == null) {
+                // no circuit for a name nobody serves: callers must not grow the circuit map at will
+                failed(index, retry, target,
+                        new ModelException.ModelNotFound("unknown provider '" + target.provider() + "'"));
+                return;
+            }
             TargetCircuits.Circuit circuit = circuits.of(target);
             if (!circuit.tryAcquirePermission()) {
                 if (previous != null) {
@@ -419,7 +427,6 @@ public final class ModelRouter {
             try {
                 CompletableFuture<ModelResponse> call;
                 try {
-                    ModelProvider provider = providers.get(target.provider());
                     call = (sink == null
                             ? provider.call(request, target)
                             : provider.stream(request, target, attempt::deliver)).toCompletableFuture();
@@ -603,31 +610,43 @@ public final class ModelRouter {
     }
 
     /**
-     * The provider's usage, or, when it reported no tokens at all for an actual answer, an estimate:
-     * prompt tokens of every message text part and input, completion tokens of the text and tool calls.
+     * The provider's usage, with what it left out estimated: prompt tokens (every message text part and
+     * input) when it reported none for an actual answer, completion tokens (text and tool calls) when
+     * it reported none for text or tool calls; {@code estimated} then. Covers adapters whose API has no
+     * usage and streams whose usage frame never came (PEERS.md: interrupted or dropped usage chunks).
      */
     static Usage estimateIfMissing(ModelRequest request, ModelResponse response, String model) {
         Usage u = response.usage();
-        boolean answered = (response.text() != null && !response.text().isEmpty())
-                || !response.toolCalls().isEmpty() || !response.fields().isEmpty();
-        if (u.promptTokens() != 0 || u.completionTokens() != 0 || u.totalTokens() != 0 || !answered) {
+        boolean wrote = (response.text() != null && !response.text().isEmpty()) || !response.toolCalls().isEmpty();
+        boolean answered = wrote || !response.fields().isEmpty();
+        boolean promptMissing = u.promptTokens() == 0 && answered;
+        boolean completionMissing = u.completionTokens() == 0 && wrote;
+        if (!promptMissing && !completionMissing) {
             return u;
         }
         TokenCounter counter = TokenCounter.forModel(model);
-        long prompt = 0;
-        for (Message m : request.messages()) {
-            for (ContentPart part : m.content()) {
-                if (part instanceof ContentPart.Text t) {
-                    prompt += counter.count(t.text());
+        long prompt = u.promptTokens();
+        if (promptMissing) {
+            for (Message m : request.messages()) {
+                for (ContentPart part : m.content()) {
+                    if (part instanceof ContentPart.Text t) {
+                        prompt += counter.count(t.text());
+                    }
                 }
             }
+            for (String input : request.inputs()) {
+                prompt += counter.count(input);
+            }
         }
-        for (String input : request.inputs()) {
-            prompt += counter.count(input);
+        long completion = u.completionTokens();
+        if (completionMissing) {
+            completion += counter.count(response.text());
+            for (ToolCall call : response.toolCalls()) {
+                completion += counter.count(call.name()) + counter.count(call.arguments());
+            }
         }
-        long completion = counter.count(response.text());
-        for (ToolCall call : response.toolCalls()) {
-            completion += counter.count(call.name()) + counter.count(call.arguments());
+        if (prompt == u.promptTokens() && completion == u.completionTokens()) {
+            return u; // nothing to count (an empty prompt): keep what the provider said
         }
         return Usage.of(prompt, completion, u.costUsd(), true);
     }

@@ -198,4 +198,12 @@ class CircuitBreakerTest {
                 failure(f.router.route(HELLO, fallback(0, a)))).upstreamStatus());
         assertEquals(10, f.mock.calls(a));
     }
+
+    @Test
+    void circuitStatesListOnlyTargetsOfKnownProviders() throws Exception {
+        f = new RouterFixture(CircuitBreakerSettings.DEFAULTS);
+        assertEquals(404, failure(f.router.route(HELLO, fallback(0, Target.of("nope", "x")))).status());
+        await(f.router.route(HELLO, fallback(0, mock("a"))));
+        assertEquals(java.util.Map.of("mock/a", "CLOSED"), f.router.circuitStates());
+    }
 }

@@ -77,4 +77,36 @@ class UsageEstimateTest {
         Usage u = await(f.router.route(ASK, RoutingPolicy.single(Target.of("bare", "x")))).usage();
         assertEquals(Usage.ZERO, u);
     }
+
+    @Test
+    void aStreamWhoseUsageFrameCarriedOnlyThePromptGetsTheCompletionEstimated() throws Exception {
+        f.registry.register(new FixedProvider("halfway", "Paris is the capital.", null, Usage.of(9, 0, 0, false)));
+        Usage u = await(f.router.routeStream(ASK, RoutingPolicy.single(Target.of("halfway", "x")), d -> {})).usage();
+        assertTrue(u.estimated());
+        assertEquals(9, u.promptTokens(), "what the provider reported stays");
+        assertEquals(TokenCounter.forModel("x").count("Paris is the capital."), u.completionTokens());
+        assertEquals(9 + u.completionTokens(), u.totalTokens());
+    }
+
+    @Test
+    void fieldsWithoutUsageGetThePromptEstimated() throws Exception {
+        ModelProvider embedder = new ModelProvider() {
+            @Override
+            public String name() {
+                return "embedder";
+            }
+
+            @Override
+            public CompletionStage<ModelResponse> call(ModelRequest request, Target target) {
+                return CompletableFuture.completedFuture(new ModelResponse(null, null, null, null, null,
+                        java.util.Map.of("embeddings", List.of(List.of(1.0, 0.0))), Usage.ZERO, 0));
+            }
+        };
+        f.registry.register(embedder);
+        ModelRequest req = ModelRequest.ofInputs(ModelTask.EMBEDDINGS, List.of("a short input text"));
+        Usage u = await(f.router.route(req, RoutingPolicy.single(Target.of("embedder", "e")))).usage();
+        assertTrue(u.estimated());
+        assertEquals(TokenCounter.forModel("e").count("a short input text"), u.promptTokens());
+        assertEquals(0, u.completionTokens());
+    }
 }
