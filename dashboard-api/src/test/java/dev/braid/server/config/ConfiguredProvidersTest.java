@@ -94,12 +94,15 @@ class ConfiguredProvidersTest {
     }
 
     @Test
-    void adaptersAreBuiltForOpenAiAzureAndAnthropic() {
+    void anAdapterIsBuiltForEveryType() {
         ConfiguredProviders configured = new ConfiguredProviders(List.of(
                 entry("openai", null, null, "sk-1"),
                 entry("azure", "azure-openai", "https://r.openai.azure.com", "az"),
-                entry("anthropic", null, null, "sk-a")), Map.of(), new ProviderAdapters());
-        assertEquals(List.of("openai", "azure", "anthropic"), configured.providers().stream().map(ModelProvider::name).toList());
+                entry("anthropic", null, null, "sk-a"),
+                entry("gemini", null, null, "g"),
+                entry("ollama", null, null, null)), Map.of(), new ProviderAdapters());
+        assertEquals(List.of("openai", "azure", "anthropic", "gemini", "ollama"),
+                configured.providers().stream().map(ModelProvider::name).toList());
         assertThrows(IllegalStateException.class, () -> new ConfiguredProviders(
                 List.of(entry("azure", "azure-openai", null, "az")), Map.of(), new ProviderAdapters()),
                 "azure without its endpoint is a startup error");
