@@ -21,6 +21,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -77,10 +78,17 @@ public final class InvokeController {
             String name, Object input, InvokeOptions options, HttpRequest<?> request) {
         EventStream events = new EventStream(request);
         try {
-            runtime.invokeStreaming(name, input, options, delta -> events.named("delta",
-                            write(new DeltaEvent(delta.stepId(), delta.text()))))
+            runtime.invokeStreaming(name, input, options, delta -> {
+                        if (events.isCancelled()) {
+                            // the model router aborts the provider call when its sink throws
+                            throw new CancellationException("the client closed the stream");
+                        }
+                        events.named("delta", write(new DeltaEvent(delta.stepId(), delta.text())));
+                    })
                     .whenComplete((result, error) -> {
-                        if (error == null) {
+                        if (events.isCancelled()) {
+                            events.end(); // nobody to tell, and not an error of ours
+                        } else if (error == null) {
                             events.named("done", write(InvokeResponse.of(result)));
                         } else if (!events.failBeforeOpen(error)) {
                             ApiProblem problem = ErrorResponses.problem(request, error, 500);

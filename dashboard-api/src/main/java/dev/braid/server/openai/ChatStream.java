@@ -10,6 +10,7 @@ import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.streaming.EventStream;
 import io.micronaut.http.HttpRequest;
+import java.util.concurrent.CancellationException;
 
 /**
  * One streamed chat completion on the wire: {@code data: <chunk>\n\n} frames, the role chunk
@@ -43,6 +44,10 @@ final class ChatStream {
     }
 
     synchronized void delta(ModelDelta delta) {
+        if (events.isCancelled()) {
+            // thrown into the router's sink: it aborts the provider call instead of streaming to no one
+            throw new CancellationException("the client closed the stream");
+        }
         if (delta instanceof ModelDelta.Finish f) {
             finishReason = f.reason();
             return;
@@ -75,6 +80,10 @@ final class ChatStream {
     }
 
     synchronized void fail(Throwable error) {
+        if (events.isCancelled()) {
+            events.end(); // nobody to tell; not an error of ours either
+            return;
+        }
         if (events.failBeforeOpen(error)) {
             return;
         }

@@ -27,6 +27,7 @@ public final class EventStream {
     private final CompletableFuture<MutableHttpResponse<?>> response = new CompletableFuture<>();
     private boolean open;
     private boolean closed;
+    private volatile boolean cancelled;
 
     public EventStream(HttpRequest<?> request) {
         this.request = request;
@@ -66,6 +67,15 @@ public final class EventStream {
         sink.tryEmitComplete();
     }
 
+    /**
+     * Whether the client went away (Netty cancelled the stream). Producers should then stop: a
+     * delta sink that throws makes the model router abort the provider call, so nobody pays for
+     * tokens no one reads.
+     */
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
     /** Whether the first event went out (a failure must then travel as an event). */
     public synchronized boolean isOpen() {
         return open;
@@ -89,7 +99,7 @@ public final class EventStream {
             return;
         }
         open = true;
-        MutableHttpResponse<?> ok = HttpResponse.ok(sink.asFlux())
+        MutableHttpResponse<?> ok = HttpResponse.ok(sink.asFlux().doOnCancel(() -> cancelled = true))
                 .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
                 .header("Cache-Control", "no-cache")
                 // tells nginx-style proxies not to buffer the stream

@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local server speaking OpenAI's Chat Completions and Embeddings wire format (JSON and SSE), with
@@ -30,12 +32,20 @@ final class FakeOpenAi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    /** Streams whose client went away mid-answer (a write failed). */
+    final AtomicInteger aborted = new AtomicInteger();
     private final HttpServer server;
 
     FakeOpenAi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/v1/embeddings", this::embeddings);
+        // a slow stream must not hold up other requests
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-openai");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
@@ -75,6 +85,8 @@ final class FakeOpenAi implements AutoCloseable {
             send(exchange, 200, "application/json", JSON.writeValueAsString(root));
             return;
         }
+        // "slow:" answers pause between pieces, so a client can leave mid-stream
+        long pauseMs = text.startsWith("slow:") ? 150 : 0;
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -90,6 +102,7 @@ final class FakeOpenAi implements AutoCloseable {
                     c.putArray("choices").addObject().put("index", 0).putObject("delta")
                             .put("content", text.substring(i, Math.min(text.length(), i + 3)));
                     frame(out, c);
+                    pause(pauseMs);
                 }
             }
             ObjectNode finish = head("chat.completion.chunk");
@@ -102,6 +115,18 @@ final class FakeOpenAi implements AutoCloseable {
             usage(usage.putObject("usage"), COMPLETION_TOKENS);
             frame(out, usage);
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            aborted.incrementAndGet();
+        }
+    }
+
+    private static void pause(long ms) {
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms); // test server only: a slow upstream
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

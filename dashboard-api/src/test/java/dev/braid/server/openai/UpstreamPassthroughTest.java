@@ -21,7 +21,10 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +33,8 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -188,6 +193,42 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
         assertEquals(original, text.toString());
         assertTrue(deltas >= 4, "still streamed in pieces: " + deltas);
         assertFalse(response.body().contains("EMA"), response.body());
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamAbortsTheUpstreamCall() throws Exception {
+        leaveMidStream("/v1/chat/completions", "{\"model\":\"upstream/fake-gpt\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"slow: " + "x".repeat(60) + "\"}]}", "\"content\":\"slo");
+    }
+
+    @Test
+    void aClientThatLeavesAStreamingInvokeAbortsTheUpstreamCallToo() throws Exception {
+        leaveMidStream("/v1/pipelines/masked-upstream/invoke",
+                "{\"stream\":true,\"input\":{\"text\":\"slow: " + "x".repeat(60) + "\"}}", "\"text\":\"slo");
+    }
+
+    /** Reads until the first content arrives, hangs up, and expects Braid to hang up on the upstream. */
+    private void leaveMidStream(String path, String body, String firstContent) throws Exception {
+        int abortedBefore = upstream.aborted.get();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.getURL() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = reader.readLine()) != null && !line.contains(firstContent)) {
+            // until the first content
+        }
+        assertTrue(line != null, "content arrived");
+        reader.close(); // the caller goes away; 20 pieces 150 ms apart are still to come upstream
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (upstream.aborted.get() == abortedBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(abortedBefore + 1, upstream.aborted.get(),
+                "Braid hung up on the upstream well before its 3 s answer ended");
     }
 
     @Test
