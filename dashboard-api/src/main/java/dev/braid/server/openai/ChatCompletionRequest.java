@@ -20,7 +20,8 @@ import java.util.Set;
  * A {@code POST /v1/chat/completions} body, read leniently the way OpenAI reads it: unknown fields
  * are ignored (SDKs send extras such as {@code n}, {@code user}, {@code seed}), {@code content} is a
  * string or a list of parts, {@code stop} a string or a list, {@code max_completion_tokens} wins
- * over the older {@code max_tokens}. {@code developer} messages are read as {@code system}.
+ * over the older {@code max_tokens}. {@code developer} messages are read as {@code system};
+ * {@code tool_choice: "none"} sends no tools; {@code n} above 1 is refused (one choice only).
  *
  * @param pipelineInput the body without {@code model}, {@code stream} and {@code stream_options}:
  *     what a {@code pipeline/<name>} model gets as its input
@@ -73,6 +74,11 @@ record ChatCompletionRequest(
                 throw new RequestInvalid("response_format", "'response_format' must be an object");
             }
             responseFormat = json.convertValue(rf, Map.class);
+        }
+        Integer n = optionalInt(body, "n");
+        if (n != null && n != 1) {
+            // silently answering one choice would break a client that indexes choices[1]
+            throw new RequestInvalid("n", "'n' must be 1: Braid answers with one choice");
         }
         boolean stream = optionalBoolean(body, "stream");
         boolean includeUsage = false;

@@ -220,6 +220,13 @@ class ChatWireTest {
                 .get("param").asText());
         assertEquals("stop", error(post("/v1/chat/completions", chat("mock/any", "x", ",\"stop\":7")), 400, "invalid_request")
                 .get("param").asText());
+        assertEquals("n", error(post("/v1/chat/completions", chat("mock/any", "x", ",\"n\":2")), 400, "invalid_request")
+                .get("param").asText());
+        assertEquals("stream", error(post("/v1/chat/completions", chat("mock/any", "x", ",\"stream\":\"yes\"")), 400,
+                "invalid_request").get("param").asText());
+        error(post("/v1/embeddings", "{\"model\":\"mock/any\",\"input\":[1,2]}"), 400, "invalid_request");
+        error(post("/v1/embeddings", "{\"model\":\"pipeline/chat-echo\",\"input\":\"x\"}"), 400, "invalid_request");
+        error(post("/v1/embeddings", "{\"model\":\"nope/x\",\"input\":\"x\"}"), 404, "model_not_found");
     }
 
     @Test
