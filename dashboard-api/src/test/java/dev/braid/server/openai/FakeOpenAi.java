@@ -79,8 +79,15 @@ final class FakeOpenAi implements AutoCloseable {
             ObjectNode root = head("chat.completion");
             ObjectNode choice = root.putArray("choices").addObject();
             choice.put("index", 0);
-            choice.putObject("message").put("role", "assistant").put("content", text);
-            choice.put("finish_reason", "stop");
+            ObjectNode message = choice.putObject("message").put("role", "assistant");
+            if (tools) {
+                message.putNull("content");
+                ObjectNode call = message.putArray("tool_calls").addObject().put("id", "call_up_2").put("type", "function");
+                call.putObject("function").put("name", "weather").put("arguments", "{\"city\":\"Paris\"}");
+            } else {
+                message.put("content", text);
+            }
+            choice.put("finish_reason", tools ? "tool_calls" : "stop");
             usage(root.putObject("usage"), COMPLETION_TOKENS);
             send(exchange, 200, "application/json", JSON.writeValueAsString(root));
             return;

@@ -160,6 +160,26 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
     }
 
     @Test
+    void aToolCallAnswerHasNullContentAndTheCalls() throws Exception {
+        String body = """
+                {"model":"upstream/fake-gpt","messages":[{"role":"user","content":"weather in Paris?"}],
+                 "tools":[{"type":"function","function":{"name":"weather","parameters":{"type":"object"}}}]}
+                """;
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.getURL() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode choice = JSON.readTree(response.body()).at("/choices/0");
+        assertTrue(choice.at("/message/content").isNull(), response.body());
+        assertEquals(JSON.readTree("[{\"id\":\"call_up_2\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]"),
+                choice.at("/message/tool_calls"));
+        assertEquals("tool_calls", choice.get("finish_reason").asText());
+    }
+
+    @Test
     void embeddingsPassTheUpstreamsVectorsAndUsage() {
         CreateEmbeddingResponse response = client().embeddings().create(EmbeddingCreateParams.builder()
                 .model("upstream/text-embedding-3-small").inputOfArrayOfStrings(List.of("a", "b")).build());
