@@ -22,6 +22,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import java.nio.ByteBuffer;
@@ -169,13 +170,29 @@ public final class OpenAiController {
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
         for (ModelListing.Entry e : listing.entries()) {
-            ObjectNode m = data.addObject();
-            m.put("id", e.id());
-            m.put("object", "model");
-            m.put("created", e.created());
-            m.put("owned_by", e.ownedBy());
+            modelObject(data.addObject(), e);
         }
         return ok(root);
+    }
+
+    /** One model of the listing ({@code GET /v1/models/pipeline/chat} works: ids hold slashes). */
+    @Get(uri = "/models/{+id}", produces = MediaType.APPLICATION_JSON)
+    public MutableHttpResponse<?> model(@PathVariable("id") String id, HttpRequest<?> request) {
+        for (ModelListing.Entry e : listing.entries()) {
+            if (e.id().equals(id)) {
+                return ok(modelObject(json.createObjectNode(), e));
+            }
+        }
+        return ErrorResponses.render(request, ApiProblem.of(404, "model_not_found",
+                "The model '" + (id.length() > 100 ? id.substring(0, 100) + "…" : id) + "' does not exist", "model"));
+    }
+
+    private static ObjectNode modelObject(ObjectNode m, ModelListing.Entry e) {
+        m.put("id", e.id());
+        m.put("object", "model");
+        m.put("created", e.created());
+        m.put("owned_by", e.ownedBy());
+        return m;
     }
 
     private ObjectNode embeddingList(String model, ModelResponse response, boolean base64) {

@@ -127,6 +127,9 @@ class OpenAiSdkTest {
         }
         Model mock = client.models().list().data().stream().filter(m -> m.id().equals("mock/any")).findFirst().orElseThrow();
         assertEquals("mock", mock.ownedBy());
+        assertEquals("pipeline/chat-echo", client.models().retrieve("pipeline/chat-echo").id());
+        assertEquals("braid", client.models().retrieve("test-fast").ownedBy());
+        assertThrows(NotFoundException.class, () -> client.models().retrieve("pipeline/echo"));
     }
 
     @Test
