@@ -417,7 +417,26 @@ abstract class RegistryApiContract {
         assertEquals(500, r.statusCode(), r.body());
         assertEquals("internal_error", json(r).get("error").get("code").asText());
         assertFalse(r.body().contains("test_refuse"), r.body());
-        assertUnchanged("dbfail");
+        assertUnchanged("dbfail"); // ends with v2 deployed and active
+
+        // the same for a rollback: the pointer stays, the runtime keeps serving v2, nothing is audited
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_events ADD CONSTRAINT test_refuse CHECK (NOT (pipeline = 'dbfail' AND event_type = 'rollback'))");
+        }
+        HttpResponse<String> back;
+        try {
+            back = server.post("/api/pipelines/dbfail/rollback", null);
+        } finally {
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE audit_events DROP CONSTRAINT test_refuse");
+            }
+        }
+        assertEquals(500, back.statusCode(), back.body());
+        assertEquals(2, json(server.get("/api/pipelines/dbfail")).get("activeVersion").asInt());
+        assertEquals(2, server.invokedMarker("dbfail"));
+        assertEquals(2, json(server.get("/api/pipelines/dbfail/history")).get("events").size());
+        assertEquals(200, server.post("/api/pipelines/dbfail/rollback", null).statusCode());
+        assertEquals(1, server.invokedMarker("dbfail"));
     }
 
     /** Only version 1 exists, is active and runs; version 2 is nowhere; the next deploy is version 2. */
