@@ -49,10 +49,10 @@ class MaskPerformanceTest {
             long t0 = System.nanoTime();
             ALL.mask(text, new MaskVault());
             long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
-            assertTrue(ms < 2_000, "took " + ms + " ms on " + text.substring(0, 20));
+            assertTrue(ms < 10_000, "took " + ms + " ms on " + text.substring(0, 20));
         }
         long total = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        assertTrue(total < 2_000, "all pathological inputs took " + total + " ms");
+        assertTrue(total < 10_000, "all pathological inputs took " + total + " ms");
     }
 
     @Test
@@ -74,6 +74,6 @@ class MaskPerformanceTest {
         long microsPerCall = (System.nanoTime() - t0) / rounds / 1_000;
         System.out.println("mask 2 KB prompt: " + microsPerCall + " µs/call");
         // generous bound for a shared 2-core machine; JMH gives the real figure
-        assertTrue(microsPerCall < 2_000, microsPerCall + " µs per 2 KB prompt");
+        assertTrue(microsPerCall < 20_000, microsPerCall + " µs per 2 KB prompt");
     }
 }
