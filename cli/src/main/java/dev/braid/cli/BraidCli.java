@@ -103,6 +103,8 @@ public final class BraidCli implements Callable<Integer> {
      */
     public static CommandLine commandLine(Map<String, String> env) {
         CommandLine cli = new CommandLine(new BraidCli(env));
+        // picocli would read @FILE arguments as argument files; here --input @FILE means a JSON file
+        cli.setExpandAtFiles(false);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();
             if (e instanceof CliFailure failure) {
