@@ -3,6 +3,7 @@ package dev.braid.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code braid versions NAME}: every stored version, the active one marked. */
@@ -12,12 +13,25 @@ final class VersionsCommand extends ApiCommand {
     @Parameters(paramLabel = "NAME", description = "pipeline name")
     String name;
 
+    @Option(names = "--active", description = "print only the active version's number (for scripts)")
+    boolean activeOnly;
+
     @Override
     Exit run(ApiClient client) {
         ApiResponse response =
                 client.get("/api/pipelines/" + ApiClient.segment(name) + "/versions", Map.of(), "application/json");
         if (!response.ok()) {
             return refused(response);
+        }
+        if (activeOnly) {
+            for (JsonNode v : response.json().path("versions")) {
+                if (v.path("active").asBoolean(false)) {
+                    out().println(json() ? v.toString() : v.path("version").asText());
+                    out().flush();
+                    return Exit.OK;
+                }
+            }
+            throw new CliFailure(Exit.REFUSED, name + " has no active version");
         }
         if (json()) {
             printJson(response);

@@ -266,6 +266,18 @@ class BraidCliTest {
         }
 
         @Test
+        void activePrintsOnlyTheActiveNumberForScripts() {
+            server.answer("GET", "/api/pipelines/echo/versions", 200, JSON, """
+                    {"versions":[{"version":1,"active":false},{"version":2,"active":true},{"version":3,"active":false}]}""");
+            CliRun run = braid("versions", "echo", "--active");
+
+            assertEquals(0, run.exit(), run::toString);
+            assertEquals("2\n", run.out());
+            server.answer("GET", "/api/pipelines/echo/versions", 200, JSON, "{\"versions\":[]}");
+            assertEquals(1, braid("versions", "echo", "--active").exit());
+        }
+
+        @Test
         void anUnknownPipelineIsRefusedWithExitOne() {
             server.answer("GET", "/api/pipelines/nope/versions", 404, JSON,
                     FakeBraid.error("pipeline_not_found", "no pipeline named 'nope'"));
