@@ -5,7 +5,12 @@ import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.ValidationError;
 import dev.braid.server.config.PipelinesConfiguration;
+import dev.braid.server.registry.Actor;
+import dev.braid.server.registry.Deployment;
+import dev.braid.server.registry.PipelineRegistry;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Inject;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -19,9 +24,12 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * Deploys the startup pipelines as version 1 and activates them. A pipeline that fails is logged
- * with its line, column and message, and the others still start: one bad file must not take the
- * gateway down. (Persistence, a later issue, will deploy only pipelines it does not hold yet.)
+ * Starts the pipelines. With the registry (the server): first every pipeline's active version
+ * from the database, then the pipeline files (shipped and {@code braid.pipelines.dir}) whose
+ * pipeline the database does not hold yet, deployed through the registry as their version 1.
+ * Without it (plain runtime tests): the files as version 1. A pipeline that fails is logged with
+ * its line, column and message, and the others still start: one bad file or stored version must
+ * not take the gateway down.
  */
 @Singleton
 public class PipelineBootstrap {
@@ -30,14 +38,27 @@ public class PipelineBootstrap {
 
     private final PipelineRuntime runtime;
     private final PipelinesConfiguration configuration;
+    private final PipelineRegistry registry;
 
+    /** Files only, into the runtime's memory. */
     public PipelineBootstrap(PipelineRuntime runtime, PipelinesConfiguration configuration) {
+        this(runtime, configuration, null);
+    }
+
+    @Inject
+    public PipelineBootstrap(
+            PipelineRuntime runtime, PipelinesConfiguration configuration, @Nullable PipelineRegistry registry) {
         this.runtime = runtime;
         this.configuration = configuration;
+        this.registry = registry;
     }
 
     @EventListener
     public void onStartup(StartupEvent event) {
+        if (registry != null) {
+            List<String> stored = registry.reconcileAll();
+            LOG.info("Activated {} stored pipeline(s): {}", stored.size(), String.join(", ", stored));
+        }
         deployAll();
     }
 
@@ -57,13 +78,22 @@ public class PipelineBootstrap {
             byName.put(nameOf(source), source);
         }
         List<String> deployed = new ArrayList<>();
-        byName.forEach((name, source) -> deploy(name, source).ifPresent(deployed::add));
-        LOG.info("Deployed {} pipeline(s) at startup: {}", deployed.size(), String.join(", ", deployed));
+        byName.forEach((name, source) -> {
+            // the database holds it already: its versions, not the file, decide what runs
+            if (registry == null || !registry.exists(name)) {
+                deploy(name, source).ifPresent(deployed::add);
+            }
+        });
+        LOG.info("Deployed {} pipeline(s) from files at startup: {}", deployed.size(), String.join(", ", deployed));
         return deployed;
     }
 
     private Optional<String> deploy(String name, PipelineSource source) {
         try {
+            if (registry != null) {
+                Deployment deployment = registry.deploy(source.yaml(), "from " + source.origin(), true, Actor.STARTUP);
+                return Optional.of(deployment.name());
+            }
             DeployedVersion version = runtime.deploy(source.yaml(), 1);
             runtime.activate(version.name(), version.version());
             return Optional.of(version.name());

@@ -81,6 +81,10 @@ public final class PipelineRuntime implements AutoCloseable {
     private final ScheduledExecutorService drainer;
     private final Object adminLock = new Object();
     private final ExecutorService continuation;
+    private volatile OnDemand onDemand;
+
+    /** Loads pinned versions that are not in memory: from {@code source}, on {@code executor}. */
+    private record OnDemand(VersionSource source, java.util.concurrent.Executor executor) {}
 
     public PipelineRuntime(RuntimeSettings settings) {
         this(settings, EnrichTargetPolicy.ALLOW_ALL);
@@ -151,6 +155,55 @@ public final class PipelineRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets a call that pins a version which is not loaded (never loaded here, drained, or unloaded
+     * when idle) load it on demand: the YAML comes from {@code source}, read and compiled on
+     * {@code executor} (the source may block), and the call then runs as usual.
+     */
+    public void versionSource(VersionSource source, java.util.concurrent.Executor executor) {
+        this.onDemand = source == null ? null : new OnDemand(source, executor);
+    }
+
+    /**
+     * Loads {@code yaml} as {@code version} unless that version is already loaded and open; a
+     * version that was closed for new work (drained) is removed and loaded again. Not activated.
+     */
+    public DeployedVersion deployIfAbsent(String yaml, int version) {
+        PipelineSpec spec = specs.read(yaml);
+        synchronized (adminLock) {
+            Loaded existing = loaded.get(StepKeys.versionKey(spec.name(), version));
+            if (existing != null) {
+                if (!existing.isClosed()) {
+                    existing.touch();
+                    return existing.deployed;
+                }
+                unload(existing);
+            }
+            return deploy(spec, version);
+        }
+    }
+
+    /**
+     * Drains and unloads every loaded version that is not active and has had no call for
+     * {@code idleFor} (pinned versions, versions deployed without activation). Returns how many.
+     */
+    public int unloadIdle(java.time.Duration idleFor) {
+        long now = System.nanoTime();
+        int count = 0;
+        synchronized (adminLock) {
+            for (Loaded v : List.copyOf(loaded.values())) {
+                AtomicReference<Loaded> ref = active.get(v.deployed.name());
+                boolean isActive = ref != null && ref.get() == v;
+                if (!isActive && !v.retiring && !v.isClosed() && v.inFlight.get() == 0
+                        && now - v.lastUsed > idleFor.toNanos()) {
+                    retire(v);
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
     /** Reads, validates, compiles and loads {@code yaml} as {@code version}; not yet active. */
     public DeployedVersion deploy(String yaml, int version) {
         return deploy(specs.read(yaml), version);
@@ -160,6 +213,11 @@ public final class PipelineRuntime implements AutoCloseable {
     public DeployedVersion deploy(PipelineSpec spec, int version) {
         synchronized (adminLock) {
             String vkey = StepKeys.versionKey(spec.name(), version);
+            Loaded existing = loaded.get(vkey);
+            if (existing != null && existing.isClosed()) {
+                // drained and about to be removed: remove it now so the version can load again
+                unload(existing);
+            }
             if (loaded.containsKey(vkey)) {
                 throw new IllegalStateException("version " + version + " of " + spec.name() + " is already loaded");
             }
@@ -289,6 +347,11 @@ public final class PipelineRuntime implements AutoCloseable {
         return v == null || v.isClosed() ? Optional.empty() : Optional.of(v.deployed);
     }
 
+    /** Reads and validates pipeline YAML with this runtime's rules, loading nothing. */
+    public PipelineSpec read(String yaml) {
+        return specs.read(yaml);
+    }
+
     /** Validates the pipeline YAML and returns the Camel YAML it compiles to, loading nothing. */
     public String compile(String yaml, int version) {
         return compiler.compile(specs.read(yaml), version).camelYaml();
@@ -301,6 +364,49 @@ public final class PipelineRuntime implements AutoCloseable {
      */
     public CompletionStage<InvocationResult> invoke(String name, Object input, InvokeOptions options) {
         InvokeOptions opts = options == null ? InvokeOptions.DEFAULTS : options;
+        OnDemand od = onDemand;
+        Integer pinned = opts.version();
+        if (pinned != null && od != null && loadedVersion(name, pinned).isEmpty()) {
+            return invokeOnDemand(od, name, pinned, input, opts);
+        }
+        return invokeLoaded(name, input, opts);
+    }
+
+    private CompletionStage<InvocationResult> invokeOnDemand(
+            OnDemand od, String name, int version, Object input, InvokeOptions opts) {
+        CompletableFuture<InvocationResult> result = new CompletableFuture<>();
+        Runnable load = () -> {
+            try {
+                if (loadedVersion(name, version).isEmpty()) {
+                    String yaml = od.source().yaml(name, version).orElseThrow(() -> new InvocationException.PipelineNotFound(
+                            "version " + version + " of pipeline '" + name + "' does not exist", true));
+                    DeployedVersion deployed = deployIfAbsent(yaml, version);
+                    if (!deployed.name().equals(name)) {
+                        throw new InvocationException.PipelineNotFound(
+                                "version " + version + " of pipeline '" + name + "' does not exist", true);
+                    }
+                }
+            } catch (Throwable e) {
+                result.completeExceptionally(unwrap(e));
+                return;
+            }
+            invokeLoaded(name, input, opts).whenComplete((r, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(unwrap(e));
+                } else {
+                    result.complete(r);
+                }
+            });
+        };
+        try {
+            od.executor().execute(load);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private CompletionStage<InvocationResult> invokeLoaded(String name, Object input, InvokeOptions opts) {
         Loaded v;
         try {
             v = acquire(name, opts.version());
@@ -364,6 +470,7 @@ public final class PipelineRuntime implements AutoCloseable {
                 throw new InvocationException.PipelineNotFound(
                         "version " + pinned + " of pipeline '" + name + "' is not loaded", true);
             }
+            v.touch();
             return v;
         }
         AtomicReference<Loaded> ref = active.get(name);
@@ -416,7 +523,11 @@ public final class PipelineRuntime implements AutoCloseable {
 
     private void unload(Loaded v) {
         synchronized (adminLock) {
-            loaded.remove(StepKeys.versionKey(v.deployed.name(), v.deployed.version()), v);
+            // a second unload of the same version (drained, then reloaded under the same route
+            // group) must not touch the routes of the version that replaced it
+            if (!loaded.remove(StepKeys.versionKey(v.deployed.name(), v.deployed.version()), v)) {
+                return;
+            }
             try {
                 ServiceHelper.stopService(v.producer);
             } catch (RuntimeException ignored) {
@@ -494,6 +605,7 @@ public final class PipelineRuntime implements AutoCloseable {
         final boolean masks;
         final AtomicInteger inFlight = new AtomicInteger();
         volatile boolean retiring;
+        volatile long lastUsed = System.nanoTime();
 
         Loaded(DeployedVersion deployed, CompiledPipeline compiled, Endpoint entry, AsyncProducer producer,
                 Function<Object, List<String>> inputCheck) {
@@ -513,6 +625,10 @@ public final class PipelineRuntime implements AutoCloseable {
                 }
             }
             return false;
+        }
+
+        void touch() {
+            lastUsed = System.nanoTime();
         }
 
         boolean tryAcquire() {

@@ -1,0 +1,65 @@
+package dev.braid.server.pipelines;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import dev.braid.server.registry.Activation;
+import dev.braid.server.registry.Actor;
+import dev.braid.server.registry.AuditRow;
+import dev.braid.server.registry.Deployment;
+import dev.braid.server.registry.PipelineSummary;
+import dev.braid.server.registry.VersionRow;
+import java.util.List;
+import java.util.Objects;
+
+/** The JSON bodies of the admin API (DESIGN.md, "Contract details" → Versions). Times are ISO-8601 UTC. */
+final class AdminViews {
+
+    private AdminViews() {}
+
+    record DeployBody(String name, int version, String sha256, boolean active,
+            @JsonInclude(Include.ALWAYS) Integer activeVersion) {
+        static DeployBody of(Deployment d) {
+            return new DeployBody(d.name(), d.version(), d.sha256(), d.active(), d.activeVersion());
+        }
+    }
+
+    record ValidateBody(boolean valid, String camel) {}
+
+    record PipelineBody(String name, @JsonInclude(Include.ALWAYS) Integer activeVersion, int latestVersion,
+            long versionCount, String createdAt, String updatedAt) {
+        static PipelineBody of(PipelineSummary s) {
+            return new PipelineBody(s.name(), s.activeVersion(), s.latestVersion(), s.versionCount(),
+                    s.createdAt().toString(), s.updatedAt().toString());
+        }
+    }
+
+    record PipelineList(List<PipelineBody> pipelines) {}
+
+    record VersionBody(int version, String sha256, String author, @JsonInclude(Include.ALWAYS) String message,
+            String createdAt, boolean active, @JsonInclude(Include.NON_NULL) String yaml) {
+        static VersionBody of(VersionRow v, Integer activeVersion, boolean withYaml) {
+            return new VersionBody(v.versionNumber(), v.sha256(), v.author(), v.message(), v.createdAt().toString(),
+                    Objects.equals(activeVersion, v.versionNumber()), withYaml ? v.yaml() : null);
+        }
+    }
+
+    record VersionList(List<VersionBody> versions) {}
+
+    record ActivationBody(String name, int activeVersion, @JsonInclude(Include.ALWAYS) Integer fromVersion,
+            boolean changed) {
+        static ActivationBody of(Activation a) {
+            return new ActivationBody(a.name(), a.activeVersion(), a.fromVersion(), a.changed());
+        }
+    }
+
+    /** An audit event as callers see it: who, what, when; nothing else (never a key or secret). */
+    record EventBody(String type, int version, @JsonInclude(Include.ALWAYS) Integer fromVersion, Actor actor,
+            String at) {
+        static EventBody of(AuditRow e) {
+            return new EventBody(e.eventType(), e.version(), e.fromVersion(), new Actor(e.actorId(), e.actorName()),
+                    e.occurredAt().toString());
+        }
+    }
+
+    record EventList(List<EventBody> events) {}
+}
