@@ -48,6 +48,9 @@ final class ActivateCommand extends ApiCommand {
     }
 
     static String previous(JsonNode body) {
+        if (body.path("changed").isBoolean() && !body.get("changed").asBoolean()) {
+            return " (it already was)";
+        }
         for (String field : new String[] {"fromVersion", "previousVersion"}) {
             if (body.path(field).isIntegralNumber()) {
                 return " (was v" + body.get(field).asInt() + ")";
