@@ -60,8 +60,8 @@ public class PipelineRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
     private static final int ATTEMPTS = 20;
-    /** Route group number for a validate's trial load: real versions start at 1. */
-    private static final int TRIAL_VERSION = 0;
+    /** Version number of a validate's trial load into Camel: one no real version reaches. */
+    private static final int TRIAL_VERSION = Integer.MAX_VALUE;
 
     private final PipelineRuntime runtime;
     private final PipelineRepository pipelines;

@@ -1,0 +1,15 @@
+package dev.braid.server.pipelines;
+
+import dev.braid.server.registry.TestDatabase;
+
+/**
+ * The registry contract on PostgreSQL (Testcontainers, or the local server at 127.0.0.1:5432),
+ * a fresh database per class. Fails, never skips, when no PostgreSQL is reachable.
+ */
+class RegistryApiPostgresTest extends RegistryApiContract {
+
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.POSTGRES;
+    }
+}
