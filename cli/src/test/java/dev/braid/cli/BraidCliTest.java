@@ -349,6 +349,16 @@ class BraidCliTest {
         }
 
         @Test
+        void activatingTheActiveVersionSaysSo() {
+            server.answer("POST", "/api/pipelines/echo/versions/2/activate", 200, JSON,
+                    "{\"name\":\"echo\",\"activeVersion\":2,\"fromVersion\":null,\"changed\":false}");
+            CliRun run = braid("activate", "echo", "2");
+
+            assertEquals(0, run.exit(), run::toString);
+            assertEquals("echo v2 is active (it already was)\n", run.out());
+        }
+
+        @Test
         void rollbackWithoutToSendsAnEmptyObject() {
             server.answer("POST", "/api/pipelines/echo/rollback", 200, JSON,
                     "{\"name\":\"echo\",\"activeVersion\":1,\"fromVersion\":2}");

@@ -34,10 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashTest {
 
-    /** Kills per database; each costs one server start (~3 s). */
-    static final int ROUNDS = Integer.getInteger("braid.crash.rounds", 5);
+    /** Kills per database; each costs one server start (2-5 s). A deeper run: -Dbraid.crash.rounds=10. */
+    static final int ROUNDS = Integer.getInteger("braid.crash.rounds", 4);
     /** The crash phase of one database stops early (after at least two rounds) past this. */
-    static final Duration BUDGET = Duration.ofSeconds(Integer.getInteger("braid.crash.budget-seconds", 25));
+    static final Duration BUDGET = Duration.ofSeconds(Integer.getInteger("braid.crash.budget-seconds", 20));
     static final List<String> DEPLOYED = List.of("crash-a", "crash-b");
     static final String SWITCHED = "crash-c";
     static final String WARM = "crash-warm";
