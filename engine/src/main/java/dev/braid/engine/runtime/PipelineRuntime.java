@@ -365,48 +365,10 @@ public final class PipelineRuntime implements AutoCloseable {
     public CompletionStage<InvocationResult> invoke(String name, Object input, InvokeOptions options) {
         InvokeOptions opts = options == null ? InvokeOptions.DEFAULTS : options;
         OnDemand od = onDemand;
-        Integer pinned = opts.version();
-        if (pinned != null && od != null && loadedVersion(name, pinned).isEmpty()) {
-            return invokeOnDemand(od, name, pinned, input, opts);
+        if (opts.version() != null && od != null && loadedVersion(name, opts.version()).isEmpty()) {
+            // a pinned version that is not in memory: load it off this thread, then run as usual
+            return loadThen(od, name, opts.version(), () -> invoke(name, input, opts));
         }
-        return invokeLoaded(name, input, opts);
-    }
-
-    private CompletionStage<InvocationResult> invokeOnDemand(
-            OnDemand od, String name, int version, Object input, InvokeOptions opts) {
-        CompletableFuture<InvocationResult> result = new CompletableFuture<>();
-        Runnable load = () -> {
-            try {
-                if (loadedVersion(name, version).isEmpty()) {
-                    String yaml = od.source().yaml(name, version).orElseThrow(() -> new InvocationException.PipelineNotFound(
-                            "version " + version + " of pipeline '" + name + "' does not exist", true));
-                    DeployedVersion deployed = deployIfAbsent(yaml, version);
-                    if (!deployed.name().equals(name)) {
-                        throw new InvocationException.PipelineNotFound(
-                                "version " + version + " of pipeline '" + name + "' does not exist", true);
-                    }
-                }
-            } catch (Throwable e) {
-                result.completeExceptionally(unwrap(e));
-                return;
-            }
-            invokeLoaded(name, input, opts).whenComplete((r, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(unwrap(e));
-                } else {
-                    result.complete(r);
-                }
-            });
-        };
-        try {
-            od.executor().execute(load);
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-        }
-        return result;
-    }
-
-    private CompletionStage<InvocationResult> invokeLoaded(String name, Object input, InvokeOptions opts) {
         Loaded v;
         try {
             v = acquire(name, opts.version());
@@ -442,6 +404,43 @@ public final class PipelineRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             release(v);
             result.completeExceptionally(unwrap(e));
+        }
+        return result;
+    }
+
+    /** Loads a stored version on the source's executor, then runs {@code then}; failures fail the stage. */
+    private CompletionStage<InvocationResult> loadThen(
+            OnDemand od, String name, int version, java.util.function.Supplier<CompletionStage<InvocationResult>> then) {
+        CompletableFuture<InvocationResult> result = new CompletableFuture<>();
+        Runnable load = () -> {
+            CompletionStage<InvocationResult> call;
+            try {
+                if (loadedVersion(name, version).isEmpty()) {
+                    String yaml = od.source().yaml(name, version).orElseThrow(() -> new InvocationException.PipelineNotFound(
+                            "version " + version + " of pipeline '" + name + "' does not exist", true));
+                    DeployedVersion deployed = deployIfAbsent(yaml, version);
+                    if (!deployed.name().equals(name)) {
+                        throw new InvocationException.PipelineNotFound(
+                                "version " + version + " of pipeline '" + name + "' does not exist", true);
+                    }
+                }
+                call = then.get();
+            } catch (Throwable e) {
+                result.completeExceptionally(unwrap(e));
+                return;
+            }
+            call.whenComplete((r, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(unwrap(e));
+                } else {
+                    result.complete(r);
+                }
+            });
+        };
+        try {
+            od.executor().execute(load);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
         }
         return result;
     }
