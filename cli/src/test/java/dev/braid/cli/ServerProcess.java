@@ -58,8 +58,7 @@ final class ServerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(port));
         builder.environment().putAll(env);
-        Files.writeString(log, "=== " + name + " on port " + port + " in " + workDir + "\n",
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(log, "=== " + name + " on port " + port + " in " + workDir + "\n");
         return new ServerProcess(name, port, builder.start(), log);
     }
 
