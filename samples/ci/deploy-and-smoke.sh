@@ -25,12 +25,13 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo local)
 "$braid" deploy "$file" --activate --message "CI deploy of $commit" || exit $?
 
 # 4. smoke-test the active version; on failure (exit 1, 3 or 4) roll back to the one that was live
-if "$braid" invoke "$name" --input "$input"; then
+"$braid" invoke "$name" --input "$input"
+status=$?
+if [ "$status" -eq 0 ]; then
   echo "smoke test passed; $name is live"
   "$braid" versions "$name"
   exit 0
 fi
-status=$?
 echo "smoke test failed (exit $status)" >&2
 if [ -z "$previous" ]; then
   echo "$name had no active version before this deploy: nothing to roll back to" >&2

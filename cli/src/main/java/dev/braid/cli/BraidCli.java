@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                     + " unknown pipeline or version, missing or refused key",
             "2:usage error: bad arguments or options, unreadable file, --input not a JSON object",
             "3:the server is unreachable, timed out, or failed (5xx)",
-            "4:invoke only: the pipeline ran and failed (502 provider error, 504 provider timeout)"
+            "4:invoke only: the pipeline ran and a provider failed it (upstream_error: 502 provider error, 503,"
+                    + " 504 provider timeout)"
         },
         footerHeading = "%nEnvironment:%n",
         footer = {

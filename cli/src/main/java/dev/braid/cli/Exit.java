@@ -13,7 +13,7 @@ public enum Exit {
     USAGE(2),
     /** The server could not be reached, timed out, or failed (5xx, or an answer the CLI cannot read). */
     UNAVAILABLE(3),
-    /** {@code invoke} only: the pipeline ran and failed (502 provider error, 504 provider timeout). */
+    /** {@code invoke} only: the pipeline ran and a provider failed it (Braid's {@code upstream_error}: 502, 503, 504). */
     PIPELINE_FAILED(4);
 
     private final int code;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
         name = "invoke",
         description = {
             "Run a pipeline with an input and print the response envelope (pretty JSON).",
-            "Exit 4 when the pipeline ran and failed (502 provider error, 504 provider timeout)."
+            "Exit 4 when the pipeline ran and a provider failed it (502 provider error, 503, 504 timeout)."
         })
 final class InvokeCommand extends ApiCommand {
 
@@ -47,8 +47,9 @@ final class InvokeCommand extends ApiCommand {
             return Exit.OK;
         }
         Exit exit = refused(response);
-        // Braid's own 502/504 means the pipeline ran and a provider failed; a proxy's 502 means no Braid
-        boolean pipelineFailed = (response.status() == 502 || response.status() == 504) && response.isBraidError();
+        // Braid's upstream_error (502, 503, 504) means the pipeline ran and a provider failed it; a
+        // proxy's 502 page, or Braid's own 500, means the server is the problem
+        boolean pipelineFailed = "upstream_error".equals(response.error().path("type").asText(""));
         return pipelineFailed ? Exit.PIPELINE_FAILED : exit;
     }
 

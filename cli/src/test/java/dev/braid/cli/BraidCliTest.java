@@ -443,7 +443,7 @@ class BraidCliTest {
         @Test
         void braidsOwn502MeansThePipelineFailed() {
             server.answer("POST", "/v1/pipelines/echo/invoke", 502, JSON,
-                    "{\"error\":{\"type\":\"api_error\",\"code\":\"provider_error\",\"message\":\"mock answered 500\",\"param\":null}}");
+                    "{\"error\":{\"type\":\"upstream_error\",\"code\":\"provider_error\",\"message\":\"mock answered 500\",\"param\":null}}");
             CliRun run = braid("invoke", "echo", "-i", "{}");
 
             assertEquals(4, run.exit(), run::toString);
@@ -453,7 +453,10 @@ class BraidCliTest {
         @Test
         void braidsOwn504MeansThePipelineFailedToo() {
             server.answer("POST", "/v1/pipelines/echo/invoke", 504, JSON,
-                    "{\"error\":{\"type\":\"api_error\",\"code\":\"provider_timeout\",\"message\":\"no answer in 10s\",\"param\":null}}");
+                    "{\"error\":{\"type\":\"upstream_error\",\"code\":\"provider_timeout\",\"message\":\"no answer in 10s\",\"param\":null}}");
+            assertEquals(4, braid("invoke", "echo", "-i", "{}").exit());
+            server.answer("POST", "/v1/pipelines/echo/invoke", 503, JSON,
+                    "{\"error\":{\"type\":\"upstream_error\",\"code\":\"provider_unavailable\",\"message\":\"circuit open\",\"param\":null}}");
             assertEquals(4, braid("invoke", "echo", "-i", "{}").exit());
         }
 
@@ -570,7 +573,7 @@ class BraidCliTest {
             CliRun help = braid("--help");
             assertEquals(0, help.exit());
             assertTrue(help.out().contains("Exit codes:"), help.out());
-            assertTrue(help.out().contains("4   invoke only: the pipeline ran and failed"), help.out());
+            assertTrue(help.out().contains("4   invoke only: the pipeline ran and a provider failed it"), help.out());
         }
     }
 }

@@ -189,6 +189,7 @@ class CliAgainstRealServerTest {
 
         Script failed = script(cli, bad);
         assertEquals(4, failed.exit(), "smoke failed, rolled back: " + failed.output());
+        assertTrue(failed.output().contains("smoke test failed (exit 4)"), "a provider failed it: " + failed.output());
         assertTrue(failed.output().contains("rolling ci-flow back to v1"), failed.output());
         assertEquals("1\n", braid("versions", "ci-flow", "--active").out(), "v2 was deployed, failed, and rolled back");
         assertEquals(2, json(braid("--json", "versions", "ci-flow").out()).path("versions").size());
