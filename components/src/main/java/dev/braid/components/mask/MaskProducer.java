@@ -1,8 +1,7 @@
 package dev.braid.components.mask;
 
+import dev.braid.components.step.MessageBody;
 import dev.braid.components.step.StepBindings;
-import java.util.Collection;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultProducer;
@@ -32,7 +31,7 @@ public class MaskProducer extends DefaultProducer {
         MaskVault vault = MaskVault.of(exchange);
         int[] count = new int[1];
         if (endpoint.getStep() != null) {
-            MaskStepBinding binding = stepBindings(exchange).lookup(endpoint.getStep(), MaskStepBinding.class);
+            MaskStepBinding binding = StepBindings.find(exchange, endpoint.getStep(), MaskStepBinding.class);
             Masker masker = endpoint.getComponent().masker(binding.policy());
             if (masker.restore()) {
                 vault.requestRestore();
@@ -44,7 +43,7 @@ public class MaskProducer extends DefaultProducer {
                 vault.requestRestore();
             }
             Message message = exchange.getMessage();
-            message.setBody(masker.maskDeep(body(message), vault, count));
+            message.setBody(masker.maskDeep(MessageBody.textual(message), vault, count));
         }
         exchange.getMessage().setHeader(MaskHeaders.MASKED_COUNT, count[0]);
     }
@@ -52,31 +51,12 @@ public class MaskProducer extends DefaultProducer {
     private void restore(Exchange exchange) throws Exception {
         MaskVault vault = MaskVault.find(exchange).orElse(null);
         if (endpoint.getStep() != null) {
-            MaskStepBinding binding = stepBindings(exchange).lookup(endpoint.getStep(), MaskStepBinding.class);
+            MaskStepBinding binding = StepBindings.find(exchange, endpoint.getStep(), MaskStepBinding.class);
             Object value = binding.read(exchange);
             binding.write(exchange, vault == null ? value : vault.restoreDeep(value));
         } else if (vault != null) {
             Message message = exchange.getMessage();
-            message.setBody(vault.restoreDeep(body(message)));
+            message.setBody(vault.restoreDeep(MessageBody.textual(message)));
         }
-    }
-
-    /** The body as a String, Map or List; other payloads (bytes, streams) are converted to text. */
-    private static Object body(Message message) throws Exception {
-        Object body = message.getBody();
-        if (body == null || body instanceof String || body instanceof Map<?, ?> || body instanceof Collection<?>
-                || body instanceof Number || body instanceof Boolean) {
-            return body;
-        }
-        return message.getMandatoryBody(String.class);
-    }
-
-    private static StepBindings stepBindings(Exchange exchange) {
-        StepBindings bindings =
-                exchange.getContext().getRegistry().lookupByNameAndType(StepBindings.BEAN_NAME, StepBindings.class);
-        if (bindings == null) {
-            throw new IllegalStateException("no StepBindings bean named '" + StepBindings.BEAN_NAME + "' in the registry");
-        }
-        return bindings;
     }
 }

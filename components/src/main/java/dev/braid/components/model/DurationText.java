@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /** Durations as pipelines and URIs write them: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
 public final class DurationText {
 
-    private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h)");
+    // at most 9 digits: no overflow, and nobody means a timeout of a billion hours
+    private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     private DurationText() {}
 

@@ -32,6 +32,8 @@ public class ModelComponent extends DefaultComponent {
     private final RandomGenerator random;
     private final Backoff backoff;
     private final boolean ownsScheduler;
+    private CircuitBreakerSettings circuitSettings = CircuitBreakerSettings.DEFAULTS;
+    private ResponseCache responseCache = new InMemoryResponseCache(InMemoryResponseCache.DEFAULT_MAX_ENTRIES);
     private ScheduledExecutorService scheduler;
     private ModelRouter router;
     private MockProvider builtInMock;
@@ -81,7 +83,33 @@ public class ModelComponent extends DefaultComponent {
             builtInMock = new MockProvider(scheduler);
             providers.register(builtInMock);
         }
-        router = new ModelRouter(providers, prices, scheduler, random, backoff);
+        router = new ModelRouter(providers, prices, scheduler, random, backoff, circuitSettings, responseCache);
+    }
+
+    /**
+     * Replaces the circuit breaker settings of every target. Configure before routes run: the router is
+     * rebuilt, so circuit states and latency averages start over.
+     */
+    public synchronized void setCircuitBreakerSettings(CircuitBreakerSettings settings) {
+        this.circuitSettings = settings;
+        router = new ModelRouter(providers, prices, scheduler, random, backoff, circuitSettings, responseCache);
+    }
+
+    public synchronized CircuitBreakerSettings getCircuitBreakerSettings() {
+        return circuitSettings;
+    }
+
+    /**
+     * Replaces the response cache (by default in memory, {@value InMemoryResponseCache#DEFAULT_MAX_ENTRIES}
+     * entries). Configure before routes run: the router is rebuilt, so circuit states start over.
+     */
+    public synchronized void setResponseCache(ResponseCache cache) {
+        this.responseCache = cache;
+        router = new ModelRouter(providers, prices, scheduler, random, backoff, circuitSettings, responseCache);
+    }
+
+    public synchronized ResponseCache getResponseCache() {
+        return responseCache;
     }
 
     /** Adds a provider, replacing the one with the same name (the built-in mock and local included). */

@@ -21,7 +21,9 @@ public class ModelEndpoint extends DefaultEndpoint {
     private String model;
     private String timeout;
     private int retries;
+    private String cacheTtl;
     private RoutingPolicy policy;
+    private CachePolicy cachePolicy;
 
     public ModelEndpoint(String uri, ModelComponent component, ModelTask task) {
         super(uri, component);
@@ -82,15 +84,28 @@ public class ModelEndpoint extends DefaultEndpoint {
         this.retries = retries;
     }
 
+    public String getCacheTtl() {
+        return cacheTtl;
+    }
+
+    /**
+     * Keeps answers in the component's response cache for this long ({@code 10m}, {@code 1h}) when there
+     * is no step; unset or {@code 0s} calls the provider every time. Requests with a temperature above 0
+     * are never cached this way.
+     */
+    public void setCacheTtl(String cacheTtl) {
+        this.cacheTtl = cacheTtl;
+    }
+
     /** Checks the option combination once, at creation, so a bad URI fails when the route loads. */
     void validate() {
         if (step != null) {
             if (step.isBlank()) {
                 throw new IllegalArgumentException("step must not be blank");
             }
-            if (provider != null || model != null || timeout != null || retries != 0) {
+            if (provider != null || model != null || timeout != null || retries != 0 || cacheTtl != null) {
                 throw new IllegalArgumentException(
-                        "model:" + task.uriName() + "?step=… takes its routing from the step; remove provider, model, timeout and retries");
+                        "model:" + task.uriName() + "?step=… takes its routing from the step; remove provider, model, timeout, retries and cacheTtl");
             }
             return;
         }
@@ -105,11 +120,17 @@ public class ModelEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("retries must be >= 0");
         }
         policy = new RoutingPolicy(RoutingStrategy.FALLBACK, List.of(Target.of(provider, model)), t, retries);
+        cachePolicy = cacheTtl == null ? null : CachePolicy.ttl(DurationText.parse(cacheTtl));
     }
 
     /** The single-target policy of an endpoint without step; null with a step. */
     RoutingPolicy policy() {
         return policy;
+    }
+
+    /** The cache policy of an endpoint without step ({@code cacheTtl}); null when unset or with a step. */
+    CachePolicy cachePolicy() {
+        return cachePolicy;
     }
 
     @Override

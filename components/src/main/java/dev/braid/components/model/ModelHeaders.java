@@ -22,5 +22,8 @@ public final class ModelHeaders {
     /** stop, length, tool_calls or content_filter ({@code String}); absent for non-chat tasks. */
     public static final String FINISH_REASON = "BraidModelFinishReason";
 
+    /** Whether the answer came from the response cache ({@code Boolean}; its cost is then 0). */
+    public static final String CACHED = "BraidModelCached";
+
     private ModelHeaders() {}
 }

@@ -32,14 +32,17 @@ public class ModelProducer extends DefaultAsyncProducer {
         ModelStepBinding binding = null;
         ModelRequest request;
         RoutingPolicy policy;
+        CachePolicy cachePolicy;
         try {
             if (endpoint.getStep() != null) {
                 binding = binding(exchange);
                 request = binding.read(exchange);
                 policy = binding.routing();
+                cachePolicy = binding.cache();
             } else {
                 request = requestFromBody(exchange.getMessage().getBody());
                 policy = endpoint.policy();
+                cachePolicy = endpoint.cachePolicy();
             }
             if (request == null || request.task() != endpoint.getTask()) {
                 throw new IllegalArgumentException("model:" + endpoint.getTask().uriName() + " got a "
@@ -71,7 +74,7 @@ public class ModelProducer extends DefaultAsyncProducer {
                 callback.done(false);
             }
         };
-        CompletionStage<ModelResponse> call = endpoint.getComponent().getRouter().route(request, policy);
+        CompletionStage<ModelResponse> call = endpoint.getComponent().getRouter().route(request, policy, cachePolicy);
         Executor executor = endpoint.getComponent().getCallbackExecutor();
         if (executor == null) {
             call.whenComplete(complete);
@@ -127,5 +130,6 @@ public class ModelProducer extends DefaultAsyncProducer {
         if (response.finishReason() != null) {
             message.setHeader(ModelHeaders.FINISH_REASON, response.finishReason());
         }
+        message.setHeader(ModelHeaders.CACHED, Boolean.TRUE.equals(response.fields().get(ModelRouter.CACHED_FIELD)));
     }
 }

@@ -6,4 +6,9 @@ import dev.braid.components.step.StepIO;
 public interface ModelStepBinding extends StepIO<ModelRequest, ModelResponse> {
 
     RoutingPolicy routing();
+
+    /** The step's response caching; null (the default) calls the provider every time. */
+    default CachePolicy cache() {
+        return null;
+    }
 }

@@ -417,7 +417,26 @@ abstract class RegistryApiContract {
         assertEquals(500, r.statusCode(), r.body());
         assertEquals("internal_error", json(r).get("error").get("code").asText());
         assertFalse(r.body().contains("test_refuse"), r.body());
-        assertUnchanged("dbfail");
+        assertUnchanged("dbfail"); // ends with v2 deployed and active
+
+        // the same for a rollback: the pointer stays, the runtime keeps serving v2, nothing is audited
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_events ADD CONSTRAINT test_refuse CHECK (NOT (pipeline = 'dbfail' AND event_type = 'rollback'))");
+        }
+        HttpResponse<String> back;
+        try {
+            back = server.post("/api/pipelines/dbfail/rollback", null);
+        } finally {
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE audit_events DROP CONSTRAINT test_refuse");
+            }
+        }
+        assertEquals(500, back.statusCode(), back.body());
+        assertEquals(2, json(server.get("/api/pipelines/dbfail")).get("activeVersion").asInt());
+        assertEquals(2, server.invokedMarker("dbfail"));
+        assertEquals(2, json(server.get("/api/pipelines/dbfail/history")).get("events").size());
+        assertEquals(200, server.post("/api/pipelines/dbfail/rollback", null).statusCode());
+        assertEquals(1, server.invokedMarker("dbfail"));
     }
 
     /** Only version 1 exists, is active and runs; version 2 is nowhere; the next deploy is version 2. */
@@ -473,7 +492,7 @@ abstract class RegistryApiContract {
     }
 
     @Test
-    void anotherInstanceAppliesActivationsWithinASecond() throws Exception {
+    void anotherInstanceOnTheSameDatabaseAppliesActivationsWithinASecondAndDeploysWithoutCollisions() throws Exception {
         // PostgreSQL: the reconcile is slowed down so that only NOTIFY can be this fast; H2: the reconcile does it
         Map<String, Object> slow = kind() == TestDatabase.Kind.POSTGRES
                 ? Map.of("braid.registry.reconcile-interval", "60s")
@@ -491,6 +510,36 @@ abstract class RegistryApiContract {
             assertEquals(200, other.post("/api/pipelines/multi/rollback", null).statusCode());
             awaitTrue(() -> server.runtime().activeVersion("multi").orElse(0) == 1, 2500);
             assertEquals(1, server.invokedMarker("multi"));
+
+            // two instances deploying one pipeline at once: the row lock and the unique constraint
+            // (with a retry) give every deploy its own number, none lost
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            CountDownLatch go = new CountDownLatch(1);
+            try {
+                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    RegistryServer target = i % 2 == 0 ? server : other;
+                    String yaml = pipeline("race2", 1).replace("steps:", "description: writer " + i + "\nsteps:");
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return target.deploy(yaml, "");
+                    }));
+                }
+                go.countDown();
+                Set<Integer> numbers = new TreeSet<>();
+                for (Future<HttpResponse<String>> f : answers) {
+                    HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+                    assertEquals(201, r.statusCode(), r.body());
+                    numbers.add(json(r).get("version").asInt());
+                }
+                assertEquals(Set.of(1, 2, 3, 4, 5, 6, 7, 8), numbers);
+                assertEquals(8, json(other.get("/api/pipelines/race2/versions")).get("versions").size());
+                assertEquals(1, json(other.get("/api/pipelines/race2")).get("activeVersion").asInt());
+                assertEquals(1, json(server.get("/api/pipelines/race2/history")).get("events").get(0)
+                        .get("version").asInt());
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 

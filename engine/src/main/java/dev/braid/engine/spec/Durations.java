@@ -1,14 +1,15 @@
 package dev.braid.engine.spec;
 
+import dev.braid.components.model.DurationText;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Locale;
 
-/** The pipeline language's durations: a whole number and a unit, {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
+/**
+ * The pipeline language's durations: a whole number and a unit, {@code 500ms}, {@code 10s},
+ * {@code 2m}, {@code 1h}. The same forms the components read from URIs and target options, with
+ * the language's own error message.
+ */
 public final class Durations {
-
-    // At most 9 digits: no overflow, and nobody means a timeout of a billion hours.
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     private Durations() {}
 
@@ -18,16 +19,18 @@ public final class Durations {
      * @throws IllegalArgumentException when the text is not a number followed by ms, s, m or h
      */
     public static Duration parse(String text) {
-        Matcher m = text == null ? null : DURATION.matcher(text);
-        if (m == null || !m.matches()) {
-            throw new IllegalArgumentException("expected a duration such as 500ms, 10s or 2m");
+        // the language is strict where URIs are lenient: no padding, lower-case units only
+        if (text == null || !text.equals(text.strip()) || !text.equals(text.toLowerCase(Locale.ROOT))) {
+            throw invalid();
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        try {
+            return DurationText.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid();
+        }
+    }
+
+    private static IllegalArgumentException invalid() {
+        return new IllegalArgumentException("expected a duration such as 500ms, 10s or 2m");
     }
 }

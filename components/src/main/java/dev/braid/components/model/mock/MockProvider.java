@@ -3,6 +3,7 @@ package dev.braid.components.model.mock;
 import dev.braid.components.model.ContentPart;
 import dev.braid.components.model.DurationText;
 import dev.braid.components.model.Message;
+import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.ModelException;
 import dev.braid.components.model.ModelProvider;
 import dev.braid.components.model.ModelRequest;
@@ -26,10 +27,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The offline provider: accepts any model name and answers deterministically from the request, so
@@ -44,6 +47,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Target options make it misbehave on purpose: {@code delay} (served by the scheduler, never by a
  * sleeping thread), {@code failWith} (an HTTP status; 429 carries {@code retryAfter}, default 1s),
  * {@code failTimes} (fail only the first N calls to that target, counted per instance and target).
+ *
+ * <p>It streams for real: {@link #stream} splits the answer into word-sized deltas (each word with the
+ * whitespace before it, so the deltas concatenate to the text exactly), sends the first after
+ * {@code delay} and the others {@code chunkDelay} apart (default 0, all on scheduler threads), then
+ * {@code Finish}. {@code failAfterChunks: N} makes a stream fail with a 500 after N deltas (0: before
+ * the first), to test what happens to a stream that breaks midway; {@link #call} ignores it. Usage is
+ * the same as {@link #call}'s.
  */
 public final class MockProvider implements ModelProvider {
 
@@ -52,6 +62,8 @@ public final class MockProvider implements ModelProvider {
     public static final String FAIL_WITH = "failWith";
     public static final String FAIL_TIMES = "failTimes";
     public static final String RETRY_AFTER = "retryAfter";
+    public static final String CHUNK_DELAY = "chunkDelay";
+    public static final String FAIL_AFTER_CHUNKS = "failAfterChunks";
     public static final int EMBEDDING_DIMENSIONS = 16;
 
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
@@ -115,6 +127,123 @@ public final class MockProvider implements ModelProvider {
             }
         });
         return result;
+    }
+
+    @Override
+    public boolean supportsStreaming() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<ModelResponse> stream(ModelRequest request, Target target, Consumer<ModelDelta> sink) {
+        int n = calls.computeIfAbsent(target, t -> new AtomicInteger()).incrementAndGet();
+        Duration delay;
+        Duration chunkDelay;
+        Integer failAfter;
+        ModelResponse response;
+        ModelException failure;
+        try {
+            delay = durationOption(target, DELAY);
+            chunkDelay = durationOption(target, CHUNK_DELAY);
+            String fa = option(target, FAIL_AFTER_CHUNKS);
+            failAfter = fa == null ? null : intOption(FAIL_AFTER_CHUNKS, fa);
+            failure = failureFor(target, n);
+            response = failure == null ? answer(request, target) : null;
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new ModelException.ProviderError(NAME, 400, e.getMessage(), null));
+        }
+        Stream stream = new Stream(target, sink, response, failure, chunks(response), chunkDelay, failAfter);
+        stream.schedule(delay);
+        return stream.result;
+    }
+
+    /** The answer's text as word-sized pieces: each word with the whitespace before it. */
+    static List<String> chunks(ModelResponse response) {
+        if (response == null || response.text() == null || response.text().isEmpty()) {
+            return List.of();
+        }
+        return List.of(response.text().split("(?<=\\S)(?=\\s)"));
+    }
+
+    /** One stream in flight: each step sends one delta and schedules the next, so no thread waits. */
+    private final class Stream {
+        final Target target;
+        final Consumer<ModelDelta> sink;
+        final ModelResponse response;
+        final ModelException failure;
+        final List<String> chunks;
+        final Duration chunkDelay;
+        final Integer failAfter;
+        final CompletableFuture<ModelResponse> result = new CompletableFuture<>();
+        volatile ScheduledFuture<?> pending;
+        int sent;
+
+        Stream(Target target, Consumer<ModelDelta> sink, ModelResponse response, ModelException failure,
+                List<String> chunks, Duration chunkDelay, Integer failAfter) {
+            this.target = target;
+            this.sink = sink;
+            this.response = response;
+            this.failure = failure;
+            this.chunks = chunks;
+            this.chunkDelay = chunkDelay;
+            this.failAfter = failAfter;
+            result.whenComplete((r, e) -> {
+                ScheduledFuture<?> p = pending;
+                if (result.isCancelled() && p != null) {
+                    p.cancel(false); // the caller gave up: stop sending
+                }
+            });
+        }
+
+        void schedule(Duration wait) {
+            if (wait.isZero()) {
+                step();
+                return;
+            }
+            try {
+                pending = scheduler.schedule(this::step, wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new ModelException.ProviderError(NAME, 503, "mock stopped", null));
+            }
+        }
+
+        /** Sends what is due now: everything when there is no chunk delay, else one delta. */
+        void step() {
+            try {
+                while (!result.isDone()) {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                        return;
+                    }
+                    if (failAfter != null && sent >= failAfter) {
+                        result.completeExceptionally(new ModelException.ProviderError(NAME, 500,
+                                "mock " + target.model() + " stream failed after " + sent + " chunks on purpose", null));
+                        return;
+                    }
+                    if (sent == chunks.size()) {
+                        if (response.finishReason() != null) {
+                            sink.accept(new ModelDelta.Finish(response.finishReason()));
+                        }
+                        result.complete(response);
+                        return;
+                    }
+                    sink.accept(new ModelDelta.Text(chunks.get(sent++)));
+                    if (!chunkDelay.isZero() && sent < chunks.size()) {
+                        schedule(chunkDelay);
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e); // the sink threw: the stream ends there
+            }
+        }
+    }
+
+    private static Duration durationOption(Target target, String name) {
+        String v = option(target, name);
+        return v == null ? Duration.ZERO : DurationText.parse(v);
     }
 
     private static String option(Target target, String name) {

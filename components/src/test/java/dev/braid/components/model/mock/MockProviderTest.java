@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.braid.components.model.ContentPart;
 import dev.braid.components.model.Message;
 import dev.braid.components.model.ModelComponent;
+import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.ModelException;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
@@ -16,10 +17,12 @@ import dev.braid.components.model.ModelTask;
 import dev.braid.components.model.Target;
 import dev.braid.components.tokens.TokenCounter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -157,5 +160,89 @@ class MockProviderTest {
         assertFalse(f.isDone());
         assertEquals("x", f.get(5, TimeUnit.SECONDS).text());
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) >= 145);
+    }
+
+    private record Received(ModelDelta delta, long nanos, String thread) {}
+
+    private static ModelRequest chat(String text) {
+        return ModelRequest.chat(List.of(Message.user(text)));
+    }
+
+    @Test
+    void streamsWordSizedDeltasThatConcatenateToTheTextExactly() throws Exception {
+        assertTrue(mock.supportsStreaming());
+        String text = "  Hello,   big\nworld\t again ";
+        List<ModelDelta> deltas = new CopyOnWriteArrayList<>();
+        ModelResponse r = mock.stream(chat(text), Target.of("mock", "m"), deltas::add)
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        StringBuilder sb = new StringBuilder();
+        List<String> pieces = new ArrayList<>();
+        for (ModelDelta d : deltas.subList(0, deltas.size() - 1)) {
+            String piece = assertInstanceOf(ModelDelta.Text.class, d).text();
+            pieces.add(piece);
+            sb.append(piece);
+        }
+        assertEquals(List.of("  Hello,", "   big", "\nworld", "\t again", " "), pieces);
+        assertEquals(text, sb.toString());
+        assertEquals(new ModelDelta.Finish("stop"), deltas.get(deltas.size() - 1));
+        assertEquals(text, r.text());
+        assertEquals(call(chat(text), Target.of("mock", "m")).usage(), r.usage());
+    }
+
+    @Test
+    void streamWaitsTheDelayThenSpacesDeltasByTheChunkDelayOnSchedulerThreads() throws Exception {
+        List<Received> got = new CopyOnWriteArrayList<>();
+        Target t = new Target("mock", "m", Map.of("delay", "60ms", "chunkDelay", "30ms"));
+        long t0 = System.nanoTime();
+        ModelResponse r = mock.stream(chat("one two three four"), t,
+                        d -> got.add(new Received(d, System.nanoTime(), Thread.currentThread().getName())))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals("one two three four", r.text());
+        assertEquals(5, got.size());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(got.get(0).nanos() - t0) >= 60, "first delta after the delay");
+        for (int i = 1; i < 4; i++) {
+            long gap = TimeUnit.NANOSECONDS.toMillis(got.get(i).nanos() - got.get(i - 1).nanos());
+            assertTrue(gap >= 29, "gap " + i + " was " + gap + " ms"); // ms rounding of the scheduler
+        }
+        for (Received x : got) {
+            assertTrue(x.thread().startsWith("braid-model-"), x.thread());
+        }
+    }
+
+    @Test
+    void failAfterChunksBreaksTheStreamMidway() throws Exception {
+        List<ModelDelta> deltas = new CopyOnWriteArrayList<>();
+        Target t = new Target("mock", "m", Map.of("failAfterChunks", "2", "chunkDelay", "1ms"));
+        try {
+            mock.stream(chat("one two three four"), t, deltas::add).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure");
+        } catch (ExecutionException e) {
+            ModelException.ProviderError pe = assertInstanceOf(ModelException.ProviderError.class, e.getCause());
+            assertEquals(500, pe.upstreamStatus());
+            assertTrue(pe.retryable());
+        }
+        assertEquals(List.of(new ModelDelta.Text("one"), new ModelDelta.Text(" two")), deltas);
+        // a plain call ignores the option
+        assertEquals("one two three four", call(chat("one two three four"), t).text());
+    }
+
+    @Test
+    void aCancelledStreamSendsNothingMore() throws Exception {
+        List<ModelDelta> deltas = new CopyOnWriteArrayList<>();
+        Target t = new Target("mock", "m", Map.of("chunkDelay", "40ms"));
+        CompletableFuture<ModelResponse> s = mock.stream(chat("one two three four"), t, deltas::add).toCompletableFuture();
+        assertEquals(1, deltas.size(), "the first delta is sent at once without a delay");
+        s.cancel(true);
+        Thread.sleep(150);
+        assertEquals(1, deltas.size());
+    }
+
+    @Test
+    void nonChatTasksStreamNoTextAndCompleteWithTheirFields() throws Exception {
+        List<ModelDelta> deltas = new CopyOnWriteArrayList<>();
+        ModelResponse r = mock.stream(ModelRequest.ofInputs(ModelTask.SENTIMENT, List.of("I love it")),
+                Target.of("mock", "m"), deltas::add).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(), deltas);
+        assertEquals("positive", r.fields().get("label"));
     }
 }

@@ -1,0 +1,64 @@
+package dev.braid.components.model.gemini;
+
+import dev.braid.components.model.ModelDelta;
+import dev.braid.components.model.ModelRequest;
+import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.Target;
+import dev.braid.components.model.http.HttpProvider;
+import dev.braid.components.model.http.ProviderHttp;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Google Gemini: {@code models/<model>:generateContent}, {@code :streamGenerateContent?alt=sse}
+ * and {@code :batchEmbedContents}, key in the {@code x-goog-api-key} header. Chat, vision, tools,
+ * streaming, sentiment (responseSchema) and embeddings; no moderation API.
+ */
+public final class GeminiProvider extends HttpProvider {
+
+    private final GeminiSettings settings;
+
+    public GeminiProvider(GeminiSettings settings) {
+        super(settings.name(), new ProviderHttp(settings.name(), settings.limits(),
+                settings.apiKey() == null ? List.of() : List.of(settings.apiKey())));
+        this.settings = settings;
+    }
+
+    private URI uri(String model, String method) {
+        return URI.create(settings.baseUrl() + "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":" + method);
+    }
+
+    private Map<String, String> headers() {
+        return Map.of("x-goog-api-key", settings.apiKey() == null ? "" : settings.apiKey());
+    }
+
+    @Override
+    protected CompletableFuture<ModelResponse> chat(ModelRequest request, Target target) {
+        String model = target.model();
+        return http.map(http.postJson(uri(model, "generateContent"), headers(), GeminiWire.body(request),
+                        http.limits().forTarget(target), model),
+                root -> GeminiWire.response(root, request, name, model));
+    }
+
+    @Override
+    protected CompletableFuture<ModelResponse> streamChat(ModelRequest request, Target target, Consumer<ModelDelta> sink) {
+        String model = target.model();
+        return http.map(http.postStream(uri(model, "streamGenerateContent?alt=sse"), headers(), GeminiWire.body(request),
+                http.limits().forTarget(target), model,
+                new GeminiStreamDecoder(name, model, request, sink, http.secrets())), r -> r);
+    }
+
+    @Override
+    protected CompletableFuture<ModelResponse> embeddings(ModelRequest request, Target target) {
+        String model = target.model();
+        List<String> inputs = inputs(request);
+        return http.map(http.postJson(uri(model, "batchEmbedContents"), headers(), GeminiWire.embedBody(inputs, model),
+                        http.limits().forTarget(target), model),
+                root -> GeminiWire.embedResponse(root, request, inputs, name, model));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.braid.components.model.openai;
+
+import dev.braid.components.model.ModelDelta;
+import dev.braid.components.model.ModelRequest;
+import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.ModelTask;
+import dev.braid.components.model.Target;
+import dev.braid.components.model.http.HttpLimits;
+import dev.braid.components.model.http.HttpProvider;
+import dev.braid.components.model.http.ProviderHttp;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * OpenAI Chat Completions ({@code /chat/completions}, streaming with usage), {@code /embeddings}
+ * and {@code /moderations}; with another {@code baseUrl} and {@code name}, any OpenAI-compatible
+ * server. Sentiment is chat with a {@code json_schema} response format.
+ */
+public final class OpenAiProvider extends HttpProvider {
+
+    private final OpenAiEndpoints endpoints;
+
+    public OpenAiProvider(OpenAiSettings settings) {
+        this(settings.name(), OpenAiEndpoints.of(settings), settings.limits(), settings.apiKey());
+    }
+
+    /** For other deployments of the OpenAI wire format (Azure OpenAI). */
+    public OpenAiProvider(String name, OpenAiEndpoints endpoints, HttpLimits limits, String secret) {
+        super(name, new ProviderHttp(name, limits, secret == null ? List.of() : List.of(secret)));
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    protected CompletableFuture<ModelResponse> chat(ModelRequest request, Target target) {
+        String model = target.model();
+        return http.map(http.postJson(endpoints.uri("chat/completions", model), endpoints.headers(),
+                        OpenAiWire.chatBody(request, model, false), http.limits().forTarget(target), model),
+                root -> OpenAiWire.chatResponse(root, request, name, model));
+    }
+
+    @Override
+    protected CompletableFuture<ModelResponse> streamChat(ModelRequest request, Target target, Consumer<ModelDelta> sink) {
+        String model = target.model();
+        return http.map(http.postStream(endpoints.uri("chat/completions", model), endpoints.headers(),
+                OpenAiWire.chatBody(request, model, true), http.limits().forTarget(target), model,
+                new OpenAiStreamDecoder(name, model, request, sink, http.secrets())), r -> r);
+    }
+
+    @Override
+    protected CompletableFuture<ModelResponse> embeddings(ModelRequest request, Target target) {
+        if (!endpoints.serves(ModelTask.EMBEDDINGS)) {
+            return unsupported(ModelTask.EMBEDDINGS, target);
+        }
+        String model = target.model();
+        List<String> inputs = inputs(request);
+        return http.map(http.postJson(endpoints.uri("embeddings", model), endpoints.headers(),
+                        OpenAiWire.inputsBody(inputs, model), http.limits().forTarget(target), model),
+                root -> OpenAiWire.embeddingsResponse(root, request, inputs, name, model));
+    }
+
+    @Override
+    protected CompletableFuture<ModelResponse> moderation(ModelRequest request, Target target) {
+        if (!endpoints.serves(ModelTask.MODERATION)) {
+            return unsupported(ModelTask.MODERATION, target);
+        }
+        String model = target.model();
+        return http.map(http.postJson(endpoints.uri("moderations", model), endpoints.headers(),
+                        OpenAiWire.inputsBody(inputs(request), model), http.limits().forTarget(target), model),
+                root -> OpenAiWire.moderationResponse(root, request, name, model));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.braid.components.model.azure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.braid.components.model.ModelProvider;
+import dev.braid.components.model.ModelRequest;
+import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.ModelTask;
+import dev.braid.components.model.Target;
+import dev.braid.components.model.http.Fixtures;
+import dev.braid.components.model.http.HttpLimits;
+import dev.braid.components.model.http.ProviderContractTest;
+import dev.braid.components.model.http.WireServer.Reply;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Azure speaks OpenAI's body format: the bodies come from the OpenAI fixtures, the URLs and auth differ. */
+class AzureOpenAiProviderTest extends ProviderContractTest {
+
+    private final dev.braid.components.model.openai.OpenAiProviderTestBodies bodies =
+            new dev.braid.components.model.openai.OpenAiProviderTestBodies();
+
+    @Override
+    protected Set<Capability> capabilities() {
+        return Set.of(Capability.CHAT, Capability.STREAMING, Capability.TOOLS, Capability.VISION, Capability.EMBEDDINGS);
+    }
+
+    @Override
+    protected ModelProvider provider(String baseUrl, HttpLimits limits) {
+        return new AzureOpenAiProvider(new AzureOpenAiSettings("azure-openai", baseUrl + "/", SECRET, "2024-10-21",
+                Map.of("gpt-4o-mini", "prod-mini"), limits));
+    }
+
+    @Override
+    protected String model() {
+        return "gpt-4o-mini";
+    }
+
+    @Override
+    protected String chatAnswer(String text) {
+        return bodies.chatAnswer(text);
+    }
+
+    @Override
+    protected String errorBody(String message) {
+        return bodies.errorBody(message);
+    }
+
+    @Override
+    protected String[] authHeader() {
+        return new String[] {"api-key", SECRET};
+    }
+
+    @Override
+    protected String streamContentType() {
+        return "text/event-stream";
+    }
+
+    @Override
+    protected List<String> stream(List<String> texts) {
+        return bodies.stream(texts);
+    }
+
+    @Override
+    protected List<String> truncatedStream(String text) {
+        return bodies.truncatedStream(text);
+    }
+
+    @Override
+    protected List<String> streamWithError(String text, String message) {
+        return bodies.streamWithError(text, message);
+    }
+
+    @Test
+    void callsTheDeploymentUrlWithApiVersionAndApiKeyHeader() {
+        server.reply(Reply.json(200, chatAnswer("hi")));
+        ModelResponse r = await(provider().call(hello(), target()));
+        assertEquals("/openai/deployments/prod-mini/chat/completions?api-version=2024-10-21", server.last().uri());
+        assertEquals(SECRET, server.last().header("api-key"));
+        assertNull(server.last().header("authorization"));
+        assertEquals("azure-openai", r.provider());
+    }
+
+    @Test
+    void anUnlistedModelIsItsOwnDeployment() {
+        server.reply(Reply.json(200, Fixtures.text(dev.braid.components.model.openai.OpenAiProviderTestBodies.class,
+                "embeddings-response.json")));
+        await(provider().call(ModelRequest.ofInputs(ModelTask.EMBEDDINGS, List.of("a", "b")),
+                Target.of("azure-openai", "text-embedding-3-small")));
+        assertEquals("/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21", server.last().uri());
+    }
+
+    @Test
+    void settingsNeverPrintTheKey() {
+        assertFalse(AzureOpenAiSettings.of("https://x.openai.azure.com", SECRET).toString().contains(SECRET));
+    }
+}
