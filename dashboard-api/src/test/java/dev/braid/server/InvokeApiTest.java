@@ -138,10 +138,15 @@ class InvokeApiTest {
     }
 
     @Test
-    void streamingIsRefusedForNow() throws Exception {
-        JsonNode error = assertError(
-                http.postJson("/v1/pipelines/echo/invoke", "{\"input\":{},\"stream\":true}"), 400, "streaming_not_supported");
-        assertEquals("stream", error.get("param").asText());
+    void streamingAPipelineWithoutAStreamStepAnswersOneDoneEvent() throws Exception {
+        HttpResponse<String> response = http.postJson("/v1/pipelines/echo/invoke", "{\"input\":{\"a\":1},\"stream\":true}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        String prefix = "event: done\ndata: ";
+        assertTrue(response.body().startsWith(prefix) && response.body().endsWith("\n\n"), response.body());
+        JsonNode envelope = Http.JSON.readTree(response.body().substring(prefix.length()).strip());
+        assertEquals(Http.JSON.readTree("{\"a\":1}"), envelope.get("output"));
+        assertEquals("echo", envelope.get("pipeline").asText());
     }
 
     @Test

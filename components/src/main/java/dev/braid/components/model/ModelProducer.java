@@ -74,7 +74,10 @@ public class ModelProducer extends DefaultAsyncProducer {
                 callback.done(false);
             }
         };
-        CompletionStage<ModelResponse> call = endpoint.getComponent().getRouter().route(request, policy, cachePolicy);
+        java.util.function.Consumer<ModelDelta> sink = binding == null ? null : binding.deltaSink(exchange);
+        CompletionStage<ModelResponse> call = sink == null
+                ? endpoint.getComponent().getRouter().route(request, policy, cachePolicy)
+                : endpoint.getComponent().getRouter().routeStream(request, policy, sink);
         Executor executor = endpoint.getComponent().getCallbackExecutor();
         if (executor == null) {
             call.whenComplete(complete);

@@ -1,6 +1,8 @@
 package dev.braid.components.model;
 
 import dev.braid.components.step.StepIO;
+import java.util.function.Consumer;
+import org.apache.camel.Exchange;
 
 /** A model step as the {@code model:} component sees it: routing plus request rendering. */
 public interface ModelStepBinding extends StepIO<ModelRequest, ModelResponse> {
@@ -9,6 +11,15 @@ public interface ModelStepBinding extends StepIO<ModelRequest, ModelResponse> {
 
     /** The step's response caching; null (the default) calls the provider every time. */
     default CachePolicy cache() {
+        return null;
+    }
+
+    /**
+     * Where this exchange wants the step's answer streamed, or null (the default) for a plain call.
+     * When non-null, the producer streams the call ({@link ModelRouter#routeStream}) and hands every
+     * delta to the sink, in order.
+     */
+    default Consumer<ModelDelta> deltaSink(Exchange exchange) {
         return null;
     }
 }

@@ -15,9 +15,9 @@ public final class ProviderCatalog {
 
     private final List<ModelProvider> providers;
 
-    public ProviderCatalog(List<ModelProvider> providers) {
+    public ProviderCatalog(List<ModelProvider> providers, ConfiguredProviders configured) {
         // sorted so the runtime sees a stable order whatever order the context found the beans in
-        this.providers = providers.stream()
+        this.providers = java.util.stream.Stream.concat(providers.stream(), configured.providers().stream())
                 .sorted(Comparator.comparing(ModelProvider::name))
                 .toList();
     }

@@ -1,10 +1,14 @@
 package dev.braid.server.invoke;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.engine.runtime.InvokeOptions;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.errors.ApiProblem;
+import dev.braid.server.errors.ErrorBody;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.requests.RequestIds;
+import dev.braid.server.streaming.EventStream;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -14,8 +18,10 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -27,12 +33,15 @@ import java.util.concurrent.CompletionStage;
 public final class InvokeController {
 
     private final PipelineRuntime runtime;
+    private final ObjectMapper json;
 
-    public InvokeController(PipelineRuntime runtime) {
+    public InvokeController(PipelineRuntime runtime, ObjectMapper json) {
         this.runtime = runtime;
+        this.json = json;
     }
 
-    @Post(uri = "/{name}/invoke", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Post(uri = "/{name}/invoke", consumes = MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     public CompletionStage<MutableHttpResponse<?>> invoke(
             @PathVariable String name,
             @Nullable @QueryValue("version") Integer version,
@@ -44,6 +53,9 @@ public final class InvokeController {
         }
         Integer pinned = body.version() != null ? body.version() : version;
         InvokeOptions options = new InvokeOptions(pinned, RequestIds.of(request));
+        if (Boolean.TRUE.equals(body.stream())) {
+            return stream(name, body.input(), options, request);
+        }
         CompletionStage<MutableHttpResponse<?>> answer;
         try {
             answer = runtime.invoke(name, body.input(), options)
@@ -55,15 +67,55 @@ public final class InvokeController {
         return answer.exceptionally(error -> ErrorResponses.of(request, error));
     }
 
+    /**
+     * {@code stream: true}: {@code event: delta} ({@code {"step","text"}}) for every text delta of
+     * the pipeline's {@code stream:} step, then {@code event: done} with the envelope. A pipeline
+     * without {@code stream:} answers with the single {@code done} event. A failure before the
+     * first event is a plain HTTP error (its status says whose fault it is); after it, an
+     * {@code event: error} with the OpenAI-shaped error object ends the stream.
+     */
+    private CompletionStage<MutableHttpResponse<?>> stream(
+            String name, Object input, InvokeOptions options, HttpRequest<?> request) {
+        EventStream events = new EventStream(request);
+        try {
+            runtime.invokeStreaming(name, input, options, delta -> {
+                        if (events.isCancelled()) {
+                            // the model router aborts the provider call when its sink throws
+                            throw new CancellationException("the client closed the stream");
+                        }
+                        events.named("delta", write(new DeltaEvent(delta.stepId(), delta.text())));
+                    })
+                    .whenComplete((result, error) -> {
+                        if (events.isCancelled()) {
+                            events.end(); // nobody to tell, and not an error of ours
+                        } else if (error == null) {
+                            events.named("done", write(InvokeResponse.of(result)));
+                        } else if (!events.failBeforeOpen(error)) {
+                            ApiProblem problem = ErrorResponses.problem(request, error, 500);
+                            events.named("error", write(new ErrorBody(new ErrorBody.Detail(problem.type(),
+                                    problem.code(), problem.message(), problem.param(), problem.errors()))));
+                        }
+                        events.end();
+                    });
+        } catch (RuntimeException e) {
+            events.failBeforeOpen(e);
+        }
+        return events.response();
+    }
+
+    /** The data of an {@code event: delta}. */
+    record DeltaEvent(String step, String text) {}
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event did not serialize", e);
+        }
+    }
+
     /** Refusals about the body's shape that need no pipeline; null when the body is fine. */
     private static ApiProblem check(InvokeRequest body, Integer queryVersion) {
-        if (Boolean.TRUE.equals(body.stream())) {
-            return ApiProblem.of(
-                    400,
-                    "streaming_not_supported",
-                    "streaming responses are not available yet; send \"stream\": false or leave it out",
-                    "stream");
-        }
         if (body.input() == null) {
             return ApiProblem.of(400, "invalid_request", "the body must have an \"input\" object", "input");
         }

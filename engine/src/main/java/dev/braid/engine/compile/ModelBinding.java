@@ -3,18 +3,21 @@ package dev.braid.engine.compile;
 import dev.braid.components.model.ContentPart;
 import dev.braid.components.model.GenerationOptions;
 import dev.braid.components.model.Message;
+import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ModelStepBinding;
 import dev.braid.components.model.ModelTask;
 import dev.braid.components.model.RoutingPolicy;
 import dev.braid.engine.context.PipelineContext;
+import dev.braid.engine.runtime.DeltaStream;
 import dev.braid.engine.runtime.InvocationException;
 import dev.braid.engine.runtime.StepResult;
 import dev.braid.engine.template.Template;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 
@@ -66,6 +69,16 @@ public final class ModelBinding implements ModelStepBinding {
     @Override
     public RoutingPolicy routing() {
         return routing;
+    }
+
+    /** The invocation's delta stream when this step is the one it streams; null otherwise. */
+    @Override
+    public Consumer<ModelDelta> deltaSink(Exchange exchange) {
+        DeltaStream stream = DeltaStream.of(exchange);
+        if (stream == null || !stream.stepId().equals(id)) {
+            return null;
+        }
+        return stream::accept;
     }
 
     @Override

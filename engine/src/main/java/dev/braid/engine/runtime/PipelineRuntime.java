@@ -363,11 +363,35 @@ public final class PipelineRuntime implements AutoCloseable {
      * {@code GuardBlockedException}) or, for bugs only, something else.
      */
     public CompletionStage<InvocationResult> invoke(String name, Object input, InvokeOptions options) {
+        return run(name, input, options, null);
+    }
+
+    /**
+     * Runs a pipeline like {@link #invoke}, handing every text delta of the pipeline's
+     * {@code stream:} step to {@code deltas} as it arrives (restored when a mask step asked for
+     * {@code restore: true}). A pipeline without {@code stream:} sends no delta; the result is the
+     * same envelope {@link #invoke} gives. Deltas come on I/O threads, one at a time, before the
+     * stage completes.
+     */
+    public CompletionStage<InvocationResult> invokeStreaming(
+            String name, Object input, InvokeOptions options, java.util.function.Consumer<StepDelta> deltas) {
+        return run(name, input, options, deltas);
+    }
+
+    /** The active version of a pipeline (its spec included), or empty when none is active. */
+    public Optional<DeployedVersion> activeDeployed(String name) {
+        AtomicReference<Loaded> ref = active.get(name);
+        Loaded v = ref == null ? null : ref.get();
+        return v == null || v.isClosed() ? Optional.empty() : Optional.of(v.deployed);
+    }
+
+    private CompletionStage<InvocationResult> run(
+            String name, Object input, InvokeOptions options, java.util.function.Consumer<StepDelta> deltas) {
         InvokeOptions opts = options == null ? InvokeOptions.DEFAULTS : options;
         OnDemand od = onDemand;
         if (opts.version() != null && od != null && loadedVersion(name, opts.version()).isEmpty()) {
             // a pinned version that is not in memory: load it off this thread, then run as usual
-            return loadThen(od, name, opts.version(), () -> invoke(name, input, opts));
+            return loadThen(od, name, opts.version(), () -> run(name, input, opts, deltas));
         }
         Loaded v;
         try {
@@ -384,15 +408,26 @@ public final class PipelineRuntime implements AutoCloseable {
             PipelineContext ctx = new PipelineContext(name, v.deployed.version(), input, v.compiled.stepOrder());
             Exchange exchange = v.entry.createExchange();
             exchange.setProperty(PipelineContext.EXCHANGE_PROPERTY, ctx);
+            MaskVault vault = null;
             if (v.masks) {
                 // created before any branch copies the exchange, so every branch shares one vault
-                MaskVault.of(exchange);
+                vault = MaskVault.of(exchange);
             }
+            DeltaStream stream = null;
+            String streamStep = v.deployed.spec().stream();
+            if (deltas != null && streamStep != null) {
+                stream = new DeltaStream(streamStep, deltas, v.restores ? vault : null);
+                exchange.setProperty(DeltaStream.EXCHANGE_PROPERTY, stream);
+            }
+            DeltaStream opened = stream;
             exchange.getMessage().setBody(input);
             String id = opts.requestId() != null ? opts.requestId() : newId();
             v.producer.processAsync(exchange).whenComplete((done, failure) -> {
                 release(v);
                 Throwable error = failure != null ? failure : exchange.getException();
+                if (opened != null && error == null) {
+                    opened.flush(); // text a restorer held back when the provider sent no finish
+                }
                 if (error != null) {
                     result.completeExceptionally(unwrap(error));
                 } else {
@@ -602,6 +637,7 @@ public final class PipelineRuntime implements AutoCloseable {
         final AsyncProducer producer;
         final Function<Object, List<String>> inputCheck;
         final boolean masks;
+        final boolean restores;
         final AtomicInteger inFlight = new AtomicInteger();
         volatile boolean retiring;
         volatile long lastUsed = System.nanoTime();
@@ -614,6 +650,17 @@ public final class PipelineRuntime implements AutoCloseable {
             this.producer = producer;
             this.inputCheck = inputCheck;
             this.masks = hasMask(deployed.spec().steps());
+            this.restores = restores(deployed.spec().steps());
+        }
+
+        private static boolean restores(List<StepSpec> steps) {
+            for (StepSpec s : steps) {
+                if (s.step() instanceof Step.Mask m && m.restore()
+                        || s.step() instanceof Step.Parallel p && restores(p.branches())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean hasMask(List<StepSpec> steps) {

@@ -1,0 +1,255 @@
+package dev.braid.server.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.components.model.ContentPart;
+import dev.braid.components.model.GenerationOptions;
+import dev.braid.components.model.Message;
+import dev.braid.components.model.ModelRequest;
+import dev.braid.components.model.ModelTask;
+import dev.braid.components.model.ToolCall;
+import dev.braid.components.model.ToolDefinition;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A {@code POST /v1/chat/completions} body, read leniently the way OpenAI reads it: unknown fields
+ * are ignored (SDKs send extras such as {@code n}, {@code user}, {@code seed}), {@code content} is a
+ * string or a list of parts, {@code stop} a string or a list, {@code max_completion_tokens} wins
+ * over the older {@code max_tokens}. {@code developer} messages are read as {@code system};
+ * {@code tool_choice: "none"} sends no tools; {@code n} above 1 is refused (one choice only).
+ *
+ * @param pipelineInput the body without {@code model}, {@code stream} and {@code stream_options}:
+ *     what a {@code pipeline/<name>} model gets as its input
+ */
+record ChatCompletionRequest(
+        String model,
+        List<Message> messages,
+        List<ToolDefinition> tools,
+        GenerationOptions options,
+        boolean stream,
+        boolean includeUsage,
+        Map<String, Object> pipelineInput) {
+
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+    private static final Set<String> NOT_PIPELINE_INPUT = Set.of("model", "stream", "stream_options");
+
+    ModelRequest toModelRequest() {
+        return new ModelRequest(ModelTask.CHAT, messages, null, tools, options);
+    }
+
+    @SuppressWarnings("unchecked")
+    static ChatCompletionRequest read(JsonNode body, ObjectMapper json) {
+        if (body == null || !body.isObject()) {
+            throw new RequestInvalid(null, "the request body must be a JSON object");
+        }
+        String model = requiredString(body, "model");
+        JsonNode messagesNode = body.get("messages");
+        if (messagesNode == null || !messagesNode.isArray() || messagesNode.isEmpty()) {
+            throw new RequestInvalid("messages", "'messages' must be a non-empty array");
+        }
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < messagesNode.size(); i++) {
+            messages.add(message(messagesNode.get(i), "messages[" + i + "]"));
+        }
+        List<ToolDefinition> tools = tools(body.get("tools"), json);
+        JsonNode choice = body.get("tool_choice");
+        if (choice != null && choice.isTextual() && "none".equals(choice.asText())) {
+            tools = List.of(); // the model must not call tools: offering none is the portable way
+        }
+        Double temperature = optionalNumber(body, "temperature");
+        Integer maxTokens = optionalInt(body, "max_completion_tokens");
+        if (maxTokens == null) {
+            maxTokens = optionalInt(body, "max_tokens");
+        }
+        List<String> stop = stop(body.get("stop"));
+        Map<String, Object> responseFormat = null;
+        JsonNode rf = body.get("response_format");
+        if (rf != null && !rf.isNull()) {
+            if (!rf.isObject()) {
+                throw new RequestInvalid("response_format", "'response_format' must be an object");
+            }
+            responseFormat = json.convertValue(rf, Map.class);
+        }
+        Integer n = optionalInt(body, "n");
+        if (n != null && n != 1) {
+            // silently answering one choice would break a client that indexes choices[1]
+            throw new RequestInvalid("n", "'n' must be 1: Braid answers with one choice");
+        }
+        boolean stream = optionalBoolean(body, "stream");
+        boolean includeUsage = false;
+        JsonNode so = body.get("stream_options");
+        if (so != null && !so.isNull()) {
+            if (!so.isObject()) {
+                throw new RequestInvalid("stream_options", "'stream_options' must be an object");
+            }
+            includeUsage = optionalBoolean(so, "include_usage");
+        }
+        Map<String, Object> input = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!NOT_PIPELINE_INPUT.contains(e.getKey())) {
+                input.put(e.getKey(), json.convertValue(e.getValue(), Object.class));
+            }
+        }
+        return new ChatCompletionRequest(model, messages, tools,
+                new GenerationOptions(temperature, maxTokens, stop, responseFormat), stream, includeUsage, input);
+    }
+
+    private static Message message(JsonNode node, String path) {
+        if (node == null || !node.isObject()) {
+            throw new RequestInvalid(path, "'" + path + "' must be an object with a role");
+        }
+        JsonNode roleNode = node.get("role");
+        if (roleNode == null || !roleNode.isTextual() || !ROLES.contains(roleNode.asText())) {
+            throw new RequestInvalid(path + ".role",
+                    "'" + path + ".role' must be one of system, developer, user, assistant, tool");
+        }
+        String role = "developer".equals(roleNode.asText()) ? "system" : roleNode.asText();
+        List<ContentPart> parts = new ArrayList<>();
+        JsonNode content = node.get("content");
+        if (content == null || content.isNull()) {
+            if (!"assistant".equals(role)) {
+                throw new RequestInvalid(path + ".content", "'" + path + ".content' is required for a " + role + " message");
+            }
+        } else if (content.isTextual()) {
+            parts.add(new ContentPart.Text(content.asText()));
+        } else if (content.isArray()) {
+            for (int i = 0; i < content.size(); i++) {
+                parts.add(part(content.get(i), path + ".content[" + i + "]"));
+            }
+        } else {
+            throw new RequestInvalid(path + ".content", "'" + path + ".content' must be a string or an array of parts");
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        JsonNode toolCalls = node.get("tool_calls");
+        if (toolCalls != null && !toolCalls.isNull()) {
+            if (!toolCalls.isArray()) {
+                throw new RequestInvalid(path + ".tool_calls", "'" + path + ".tool_calls' must be an array");
+            }
+            for (int i = 0; i < toolCalls.size(); i++) {
+                String p = path + ".tool_calls[" + i + "]";
+                JsonNode call = toolCalls.get(i);
+                JsonNode fn = call == null ? null : call.get("function");
+                if (fn == null || !fn.isObject()) {
+                    throw new RequestInvalid(p + ".function", "'" + p + ".function' must be an object");
+                }
+                calls.add(new ToolCall(call.path("id").asText(null), requiredString(fn, "name", p + ".function.name"),
+                        fn.path("arguments").asText("")));
+            }
+        }
+        String toolCallId = null;
+        if ("tool".equals(role)) {
+            toolCallId = requiredString(node, "tool_call_id", path + ".tool_call_id");
+        }
+        return new Message(role, parts, calls, toolCallId);
+    }
+
+    private static ContentPart part(JsonNode part, String path) {
+        String type = part == null ? null : part.path("type").asText(null);
+        if ("text".equals(type) && part.path("text").isTextual()) {
+            return new ContentPart.Text(part.get("text").asText());
+        }
+        if ("image_url".equals(type)) {
+            JsonNode iu = part.get("image_url");
+            JsonNode url = iu != null && iu.isObject() ? iu.get("url") : iu;
+            if (url != null && url.isTextual()) {
+                return new ContentPart.Image(url.asText());
+            }
+        }
+        throw new RequestInvalid(path,
+                "'" + path + "' must be {\"type\":\"text\",\"text\":…} or {\"type\":\"image_url\",\"image_url\":{\"url\":…}}");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<ToolDefinition> tools(JsonNode node, ObjectMapper json) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new RequestInvalid("tools", "'tools' must be an array");
+        }
+        List<ToolDefinition> tools = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String path = "tools[" + i + "]";
+            JsonNode fn = node.get(i).get("function");
+            if (fn == null || !fn.isObject()) {
+                throw new RequestInvalid(path + ".function", "'" + path + ".function' must be an object");
+            }
+            JsonNode params = fn.get("parameters");
+            Map<String, Object> parameters = params == null || params.isNull() ? null : json.convertValue(params, Map.class);
+            tools.add(new ToolDefinition(requiredString(fn, "name", path + ".function.name"),
+                    fn.path("description").asText(null), parameters));
+        }
+        return tools;
+    }
+
+    private static List<String> stop(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return List.of(node.asText());
+        }
+        if (node.isArray()) {
+            List<String> stop = new ArrayList<>();
+            for (JsonNode s : node) {
+                if (!s.isTextual()) {
+                    throw new RequestInvalid("stop", "'stop' must be a string or an array of strings");
+                }
+                stop.add(s.asText());
+            }
+            return stop;
+        }
+        throw new RequestInvalid("stop", "'stop' must be a string or an array of strings");
+    }
+
+    static String requiredString(JsonNode node, String field) {
+        return requiredString(node, field, field);
+    }
+
+    private static String requiredString(JsonNode node, String field, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new RequestInvalid(path, "'" + path + "' is required and must be a string");
+        }
+        return v.asText();
+    }
+
+    private static Double optionalNumber(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber()) {
+            throw new RequestInvalid(field, "'" + field + "' must be a number");
+        }
+        return v.asDouble();
+    }
+
+    private static Integer optionalInt(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > Integer.MAX_VALUE) {
+            throw new RequestInvalid(field, "'" + field + "' must be a positive integer");
+        }
+        return v.asInt();
+    }
+
+    private static boolean optionalBoolean(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new RequestInvalid(field, "'" + field + "' must be true or false");
+        }
+        return v.asBoolean();
+    }
+}

@@ -1,0 +1,280 @@
+package dev.braid.server.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.components.model.ModelDelta;
+import dev.braid.components.model.ModelRequest;
+import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.ModelTask;
+import dev.braid.engine.runtime.InvocationResult;
+import dev.braid.engine.runtime.InvokeOptions;
+import dev.braid.server.errors.ApiProblem;
+import dev.braid.server.errors.ErrorResponses;
+import dev.braid.server.requests.RequestIds;
+import dev.braid.server.streaming.EventStream;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The OpenAI-compatible front door: {@code POST /v1/chat/completions} (streamed or not),
+ * {@code POST /v1/embeddings} and {@code GET /v1/models}, speaking OpenAI's wire format so any
+ * OpenAI SDK pointed at {@code <braid>/v1} works. Nothing here waits on a model: answers are
+ * stages and streams completed from the router's callbacks.
+ */
+@Controller("/v1")
+public final class OpenAiController {
+
+    private final ChatModels models;
+    private final ModelListing listing;
+    private final ObjectMapper json;
+
+    public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json) {
+        this.models = models;
+        this.listing = listing;
+        this.json = json;
+    }
+
+    @Post(uri = "/chat/completions", consumes = MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+    public CompletionStage<MutableHttpResponse<?>> chat(@Body String body, HttpRequest<?> request) {
+        ChatCompletionRequest chat;
+        ChatTarget target;
+        try {
+            chat = ChatCompletionRequest.read(parse(body), json);
+            target = models.resolve(chat.model());
+        } catch (RequestInvalid e) {
+            return done(ErrorResponses.render(request, e.problem()));
+        } catch (RuntimeException e) {
+            return done(ErrorResponses.of(request, e));
+        }
+        ChatWire wire = new ChatWire(json, chat.model());
+        return chat.stream() ? stream(chat, target, wire, request) : complete(chat, target, wire, request);
+    }
+
+    private CompletionStage<MutableHttpResponse<?>> complete(
+            ChatCompletionRequest chat, ChatTarget target, ChatWire wire, HttpRequest<?> request) {
+        CompletionStage<MutableHttpResponse<?>> answer;
+        try {
+            if (target instanceof ChatTarget.Routed routed) {
+                answer = models.router().route(chat.toModelRequest(), routed.policy()).thenApply(r -> ok(
+                        wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
+            } else {
+                ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
+                answer = models.runtime()
+                        .invoke(pipeline.name(), chat.pipelineInput(), new InvokeOptions(null, RequestIds.of(request)))
+                        .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage())));
+            }
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.exceptionally(error -> ErrorResponses.of(request, error));
+    }
+
+    private CompletionStage<MutableHttpResponse<?>> stream(
+            ChatCompletionRequest chat, ChatTarget target, ChatWire wire, HttpRequest<?> request) {
+        EventStream events = new EventStream(request);
+        ChatStream stream = new ChatStream(events, wire, json, request, chat.includeUsage());
+        try {
+            if (target instanceof ChatTarget.Routed routed) {
+                models.stream(chat.toModelRequest(), routed.policy(), stream::delta).whenComplete((r, error) -> {
+                    if (error != null) {
+                        stream.fail(error);
+                    } else {
+                        stream.complete(r.finishReason(), r.usage());
+                    }
+                });
+            } else {
+                ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
+                models.runtime()
+                        .invokeStreaming(pipeline.name(), chat.pipelineInput(),
+                                new InvokeOptions(null, RequestIds.of(request)),
+                                delta -> stream.delta(new ModelDelta.Text(delta.text())))
+                        .whenComplete((result, error) -> {
+                            if (error != null) {
+                                stream.fail(error);
+                                return;
+                            }
+                            if (!stream.sawContent()) {
+                                // a pipeline without stream: (or whose stream step is not its answer) answers at once
+                                stream.delta(new ModelDelta.Text(textOf(result)));
+                            }
+                            stream.complete("stop", result.usage());
+                        });
+            }
+        } catch (RuntimeException e) {
+            stream.fail(e);
+        }
+        return events.response();
+    }
+
+    @Post(uri = "/embeddings", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    public CompletionStage<MutableHttpResponse<?>> embeddings(@Body String body, HttpRequest<?> request) {
+        String model;
+        List<String> inputs;
+        boolean base64;
+        ChatTarget target;
+        try {
+            JsonNode root = parse(body);
+            if (!root.isObject()) {
+                throw new RequestInvalid(null, "the request body must be a JSON object");
+            }
+            model = ChatCompletionRequest.requiredString(root, "model");
+            inputs = embeddingInputs(root.get("input"));
+            String format = root.path("encoding_format").asText("float");
+            if (!"float".equals(format) && !"base64".equals(format)) {
+                throw new RequestInvalid("encoding_format", "'encoding_format' must be float or base64");
+            }
+            base64 = "base64".equals(format);
+            target = models.resolve(model);
+            if (!(target instanceof ChatTarget.Routed)) {
+                throw new RequestInvalid("model", "a pipeline does not serve embeddings; use <provider>/<model> or an alias");
+            }
+        } catch (RequestInvalid e) {
+            return done(ErrorResponses.render(request, e.problem()));
+        } catch (RuntimeException e) {
+            return done(ErrorResponses.of(request, e));
+        }
+        ModelRequest call = ModelRequest.ofInputs(ModelTask.EMBEDDINGS, inputs);
+        CompletionStage<MutableHttpResponse<?>> answer;
+        try {
+            answer = models.router().route(call, ((ChatTarget.Routed) target).policy())
+                    .thenApply(r -> ok(embeddingList(model, r, base64)));
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.exceptionally(error -> ErrorResponses.of(request, error));
+    }
+
+    @Get(uri = "/models", produces = MediaType.APPLICATION_JSON)
+    public MutableHttpResponse<?> models() {
+        ObjectNode root = json.createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        for (ModelListing.Entry e : listing.entries()) {
+            modelObject(data.addObject(), e);
+        }
+        return ok(root);
+    }
+
+    /** One model of the listing ({@code GET /v1/models/pipeline/chat} works: ids hold slashes). */
+    @Get(uri = "/models/{+id}", produces = MediaType.APPLICATION_JSON)
+    public MutableHttpResponse<?> model(@PathVariable("id") String id, HttpRequest<?> request) {
+        for (ModelListing.Entry e : listing.entries()) {
+            if (e.id().equals(id)) {
+                return ok(modelObject(json.createObjectNode(), e));
+            }
+        }
+        return ErrorResponses.render(request, ApiProblem.of(404, "model_not_found",
+                "The model '" + (id.length() > 100 ? id.substring(0, 100) + "…" : id) + "' does not exist", "model"));
+    }
+
+    private static ObjectNode modelObject(ObjectNode m, ModelListing.Entry e) {
+        m.put("id", e.id());
+        m.put("object", "model");
+        m.put("created", e.created());
+        m.put("owned_by", e.ownedBy());
+        return m;
+    }
+
+    private ObjectNode embeddingList(String model, ModelResponse response, boolean base64) {
+        Object vectors = response.fields().get("embeddings");
+        if (!(vectors instanceof List<?> list)) {
+            throw new IllegalStateException("provider " + response.provider() + " returned no embeddings");
+        }
+        ObjectNode root = json.createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        for (int i = 0; i < list.size(); i++) {
+            ObjectNode item = data.addObject();
+            item.put("object", "embedding");
+            item.put("index", i);
+            List<?> vector = (List<?>) list.get(i);
+            if (base64) {
+                // OpenAI's base64 form: little-endian float32s
+                ByteBuffer bytes = ByteBuffer.allocate(vector.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+                vector.forEach(v -> bytes.putFloat(((Number) v).floatValue()));
+                item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
+            } else {
+                ArrayNode values = item.putArray("embedding");
+                vector.forEach(v -> values.add(((Number) v).doubleValue()));
+            }
+        }
+        root.put("model", model);
+        ObjectNode usage = root.putObject("usage");
+        usage.put("prompt_tokens", response.usage().promptTokens());
+        usage.put("total_tokens", response.usage().promptTokens());
+        return root;
+    }
+
+    private static List<String> embeddingInputs(JsonNode input) {
+        if (input != null && input.isTextual()) {
+            return List.of(input.asText());
+        }
+        if (input != null && input.isArray() && !input.isEmpty()) {
+            List<String> inputs = new ArrayList<>();
+            for (JsonNode item : input) {
+                if (!item.isTextual()) {
+                    throw new RequestInvalid("input", "'input' must be a string or an array of strings (token arrays are not supported)");
+                }
+                inputs.add(item.asText());
+            }
+            return inputs;
+        }
+        throw new RequestInvalid("input", "'input' must be a string or a non-empty array of strings");
+    }
+
+    /** The assistant text of a pipeline answer: its output's {@code text}, a string output as is, else the output as JSON. */
+    private String textOf(InvocationResult result) {
+        Object output = result.output();
+        if (output instanceof Map<?, ?> map && map.get("text") instanceof String text) {
+            return text;
+        }
+        if (output instanceof String text) {
+            return text;
+        }
+        try {
+            return output == null ? "" : json.writeValueAsString(output);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(output);
+        }
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            JsonNode node = body == null ? null : json.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw new RequestInvalid(null, "a JSON request body is required");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new RequestInvalid("invalid_json", null, "the request body is not valid JSON");
+        }
+    }
+
+    private static MutableHttpResponse<?> ok(Object body) {
+        return HttpResponse.ok(body).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private static CompletionStage<MutableHttpResponse<?>> done(MutableHttpResponse<?> response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

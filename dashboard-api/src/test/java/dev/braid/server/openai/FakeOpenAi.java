@@ -1,0 +1,205 @@
+package dev.braid.server.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local server speaking OpenAI's Chat Completions and Embeddings wire format (JSON and SSE), with
+ * usage numbers no tokenizer would produce, so a test can tell passed-through usage from counted.
+ * Chat echoes the last user message; streamed, it sends it in 3-character pieces (splitting any
+ * placeholder), puts usage on a final chunk with {@code "choices": null} as vLLM does, then
+ * {@code [DONE]}. A request with tools gets a streamed tool call instead.
+ */
+final class FakeOpenAi implements AutoCloseable {
+
+    static final String KEY = "sk-upstream-secret-123";
+    static final long PROMPT_TOKENS = 1234;
+    static final long COMPLETION_TOKENS = 56;
+    static final long EMBEDDING_TOKENS = 77;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    /** Streams whose client went away mid-answer (a write failed). */
+    final AtomicInteger aborted = new AtomicInteger();
+    private final HttpServer server;
+
+    FakeOpenAi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", this::chat);
+        server.createContext("/v1/embeddings", this::embeddings);
+        // a slow stream must not hold up other requests
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-openai");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        if (!("Bearer " + KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            send(exchange, 401, "application/json",
+                    "{\"error\":{\"message\":\"Incorrect API key\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
+            return false;
+        }
+        return true;
+    }
+
+    private void chat(HttpExchange exchange) throws IOException {
+        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        requests.add(body);
+        if (!authorized(exchange)) {
+            return;
+        }
+        String text = "";
+        for (JsonNode m : body.path("messages")) {
+            if ("user".equals(m.path("role").asText())) {
+                text = m.path("content").isTextual() ? m.path("content").asText() : m.path("content").path(0).path("text").asText();
+            }
+        }
+        boolean tools = body.path("tools").size() > 0;
+        if (!body.path("stream").asBoolean()) {
+            ObjectNode root = head("chat.completion");
+            ObjectNode choice = root.putArray("choices").addObject();
+            choice.put("index", 0);
+            ObjectNode message = choice.putObject("message").put("role", "assistant");
+            if (tools) {
+                message.putNull("content");
+                ObjectNode call = message.putArray("tool_calls").addObject().put("id", "call_up_2").put("type", "function");
+                call.putObject("function").put("name", "weather").put("arguments", "{\"city\":\"Paris\"}");
+            } else {
+                message.put("content", text);
+            }
+            choice.put("finish_reason", tools ? "tool_calls" : "stop");
+            usage(root.putObject("usage"), COMPLETION_TOKENS);
+            send(exchange, 200, "application/json", JSON.writeValueAsString(root));
+            return;
+        }
+        // "slow:" answers pause between pieces, so a client can leave mid-stream
+        long pauseMs = text.startsWith("slow:") ? 150 : 0;
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            ObjectNode role = head("chat.completion.chunk");
+            role.putArray("choices").addObject().put("index", 0).putObject("delta").put("role", "assistant").put("content", "");
+            frame(out, role);
+            if (tools) {
+                frame(out, toolChunk(true, "{\"city\":"));
+                frame(out, toolChunk(false, "\"Paris\"}"));
+            } else {
+                for (int i = 0; i < text.length(); i += 3) {
+                    ObjectNode c = head("chat.completion.chunk");
+                    c.putArray("choices").addObject().put("index", 0).putObject("delta")
+                            .put("content", text.substring(i, Math.min(text.length(), i + 3)));
+                    frame(out, c);
+                    pause(pauseMs);
+                }
+            }
+            ObjectNode finish = head("chat.completion.chunk");
+            ObjectNode fc = finish.putArray("choices").addObject().put("index", 0);
+            fc.putObject("delta");
+            fc.put("finish_reason", tools ? "tool_calls" : "stop");
+            frame(out, finish);
+            ObjectNode usage = head("chat.completion.chunk");
+            usage.putNull("choices"); // vLLM's way
+            usage(usage.putObject("usage"), COMPLETION_TOKENS);
+            frame(out, usage);
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            aborted.incrementAndGet();
+        }
+    }
+
+    private static void pause(long ms) {
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms); // test server only: a slow upstream
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static ObjectNode toolChunk(boolean first, String arguments) {
+        ObjectNode c = head("chat.completion.chunk");
+        ObjectNode call = c.putArray("choices").addObject().put("index", 0).putObject("delta")
+                .putArray("tool_calls").addObject();
+        call.put("index", 0);
+        if (first) {
+            call.put("id", "call_up_1").put("type", "function");
+            call.putObject("function").put("name", "weather").put("arguments", arguments);
+        } else {
+            call.putObject("function").put("arguments", arguments);
+        }
+        return c;
+    }
+
+    private void embeddings(HttpExchange exchange) throws IOException {
+        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        requests.add(body);
+        if (!authorized(exchange)) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        JsonNode input = body.path("input");
+        int n = input.isArray() ? input.size() : 1;
+        for (int i = 0; i < n; i++) {
+            ObjectNode e = data.addObject().put("object", "embedding").put("index", i);
+            e.putArray("embedding").add(0.25 + i).add(-0.5).add(0.125);
+        }
+        root.put("model", body.path("model").asText());
+        root.putObject("usage").put("prompt_tokens", EMBEDDING_TOKENS).put("total_tokens", EMBEDDING_TOKENS);
+        send(exchange, 200, "application/json", JSON.writeValueAsString(root));
+    }
+
+    private static ObjectNode head(String object) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", "chatcmpl-upstream");
+        root.put("object", object);
+        root.put("created", 1_700_000_000L);
+        root.put("model", "fake-gpt");
+        return root;
+    }
+
+    private static void usage(ObjectNode node, long completion) {
+        node.put("prompt_tokens", PROMPT_TOKENS).put("completion_tokens", completion).put("total_tokens", PROMPT_TOKENS + completion);
+    }
+
+    private static void frame(OutputStream out, JsonNode chunk) throws IOException {
+        out.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

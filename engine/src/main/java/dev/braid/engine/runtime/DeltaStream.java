@@ -1,0 +1,62 @@
+package dev.braid.engine.runtime;
+
+import dev.braid.components.mask.MaskVault;
+import dev.braid.components.model.ModelDelta;
+import java.util.function.Consumer;
+import org.apache.camel.Exchange;
+
+/**
+ * Where the {@code stream:} step of one streaming invocation sends its deltas: stored on the
+ * exchange ({@link #EXCHANGE_PROPERTY}; parallel branches share it, as they share every property
+ * object), read by that step's binding. Text passes through a {@link MaskVault.StreamRestorer}
+ * when the pipeline restores masked values, so a placeholder split across chunks still comes back
+ * whole. Calls come from one provider stream at a time, so the restorer's state needs no lock
+ * beyond the one taken here against the final {@link #flush()} racing a late delta.
+ */
+public final class DeltaStream {
+
+    public static final String EXCHANGE_PROPERTY = "BraidDeltaStream";
+
+    private final String stepId;
+    private final Consumer<StepDelta> sink;
+    private final MaskVault.StreamRestorer restorer;
+
+    DeltaStream(String stepId, Consumer<StepDelta> sink, MaskVault vault) {
+        this.stepId = stepId;
+        this.sink = sink;
+        this.restorer = vault == null ? null : vault.streamRestorer();
+    }
+
+    /** The stream of an exchange, or null when the invocation does not stream. */
+    public static DeltaStream of(Exchange exchange) {
+        return exchange.getProperty(EXCHANGE_PROPERTY, DeltaStream.class);
+    }
+
+    /** The id of the step whose deltas stream. */
+    public String stepId() {
+        return stepId;
+    }
+
+    /** Text deltas go to the caller; a finish releases text held back by the restorer. */
+    public synchronized void accept(ModelDelta delta) {
+        if (delta instanceof ModelDelta.Text t) {
+            emit(restorer == null ? t.text() : restorer.accept(t.text()));
+        } else if (delta instanceof ModelDelta.Finish) {
+            flush();
+        }
+        // tool call fragments are part of the step's output, not of the text stream
+    }
+
+    /** Emits whatever the restorer still holds; called at the stream's end. */
+    public synchronized void flush() {
+        if (restorer != null) {
+            emit(restorer.finish());
+        }
+    }
+
+    private void emit(String text) {
+        if (text != null && !text.isEmpty()) {
+            sink.accept(new StepDelta(stepId, text));
+        }
+    }
+}

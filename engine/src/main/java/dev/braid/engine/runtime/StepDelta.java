@@ -1,0 +1,7 @@
+package dev.braid.engine.runtime;
+
+/**
+ * A piece of text streamed by a pipeline's {@code stream:} step while the pipeline runs
+ * (already restored when a mask step asked for {@code restore: true}).
+ */
+public record StepDelta(String stepId, String text) {}
