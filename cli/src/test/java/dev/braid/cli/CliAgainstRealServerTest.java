@@ -62,7 +62,7 @@ class CliAgainstRealServerTest {
     }
 
     CliRun braid(String... args) {
-        return CliRun.braid(Map.of("BRAID_SERVER", server.url().toString()), args);
+        return CliRun.braid(Map.of("BRAID_SERVER", server.url().toString(), "BRAID_KEY", ServerProcess.ADMIN_KEY), args);
     }
 
     Path file(String name, String text) throws IOException {

@@ -81,7 +81,7 @@ class MultiInstanceTest {
     }
 
     static CliRun cli(ServerProcess server, String... args) {
-        return CliRun.braid(Map.of("BRAID_SERVER", server.url().toString()), args);
+        return CliRun.braid(Map.of("BRAID_SERVER", server.url().toString(), "BRAID_KEY", ServerProcess.ADMIN_KEY), args);
     }
 
     /**

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
 
     static final Path LOGS = Path.of("target", "servers");
-    /** Every test server's admin key (BRAID_ADMIN_KEY); CliRun sends it as BRAID_KEY. */
+    /** Every test server's admin key (BRAID_ADMIN_KEY); the tests give it to the CLI as BRAID_KEY. */
     static final String ADMIN_KEY = "bk_live_CliTestAdminKey000000000000000000000000";
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -15,6 +15,8 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Budgets on pipeline invokes: a key's {@code usdPerMonth} and a pipeline's
@@ -38,8 +40,8 @@ public class BudgetGate {
         this.budgets = budgets;
     }
 
-    /** Null when the call may go ahead (its reservation is on the request); else the 429. */
-    public ApiProblem reserve(HttpRequest<?> request, String keyId, BigDecimal keyUsdPerMonth, String pipeline) {
+    /** Completes with null when the call may go ahead (its reservation is on the request); else with the 429. */
+    public CompletionStage<ApiProblem> reserve(HttpRequest<?> request, String keyId, BigDecimal keyUsdPerMonth, String pipeline) {
         List<SpendLedger.Limit> limits = new ArrayList<>();
         if (keyUsdPerMonth != null) {
             limits.add(new SpendLedger.Limit("key:" + keyId, micros(keyUsdPerMonth)));
@@ -47,22 +49,23 @@ public class BudgetGate {
         Optional<BigDecimal> pipelineBudget = budgets.budgetUsd(pipeline);
         pipelineBudget.ifPresent(b -> limits.add(new SpendLedger.Limit("pipeline:" + pipeline, micros(b))));
         if (limits.isEmpty()) {
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
         Optional<DeployedVersion> active = runtime.activeDeployed(pipeline);
         if (active.isEmpty()) {
-            return null; // the controller answers 404
+            return CompletableFuture.completedFuture(null); // the controller answers 404
         }
         long bytes = Math.max(0, request.getContentLength());
         double worst = CostEstimate.worstCaseUsd(active.get().spec(), prices(), bytes);
-        SpendLedger.Reservation reservation = ledger.reserve(limits, SpendLedger.micros(worst));
-        if (reservation == null) {
-            return new ApiProblem(429, "budget_exceeded", "this call could exceed the monthly budget of "
-                    + (pipelineBudget.isPresent() && keyUsdPerMonth == null ? "pipeline " + pipeline : "this key or pipeline"),
-                    null, List.of(), untilNextMonth());
-        }
-        request.setAttribute(ATTRIBUTE, reservation);
-        return null;
+        String whose = pipelineBudget.isPresent() && keyUsdPerMonth == null ? "pipeline " + pipeline : "this key or pipeline";
+        return ledger.reserve(limits, SpendLedger.micros(worst)).thenApply(reservation -> {
+            if (reservation == null) {
+                return new ApiProblem(429, "budget_exceeded", "this call could exceed the monthly budget of " + whose,
+                        null, List.of(), untilNextMonth());
+            }
+            request.setAttribute(ATTRIBUTE, reservation);
+            return null;
+        });
     }
 
     /** Settles the request's reservation from its answer (the actual cost), or releases it on failure. */

@@ -1,68 +1,73 @@
 package dev.braid.server.budgets;
 
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Money spent this UTC month, per key and per pipeline, in micro-USD, in this instance's memory.
- * A request first {@link #reserve reserves} its worst-case cost against every budget it falls
- * under (all or nothing, lock-free), then {@link #settle settles} to the actual cost, or releases
- * the reservation when it failed. Concurrent requests therefore never spend more than a budget.
+ * Money spent this UTC month, per key and per pipeline, in micro-USD ({@link Counters}: local, or
+ * Redis when shared). A request first {@link #reserve reserves} its worst-case cost against every
+ * budget it falls under (each reservation an atomic check-and-add; all or nothing), then
+ * {@link #settle settles} to the actual cost, or releases the reservation when it failed.
+ * Concurrent requests, on one instance or (with Redis) many, never spend more than a budget.
  */
 @Singleton
 public class SpendLedger {
 
-    private final Map<String, AtomicLong> spent = new ConcurrentHashMap<>();
+    private static final Duration KEEP = Duration.ofDays(32);
 
-    /** One budget: its counter ({@code key:<id>} or {@code pipeline:<name>}) and cap. */
+    private final Counters counters;
+
+    public SpendLedger(SharedLimits shared) {
+        this.counters = shared.counters();
+    }
+
+    /** One budget: its scope ({@code key:<id>} or {@code pipeline:<name>}) and cap. */
     public record Limit(String scope, long capMicros) {}
 
     /** What was reserved, to settle or release later. */
     public record Reservation(List<String> counters, long micros) {}
 
-    /** Reserves {@code micros} under every limit, or nothing (null) when one of them would be exceeded. */
-    public Reservation reserve(List<Limit> limits, long micros) {
-        List<AtomicLong> taken = new ArrayList<>();
-        List<String> counters = new ArrayList<>();
-        for (Limit limit : limits) {
-            String counter = counter(limit.scope());
-            AtomicLong n = spent.computeIfAbsent(counter, c -> new AtomicLong());
-            long before;
-            do {
-                before = n.get();
-                if (before + micros > limit.capMicros()) {
-                    taken.forEach(t -> t.addAndGet(-micros));
-                    return null;
-                }
-            } while (!n.compareAndSet(before, before + micros));
-            taken.add(n);
-            counters.add(counter);
+    /** Reserves {@code micros} under every limit; completes with null when one of them would be exceeded. */
+    public CompletionStage<Reservation> reserve(List<Limit> limits, long micros) {
+        return reserveFrom(limits, 0, new ArrayList<>(), micros);
+    }
+
+    private CompletionStage<Reservation> reserveFrom(List<Limit> limits, int i, List<String> taken, long micros) {
+        if (i == limits.size()) {
+            return CompletableFuture.completedFuture(new Reservation(List.copyOf(taken), micros));
         }
-        return new Reservation(List.copyOf(counters), micros);
+        String counter = counter(limits.get(i).scope());
+        return counters.reserve(counter, micros, limits.get(i).capMicros(), KEEP).thenCompose(ok -> {
+            if (!ok) {
+                taken.forEach(c -> counters.add(c, -micros, KEEP)); // undo the budgets already taken
+                return CompletableFuture.completedFuture(null);
+            }
+            taken.add(counter);
+            return reserveFrom(limits, i + 1, taken, micros);
+        });
     }
 
     /** Replaces the reservation with the actual cost (0 releases it). */
     public void settle(Reservation reservation, long actualMicros) {
         long delta = actualMicros - reservation.micros();
-        for (String counter : reservation.counters()) {
-            spent.computeIfAbsent(counter, c -> new AtomicLong()).addAndGet(delta);
+        if (delta != 0) {
+            reservation.counters().forEach(c -> counters.add(c, delta, KEEP));
         }
     }
 
     /** Micro-USD spent (and reserved) this month under {@code scope}. */
-    public long spentMicros(String scope) {
-        AtomicLong n = spent.get(counter(scope));
-        return n == null ? 0 : n.get();
+    public CompletionStage<Long> spentMicros(String scope) {
+        return counters.get(counter(scope));
     }
 
     private static String counter(String scope) {
-        return scope + "@" + YearMonth.now(ZoneOffset.UTC);
+        return "usd:" + scope + "@" + YearMonth.now(ZoneOffset.UTC);
     }
 
     public static long micros(double usd) {

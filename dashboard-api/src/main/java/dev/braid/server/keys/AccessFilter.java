@@ -5,7 +5,11 @@ import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.invoke.InvokeResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.filter.FilterContinuation;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
@@ -45,45 +49,57 @@ public final class AccessFilter implements Ordered {
         return ServerFilterPhase.SECURITY.order();
     }
 
+    /**
+     * A continuation rather than a nullable stage: a limit stored in Redis answers later, on
+     * Lettuce's thread, and the request then goes on (or is refused) from there.
+     */
     @RequestFilter
-    @Nullable
-    public HttpResponse<?> check(HttpRequest<?> request) {
+    public Publisher<MutableHttpResponse<?>> check(
+            HttpRequest<?> request, FilterContinuation<Publisher<MutableHttpResponse<?>>> chain) {
         String path = request.getPath();
         if (isPublic(request.getMethod(), path)) {
-            return null;
+            return chain.proceed();
         }
         if (!enabled) {
             request.setAttribute(Access.ATTRIBUTE, Access.UNCHECKED);
-            return null;
+            return chain.proceed();
         }
+        ApiKey key;
+        String pipeline;
         try {
-            ApiKey key = authenticate(request);
+            key = authenticate(request);
             request.setAttribute(Access.ATTRIBUTE, key);
             Role.Permission needed = permission(request.getMethod(), path);
             if (!key.role().allows(needed)) {
                 throw AccessDenied.forbidden("a " + key.role().wire() + " key may not " + describe(needed));
             }
-            if (needed == Role.Permission.INVOKE) {
-                String pipeline = invokedPipeline(path);
-                if (pipeline != null) {
-                    Access.requirePipeline(key, pipeline);
-                }
-                ApiProblem limited = limits.admit(key);
-                if (limited == null && pipeline != null) {
-                    limited = budgets.reserve(request, key.id(), key.usdPerMonth(), pipeline);
-                }
-                if (limited != null) {
-                    return ErrorResponses.render(request, limited);
-                }
+            if (needed != Role.Permission.INVOKE) {
+                return chain.proceed();
             }
-            return null;
+            pipeline = invokedPipeline(path);
+            if (pipeline != null) {
+                Access.requirePipeline(key, pipeline);
+            }
         } catch (AccessDenied e) {
             var response = ErrorResponses.render(request, e.problem());
             if (e.problem().status() == 401) {
                 response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             }
-            return response;
+            return Mono.just(response);
         }
+        CompletionStage<ApiProblem> admitted = limits.admit(key)
+                .thenCompose(limited -> limited != null || pipeline == null
+                        ? CompletableFuture.completedFuture(limited)
+                        : budgets.reserve(request, key.id(), key.usdPerMonth(), pipeline));
+        CompletableFuture<ApiProblem> done = admitted.toCompletableFuture();
+        if (done.isDone() && !done.isCompletedExceptionally()) {
+            // local limits answer at once: no reactive detour
+            ApiProblem limited = done.join();
+            return limited == null ? chain.proceed() : Mono.just(ErrorResponses.render(request, limited));
+        }
+        return Mono.fromCompletionStage(admitted)
+                .<MutableHttpResponse<?>>map(limited -> ErrorResponses.render(request, limited))
+                .switchIfEmpty(Mono.defer(() -> Mono.from(chain.proceed())));
     }
 
     /**

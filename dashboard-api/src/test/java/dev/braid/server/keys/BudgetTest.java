@@ -85,7 +85,7 @@ class BudgetTest {
                     }
                 }
                 assertTrue(other.isEmpty(), other.toString());
-                long spent = server.bean(SpendLedger.class).spentMicros("pipeline:budget-p");
+                long spent = server.bean(SpendLedger.class).spentMicros("pipeline:budget-p").toCompletableFuture().join();
                 System.out.printf("budget test: %d upstream calls, %d answered, %d refused; spend %d µUSD of budget %d µUSD%n",
                         upstream.calls.get(), ok, refused, spent, SpendLedger.micros(budget));
                 assertTrue(upstream.calls.get() <= 10, "upstream calls: " + upstream.calls.get());
