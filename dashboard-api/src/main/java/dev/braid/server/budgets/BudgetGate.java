@@ -1,6 +1,8 @@
 package dev.braid.server.budgets;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.braid.components.model.ModelComponent;
+import dev.braid.components.model.Target;
 import dev.braid.engine.runtime.DeployedVersion;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.errors.ApiProblem;
@@ -29,6 +31,7 @@ import java.util.concurrent.CompletionStage;
 public class BudgetGate {
 
     private static final String ATTRIBUTE = "braid.budget";
+    private static final String TARGETS = "braid.budget.targets";
 
     private final PipelineRuntime runtime;
     private final SpendLedger ledger;
@@ -68,6 +71,36 @@ public class BudgetGate {
         });
     }
 
+    /**
+     * A direct model call ({@code /v1/chat/completions} on a provider model or alias) under the
+     * key's {@code usdPerMonth}: reserves the priciest target at {@code maxTokens} (else
+     * {@link CostEstimate#DEFAULT_MAX_OUTPUT}) with the prompt estimated from the body's size.
+     * Completes with null when the call may go ahead.
+     */
+    public CompletionStage<ApiProblem> reserveModelCall(
+            HttpRequest<?> request, String keyId, BigDecimal keyUsdPerMonth, List<Target> targets, Integer maxTokens,
+            long requestBytes) {
+        if (keyUsdPerMonth == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long prompt = requestBytes / 2 + 16;
+        long output = maxTokens != null ? maxTokens : CostEstimate.DEFAULT_MAX_OUTPUT;
+        double worst = 0;
+        for (Target t : targets) {
+            worst = Math.max(worst, prices().costOf(t, prompt, output));
+        }
+        return ledger.reserve(List.of(new SpendLedger.Limit("key:" + keyId, micros(keyUsdPerMonth))),
+                SpendLedger.micros(worst)).thenApply(reservation -> {
+                    if (reservation == null) {
+                        return new ApiProblem(429, "budget_exceeded",
+                                "this call could exceed this key's monthly budget", null, List.of(), untilNextMonth());
+                    }
+                    request.setAttribute(ATTRIBUTE, reservation);
+                    request.setAttribute(TARGETS, List.copyOf(targets));
+                    return null;
+                });
+    }
+
     /** Settles the request's reservation from its answer (the actual cost), or releases it on failure. */
     public void settle(HttpRequest<?> request, MutableHttpResponse<?> response) {
         SpendLedger.Reservation reservation = request.getAttribute(ATTRIBUTE, SpendLedger.Reservation.class).orElse(null);
@@ -76,8 +109,18 @@ public class BudgetGate {
         }
         request.removeAttribute(ATTRIBUTE, SpendLedger.Reservation.class);
         Object body = response.getBody().orElse(null);
+        List<?> targets = request.getAttribute(TARGETS, List.class).orElse(null);
         if (body instanceof InvokeResponse invoked && invoked.usage() != null) {
             ledger.settle(reservation, SpendLedger.micros(invoked.usage().costUsd()));
+        } else if (body instanceof JsonNode chat && chat.has("usage") && targets != null) {
+            // the answer does not say which target served it: the priciest one bounds the cost
+            long in = chat.path("usage").path("prompt_tokens").asLong(0);
+            long out = chat.path("usage").path("completion_tokens").asLong(0);
+            double cost = 0;
+            for (Object t : targets) {
+                cost = Math.max(cost, prices().costOf((Target) t, in, out));
+            }
+            ledger.settle(reservation, SpendLedger.micros(cost));
         } else if (response.code() >= 400) {
             ledger.settle(reservation, 0);
         }

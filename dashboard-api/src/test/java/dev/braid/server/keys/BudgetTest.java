@@ -102,6 +102,36 @@ class BudgetTest {
                 assertEquals(429, r.statusCode(), r.body());
                 assertTrue(r.body().contains("budget_exceeded"), r.body());
                 assertEquals(before, upstream.calls.get());
+
+                // chat completions on a provider model reserve under the key's budget too: 20 at once, room for 3
+                String chat = "{\"model\":\"openai/gpt-4o-mini\",\"max_tokens\":1000,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"how much?\"}]}";
+                double perChat = (((long) chat.length() / 2 + 16) * 0.15 + 1000 * 0.60) / 1_000_000.0;
+                String chatKey = server.createKey(String.format(java.util.Locale.ROOT,
+                        "{\"name\":\"chatty\",\"role\":\"invoker\",\"usdPerMonth\":%.9f}", perChat * 3.5))
+                        .path("key").asText();
+                int chatBefore = upstream.calls.get();
+                List<CompletableFuture<HttpResponse<String>>> chats = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    chats.add(server.client.sendAsync(HttpRequest.newBuilder(server.base.resolve("/v1/chat/completions"))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Authorization", "Bearer " + chatKey)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(chat)).build(), HttpResponse.BodyHandlers.ofString()));
+                }
+                int chatOk = 0;
+                for (var call : chats) {
+                    HttpResponse<String> c = call.join();
+                    if (c.statusCode() == 200) {
+                        chatOk++;
+                    } else {
+                        assertEquals(429, c.statusCode(), c.body());
+                        assertTrue(c.body().contains("budget_exceeded"), c.body());
+                    }
+                }
+                System.out.printf("chat budget: %d upstream calls, %d answered of 20%n", upstream.calls.get() - chatBefore, chatOk);
+                assertEquals(3, chatOk);
+                assertTrue(upstream.calls.get() - chatBefore <= 3);
             }
         }
     }
