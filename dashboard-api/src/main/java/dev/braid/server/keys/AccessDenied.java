@@ -2,7 +2,7 @@ package dev.braid.server.keys;
 
 import dev.braid.server.errors.ApiProblem;
 
-/** A request refused for who is calling: 401 (no or bad key), 403 (role or scope), 429 (limits). */
+/** A request refused by the access layer with a problem decided here: 401 (no or bad key), 403 (role or scope), or the 400/404 of the key and provider admin endpoints. */
 public final class AccessDenied extends RuntimeException {
 
     private final transient ApiProblem problem;
