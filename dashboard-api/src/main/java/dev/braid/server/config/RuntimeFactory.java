@@ -1,6 +1,8 @@
 package dev.braid.server.config;
 
 import dev.braid.engine.runtime.PipelineRuntime;
+import dev.braid.server.enrich.EnrichTargets;
+import dev.braid.server.enrich.SsrfPolicy;
 import dev.braid.engine.runtime.RuntimeSettings;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -13,8 +15,10 @@ public class RuntimeFactory {
     @Singleton
     @Bean(preDestroy = "close")
     public PipelineRuntime pipelineRuntime(
-            ProviderCatalog providers, CamelConfiguration camel, RuntimeConfiguration runtime) {
+            ProviderCatalog providers, CamelConfiguration camel, RuntimeConfiguration runtime,
+            EnrichTargets enrichTargets, SsrfPolicy enrichPolicy) {
         return new PipelineRuntime(
-                new RuntimeSettings(providers.providers(), camel.allowedSchemes(), runtime.drainTimeout()));
+                new RuntimeSettings(providers.providers(), camel.allowedSchemes(), runtime.drainTimeout(), enrichTargets),
+                enrichPolicy);
     }
 }
