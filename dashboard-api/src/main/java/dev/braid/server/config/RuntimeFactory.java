@@ -3,6 +3,7 @@ package dev.braid.server.config;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.enrich.EnrichTargets;
 import dev.braid.server.enrich.SsrfPolicy;
+import dev.braid.server.guard.OutputSecrets;
 import dev.braid.engine.runtime.RuntimeSettings;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -16,9 +17,10 @@ public class RuntimeFactory {
     @Bean(preDestroy = "close")
     public PipelineRuntime pipelineRuntime(
             ProviderCatalog providers, CamelConfiguration camel, RuntimeConfiguration runtime,
-            EnrichTargets enrichTargets, SsrfPolicy enrichPolicy) {
+            EnrichTargets enrichTargets, SsrfPolicy enrichPolicy, OutputSecrets outputSecrets) {
         return new PipelineRuntime(
-                new RuntimeSettings(providers.providers(), camel.allowedSchemes(), runtime.drainTimeout(), enrichTargets),
+                new RuntimeSettings(providers.providers(), camel.allowedSchemes(), runtime.drainTimeout(), enrichTargets,
+                        outputSecrets.secrets()),
                 enrichPolicy);
     }
 }

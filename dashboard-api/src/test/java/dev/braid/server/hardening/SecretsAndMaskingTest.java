@@ -64,7 +64,8 @@ class SecretsAndMaskingTest implements TestPropertyProvider {
                 "braid.providers.upstream.base-url", upstream.baseUrl(),
                 "braid.providers.upstream.api-key", FakeUpstream.KEY,
                 "braid.providers.upstream.models", "echo",
-                "braid.camel.allowed-schemes", "log,seda");
+                "braid.camel.allowed-schemes", "log,seda",
+                "braid.guard.secrets", "regex:BRAID-INTERNAL-[0-9]+");
     }
 
     @BeforeEach
@@ -164,6 +165,46 @@ class SecretsAndMaskingTest implements TestPropertyProvider {
             assertFalse(line.contains(CANARY), "logged prompt text: " + line);
             assertFalse(line.contains(EMAIL) || line.contains(CARD), "logged a masked value: " + line);
         }
+    }
+
+    @Test
+    void anOutputGuardBlocksMaskedOriginalsAndSecretsWith502() throws Exception {
+        String yaml = """
+                apiVersion: braid/v1
+                kind: Pipeline
+                name: hard-out
+                steps:
+                  - id: redact
+                    mask: { entities: [EMAIL], fields: [input.text] }
+                  - id: reply
+                    model:
+                      task: chat
+                      targets: [{ provider: upstream, model: echo }]
+                      retries: 0
+                      prompt: { user: "{{input.text}} {{input.note}}" }
+                  - id: leaks
+                    guard: { output: true }
+                """;
+        client.deploy(yaml);
+        // the model only saw a placeholder and echoed it: passes, and the guard keeps the reply as the output
+        HttpResponse<String> ok = client.invoke("hard-out", "{\"text\":\"mail " + EMAIL + "\",\"note\":\"thanks\"}");
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("mail <EMAIL_1> thanks", json(ok).at("/output/text").asText(), ok.body());
+        // an original reached the model by a path the mask did not cover, and came back: blocked
+        HttpResponse<String> leak = client.invoke("hard-out", "{\"text\":\"mail " + EMAIL + "\",\"note\":\"" + EMAIL + "\"}");
+        assertEquals(502, leak.statusCode(), leak.body());
+        assertEquals("output_blocked", json(leak).at("/error/code").asText(), leak.body());
+        assertFalse(leak.body().contains(EMAIL), leak.body());
+        // a configured secret pattern and a provider's key are blocked too, and never quoted
+        for (String secret : List.of("BRAID-INTERNAL-4242", FakeUpstream.KEY)) {
+            HttpResponse<String> r = client.invoke("hard-out", "{\"text\":\"hi\",\"note\":\"" + secret + "\"}");
+            assertEquals(502, r.statusCode(), r.body());
+            assertEquals("output_blocked", json(r).at("/error/code").asText(), r.body());
+            assertFalse(r.body().contains(secret), r.body());
+        }
+        HttpResponse<String> bad = client.postYaml("/api/pipelines/validate", yaml.replace("output: true", "output: maybe"));
+        assertEquals(422, bad.statusCode(), bad.body());
+        assertEquals("steps[2].guard.output", json(bad).at("/error/errors/0/path").asText(), bad.body());
     }
 
     @Test

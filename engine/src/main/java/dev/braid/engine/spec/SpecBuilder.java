@@ -563,15 +563,25 @@ final class SpecBuilder {
         if (f == null) {
             return null;
         }
-        f.allowOnly(List.of("promptInjection", "maxInputTokens", "maxInputChars"), problems);
+        f.allowOnly(List.of("promptInjection", "maxInputTokens", "maxInputChars", "output"), problems);
+        boolean output = false;
+        Node outputNode = f.get("output");
+        if (outputNode != null) {
+            if (outputNode instanceof org.snakeyaml.engine.v2.nodes.ScalarNode sn
+                    && ("true".equals(sn.getValue()) || "false".equals(sn.getValue()))) {
+                output = Boolean.parseBoolean(sn.getValue());
+            } else {
+                problems.at(outputNode, f.pathOf("output"), "must be true or false");
+            }
+        }
         String action = oneOf(f, "promptInjection", List.of("off", "flag", "block"), "off");
         Integer maxTokens = integer(f, "maxInputTokens", 1, Integer.MAX_VALUE);
         Integer maxChars = integer(f, "maxInputChars", 1, Integer.MAX_VALUE);
         GuardAction injection = action == null ? GuardAction.OFF : GuardAction.valueOf(action.toUpperCase(Locale.ROOT));
-        if ("off".equals(action) && !f.has("maxInputTokens") && !f.has("maxInputChars")) {
-            problems.at(node, path, "a guard step needs at least one check: promptInjection, maxInputTokens or maxInputChars");
+        if ("off".equals(action) && !f.has("maxInputTokens") && !f.has("maxInputChars") && !f.has("output")) {
+            problems.at(node, path, "a guard step needs at least one check: promptInjection, maxInputTokens, maxInputChars or output");
         }
-        return new Step.Guard(injection, maxTokens, maxChars);
+        return new Step.Guard(injection, maxTokens, maxChars, output);
     }
 
     private Step.Enrich enrich(Node node, String path, Set<String> before) {
