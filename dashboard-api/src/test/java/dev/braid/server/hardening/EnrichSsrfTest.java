@@ -65,6 +65,7 @@ class EnrichSsrfTest implements TestPropertyProvider {
                 // Braid hung up once it had read enough
             }
         });
+        allowed.createContext("/big", ex -> answer(ex, 200, "[\"" + "y".repeat(2 * 1024 * 1024) + "\"]"));
         forbidden.createContext("/", ex -> {
             forbiddenHits.incrementAndGet();
             answer(ex, 200, "{\"secret\":true}");
@@ -176,11 +177,14 @@ class EnrichSsrfTest implements TestPropertyProvider {
     }
 
     @Test
-    void anOversizedAnswerFailsTheStep() throws Exception {
-        client.deploy(pipeline("ssrf-flood", "http://127.0.0.1:" + allowed.getAddress().getPort() + "/flood"));
-        HttpResponse<String> r = client.invoke("ssrf-flood", "{}");
-        assertEquals(502, r.statusCode(), r.body());
-        assertTrue(json(r).at("/error/message").asText().contains("larger than"), r.body());
+    void anOversizedAnswerFailsTheStepChunkedOrWithContentLength() throws Exception {
+        for (String path : List.of("flood", "big")) {
+            client.deploy(pipeline("ssrf-" + path, "http://127.0.0.1:" + allowed.getAddress().getPort() + "/" + path));
+            HttpResponse<String> r = client.invoke("ssrf-" + path, "{}");
+            assertEquals(502, r.statusCode(), r.body());
+            assertEquals("enrich_failed", json(r).at("/error/code").asText(), r.body());
+            assertTrue(json(r).at("/error/message").asText().contains("larger than 1048576 bytes"), r.body());
+        }
     }
 
     private static HttpServer server() {
