@@ -565,12 +565,14 @@ final class SpecBuilder {
         }
         f.allowOnly(List.of("promptInjection", "maxInputTokens", "maxInputChars", "output"), problems);
         boolean output = false;
+        boolean outputInvalid = false;
         Node outputNode = f.get("output");
         if (outputNode != null) {
             if (outputNode instanceof org.snakeyaml.engine.v2.nodes.ScalarNode sn
                     && ("true".equals(sn.getValue()) || "false".equals(sn.getValue()))) {
                 output = Boolean.parseBoolean(sn.getValue());
             } else {
+                outputInvalid = true;
                 problems.at(outputNode, f.pathOf("output"), "must be true or false");
             }
         }
@@ -578,7 +580,7 @@ final class SpecBuilder {
         Integer maxTokens = integer(f, "maxInputTokens", 1, Integer.MAX_VALUE);
         Integer maxChars = integer(f, "maxInputChars", 1, Integer.MAX_VALUE);
         GuardAction injection = action == null ? GuardAction.OFF : GuardAction.valueOf(action.toUpperCase(Locale.ROOT));
-        if ("off".equals(action) && !f.has("maxInputTokens") && !f.has("maxInputChars") && !f.has("output")) {
+        if ("off".equals(action) && !f.has("maxInputTokens") && !f.has("maxInputChars") && !output && !outputInvalid) {
             problems.at(node, path, "a guard step needs at least one check: promptInjection, maxInputTokens, maxInputChars or output");
         }
         return new Step.Guard(injection, maxTokens, maxChars, output);
