@@ -1,6 +1,9 @@
 package dev.braid.server.config;
 
 import dev.braid.engine.runtime.PipelineRuntime;
+import dev.braid.server.enrich.EnrichTargets;
+import dev.braid.server.enrich.SsrfPolicy;
+import dev.braid.server.guard.OutputSecrets;
 import dev.braid.engine.runtime.RuntimeSettings;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -13,8 +16,11 @@ public class RuntimeFactory {
     @Singleton
     @Bean(preDestroy = "close")
     public PipelineRuntime pipelineRuntime(
-            ProviderCatalog providers, CamelConfiguration camel, RuntimeConfiguration runtime) {
+            ProviderCatalog providers, CamelConfiguration camel, RuntimeConfiguration runtime,
+            EnrichTargets enrichTargets, SsrfPolicy enrichPolicy, OutputSecrets outputSecrets) {
         return new PipelineRuntime(
-                new RuntimeSettings(providers.providers(), camel.allowedSchemes(), runtime.drainTimeout()));
+                new RuntimeSettings(providers.providers(), camel.allowedSchemes(), runtime.drainTimeout(), enrichTargets,
+                        outputSecrets.secrets()),
+                enrichPolicy);
     }
 }

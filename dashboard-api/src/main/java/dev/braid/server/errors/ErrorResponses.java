@@ -77,6 +77,11 @@ public final class ErrorResponses {
         if (cause instanceof ContentLengthExceededException) {
             return tooLarge();
         }
+        if (cause == null && status == 413) {
+            // Netty's decoder refused the request line (4 KiB) or headers (8 KiB); Micronaut answers 413 with no cause
+            return ApiProblem.of(413, "request_too_large",
+                    "the request is larger than this server accepts (body, headers or request line)");
+        }
         if (cause instanceof UnsatisfiedArgumentException e) {
             String name = e.getArgument().getName();
             return "body".equals(name) || e.getArgument().getAnnotationMetadata().hasAnnotation(Body.class)
@@ -113,6 +118,11 @@ public final class ErrorResponses {
     /** Malformed JSON is {@code invalid_json}; well-formed JSON of the wrong shape is {@code invalid_request}. */
     private static ApiProblem jsonProblem(Throwable error) {
         for (Throwable t = error; t != null; t = next(t)) {
+            if (t instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                return ApiProblem.of(400, "invalid_json", jsonLimitMessage(e));
+            }
+        }
+        for (Throwable t = error; t != null; t = next(t)) {
             if (t instanceof JsonParseException || t instanceof JsonSyntaxException) {
                 return ApiProblem.of(400, "invalid_json", "the request body is not valid JSON");
             }
@@ -132,6 +142,20 @@ public final class ErrorResponses {
             }
         }
         return null;
+    }
+
+    /** What a caller is told when a JSON body breaks a read limit (nesting, number or string length). */
+    public static String jsonLimitMessage(com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.contains("nesting")) {
+            return "the request body is not accepted: JSON nesting too deep (at most "
+                    + dev.braid.server.limits.JsonReadLimits.MAX_NESTING_DEPTH + " levels)";
+        }
+        if (m.contains("Number")) {
+            return "the request body is not accepted: a JSON number is too long (at most "
+                    + dev.braid.server.limits.JsonReadLimits.MAX_NUMBER_LENGTH + " characters)";
+        }
+        return "the request body is not accepted: a JSON value is too long";
     }
 
     private static ApiProblem byStatus(HttpRequest<?> request, Throwable cause, int status) {

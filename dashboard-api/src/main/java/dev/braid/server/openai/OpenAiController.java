@@ -281,6 +281,8 @@ public final class OpenAiController {
                 throw new RequestInvalid(null, "a JSON request body is required");
             }
             return node;
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new RequestInvalid("invalid_json", null, dev.braid.server.errors.ErrorResponses.jsonLimitMessage(e));
         } catch (JsonProcessingException e) {
             throw new RequestInvalid("invalid_json", null, "the request body is not valid JSON");
         }

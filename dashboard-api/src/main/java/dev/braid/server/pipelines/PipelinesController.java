@@ -61,6 +61,9 @@ public class PipelinesController {
             return problem(request, ApiProblem.of(400, "invalid_request",
                     "\"message\" is longer than " + MAX_MESSAGE + " characters", "message"));
         }
+        if (tooLarge(body)) {
+            return problem(request, pipelineTooLarge());
+        }
         String yaml;
         try {
             yaml = text(body);
@@ -75,6 +78,9 @@ public class PipelinesController {
             MediaType.APPLICATION_OCTET_STREAM}, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> validate(@Body byte[] body, HttpRequest<?> request) {
         access.authorize(request, Action.CHANGE);
+        if (tooLarge(body)) {
+            return problem(request, pipelineTooLarge());
+        }
         try {
             return HttpResponse.ok(new AdminViews.ValidateBody(true, registry.validate(text(body))));
         } catch (CharacterCodingException e) {
@@ -183,6 +189,16 @@ public class PipelinesController {
     }
 
     /** The body as UTF-8, refusing anything else (a pipeline's sha256 is over its exact UTF-8 text). */
+    // the reader refuses larger pipelines anyway; a size problem is the sender's 413, not a 422 on line 1
+    private static boolean tooLarge(byte[] body) {
+        return body != null && body.length > dev.braid.engine.spec.ReaderLimits.DEFAULTS.maxBytes();
+    }
+
+    private static ApiProblem pipelineTooLarge() {
+        return ApiProblem.of(413, "request_too_large",
+                "a pipeline may be at most " + dev.braid.engine.spec.ReaderLimits.DEFAULTS.maxBytes() + " bytes");
+    }
+
     private static String text(byte[] body) throws CharacterCodingException {
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)

@@ -31,6 +31,24 @@ import java.util.regex.Pattern;
  */
 public final class PipelineCompiler {
 
+    /** What output guards block besides masked originals (literal, or {@code regex:} patterns). */
+    private final List<java.util.regex.Pattern> outputSecrets;
+
+    public PipelineCompiler() {
+        this(java.util.Set.of());
+    }
+
+    /** @param outputSecrets literal strings, or {@code regex:<pattern>}, an output guard blocks */
+    public PipelineCompiler(java.util.Set<String> outputSecrets) {
+        this.outputSecrets = outputSecrets.stream()
+                .filter(s -> !s.isEmpty())
+                .sorted()
+                .map(s -> s.startsWith("regex:")
+                        ? java.util.regex.Pattern.compile(s.substring("regex:".length()))
+                        : java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(s)))
+                .toList();
+    }
+
     /** Exchange property a {@code when} step's filter tests; set by {@code braid:when}. */
     public static final String STEP_ENABLED_PROPERTY = "BraidStepEnabled";
 
@@ -44,7 +62,7 @@ public final class PipelineCompiler {
      * @throws InvalidPipelineException when a template, JSONata expression or option is invalid
      */
     public CompiledPipeline compile(PipelineSpec spec, int version) {
-        return new Run(spec, version).compile();
+        return new Run(spec, version, outputSecrets).compile();
     }
 
     private static final class Run {
@@ -55,10 +73,14 @@ public final class PipelineCompiler {
         private final Map<String, List<Object>> bindings = new LinkedHashMap<>();
         private final Set<String> ids = new java.util.LinkedHashSet<>();
         private boolean restore;
+        private final List<java.util.regex.Pattern> outputSecrets;
+        /** The top-level step before the one being compiled: what an output guard checks. */
+        private String previousStep;
 
-        Run(PipelineSpec spec, int version) {
+        Run(PipelineSpec spec, int version, List<java.util.regex.Pattern> outputSecrets) {
             this.spec = spec;
             this.version = version;
+            this.outputSecrets = outputSecrets;
         }
 
         CompiledPipeline compile() {
@@ -78,6 +100,7 @@ public final class PipelineCompiler {
             for (int i = 0; i < spec.steps().size(); i++) {
                 StepSpec s = spec.steps().get(i);
                 entrySteps.add(to(StepKeys.stepUri(name, version, s.id())));
+                previousStep = i == 0 ? null : spec.steps().get(i - 1).id();
                 compileStep(s, "steps[" + i + "]", stepRoutes);
             }
             String versionKey = StepKeys.versionKey(name, version);
@@ -133,7 +156,8 @@ public final class PipelineCompiler {
                 body.add(to("mask:mask" + q));
             } else if (s.step() instanceof Step.Guard g) {
                 kindBindings.add(new GuardBinding(
-                        s.id(), new GuardPolicy(g.promptInjection(), g.maxInputTokens(), g.maxInputChars())));
+                        s.id(), new GuardPolicy(g.promptInjection(), g.maxInputTokens(), g.maxInputChars()),
+                        g.output() ? new GuardBinding.OutputCheck(previousStep, outputSecrets) : null));
                 body.add(to("guard:check" + q));
             } else if (s.step() instanceof Step.Transform t) {
                 JsonataExpression e = jsonata(s, path + ".transform.jsonata", t.jsonata());

@@ -231,7 +231,9 @@ final class BraidProducer extends DefaultAsyncProducer {
         final PipelineContext c = ctx;
         final EnrichBinding eb = b;
         endpoint.getComponent().enrichPolicy().check(uri)
-                .thenCompose(v -> endpoint.getComponent().http().sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .thenCompose(v -> endpoint.getComponent().http().sendAsync(request, EnrichBodies.limited())
+                        // the request timeout ends at the headers; this one bounds the body too
+                        .orTimeout(eb.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
                 .whenComplete((response, failure) -> {
                     try {
                         if (failure != null) {
@@ -254,6 +256,10 @@ final class BraidProducer extends DefaultAsyncProducer {
 
     private Object parse(EnrichBinding b, HttpResponse<String> response) {
         int status = response.statusCode();
+        if (status >= 200 && status <= 299 && response.body() == null
+                && response.headers().firstValueAsLong("Content-Length").orElse(-1) > EnrichBodies.MAX_BYTES) {
+            throw tooLarge(b);
+        }
         if (status < 200 || status > 299) {
             throw new InvocationException.StepFailed(b.id(), 502, "enrich_failed",
                     "enrich step '" + b.id() + "' got HTTP " + status);
@@ -272,15 +278,28 @@ final class BraidProducer extends DefaultAsyncProducer {
 
     private static Exception enrichFailure(EnrichBinding b, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof InvocationException.StepFailed sf && !sf.stepId().equals(b.id())) {
+            // a policy does not know the step's id: name the step that was refused
+            return new InvocationException.StepFailed(b.id(), sf.status(), sf.code(),
+                    "enrich step '" + b.id() + "': " + sf.getMessage());
+        }
         if (cause instanceof InvocationException ie) {
             return ie;
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof EnrichBodies.TooLarge || cause instanceof java.io.IOException && cause.getCause() instanceof EnrichBodies.TooLarge) {
+            return tooLarge(b);
+        }
+        if (cause instanceof HttpTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
             return new InvocationException.StepFailed(b.id(), 504, "enrich_timeout",
                     "enrich step '" + b.id() + "' got no answer within " + b.timeout().toMillis() + " ms");
         }
         return new InvocationException.StepFailed(b.id(), 502, "enrich_failed",
                 "enrich step '" + b.id() + "' could not reach its target");
+    }
+
+    private static InvocationException.StepFailed tooLarge(EnrichBinding b) {
+        return new InvocationException.StepFailed(b.id(), 502, "enrich_failed",
+                "enrich step '" + b.id() + "' got an answer larger than " + EnrichBodies.MAX_BYTES + " bytes");
     }
 
     private static StepResult ok(PipelineContext ctx, String id) {

@@ -74,7 +74,7 @@ public final class PipelineRuntime implements AutoCloseable {
     private final RuntimeSettings settings;
     private final DefaultCamelContext camel;
     private final StepBindingRegistry registry = new StepBindingRegistry();
-    private final PipelineCompiler compiler = new PipelineCompiler();
+    private final PipelineCompiler compiler;
     private final SpecReading specs;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Loaded>> active = new ConcurrentHashMap<>();
@@ -102,6 +102,7 @@ public final class PipelineRuntime implements AutoCloseable {
     PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, Map<String, Component> components,
             ExecutorService continuation) {
         this.settings = settings;
+        this.compiler = new PipelineCompiler(settings.outputSecrets());
         this.continuation = continuation;
         this.specs = new SpecReading(settings);
         this.drainer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -15,7 +15,7 @@ final class SpecReading {
     private final PipelineReader reader;
 
     SpecReading(RuntimeSettings settings) {
-        this.reader = new PipelineReader(ReaderLimits.DEFAULTS, settings.allowedCamelSchemes());
+        this.reader = new PipelineReader(ReaderLimits.DEFAULTS, settings.allowedCamelSchemes(), settings.enrichUrls());
     }
 
     /** @throws InvalidPipelineException with every problem, positioned */

@@ -12,6 +12,7 @@ public final class PipelineReader {
 
     private final ReaderLimits limits;
     private final Set<String> allowedCamelSchemes;
+    private final EnrichUrlCheck enrichUrls;
 
     /** Default limits; camel steps may only reach {@code log:} endpoints. */
     public PipelineReader() {
@@ -19,8 +20,14 @@ public final class PipelineReader {
     }
 
     public PipelineReader(ReaderLimits limits, Set<String> allowedCamelSchemes) {
+        this(limits, allowedCamelSchemes, EnrichUrlCheck.NONE);
+    }
+
+    /** @param enrichUrls judges enrich URLs whose scheme and host are literal (SSRF rules) */
+    public PipelineReader(ReaderLimits limits, Set<String> allowedCamelSchemes, EnrichUrlCheck enrichUrls) {
         this.limits = limits;
         this.allowedCamelSchemes = Set.copyOf(allowedCamelSchemes);
+        this.enrichUrls = java.util.Objects.requireNonNull(enrichUrls);
     }
 
     /**
@@ -31,7 +38,7 @@ public final class PipelineReader {
     public PipelineSpec read(String yaml) {
         Node root = YamlTree.compose(yaml, limits);
         try {
-            return new SpecBuilder(allowedCamelSchemes).build(root);
+            return new SpecBuilder(allowedCamelSchemes, enrichUrls).build(root);
         } catch (InvalidPipelineException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {

@@ -53,10 +53,16 @@ final class SpecBuilder {
 
     private final Problems problems = new Problems();
     private final CamelSafety camel;
+    private final EnrichUrlCheck enrichUrls;
     /** Every step id in the pipeline (branches included), first definition wins. */
     private final Map<String, Node> allIds = new LinkedHashMap<>();
 
     SpecBuilder(Set<String> allowedCamelSchemes) {
+        this(allowedCamelSchemes, EnrichUrlCheck.NONE);
+    }
+
+    SpecBuilder(Set<String> allowedCamelSchemes, EnrichUrlCheck enrichUrls) {
+        this.enrichUrls = enrichUrls;
         this.camel = new CamelSafety(allowedCamelSchemes, problems);
     }
 
@@ -557,15 +563,27 @@ final class SpecBuilder {
         if (f == null) {
             return null;
         }
-        f.allowOnly(List.of("promptInjection", "maxInputTokens", "maxInputChars"), problems);
+        f.allowOnly(List.of("promptInjection", "maxInputTokens", "maxInputChars", "output"), problems);
+        boolean output = false;
+        boolean outputInvalid = false;
+        Node outputNode = f.get("output");
+        if (outputNode != null) {
+            if (outputNode instanceof org.snakeyaml.engine.v2.nodes.ScalarNode sn
+                    && ("true".equals(sn.getValue()) || "false".equals(sn.getValue()))) {
+                output = Boolean.parseBoolean(sn.getValue());
+            } else {
+                outputInvalid = true;
+                problems.at(outputNode, f.pathOf("output"), "must be true or false");
+            }
+        }
         String action = oneOf(f, "promptInjection", List.of("off", "flag", "block"), "off");
         Integer maxTokens = integer(f, "maxInputTokens", 1, Integer.MAX_VALUE);
         Integer maxChars = integer(f, "maxInputChars", 1, Integer.MAX_VALUE);
         GuardAction injection = action == null ? GuardAction.OFF : GuardAction.valueOf(action.toUpperCase(Locale.ROOT));
-        if ("off".equals(action) && !f.has("maxInputTokens") && !f.has("maxInputChars")) {
-            problems.at(node, path, "a guard step needs at least one check: promptInjection, maxInputTokens or maxInputChars");
+        if ("off".equals(action) && !f.has("maxInputTokens") && !f.has("maxInputChars") && !output && !outputInvalid) {
+            problems.at(node, path, "a guard step needs at least one check: promptInjection, maxInputTokens, maxInputChars or output");
         }
-        return new Step.Guard(injection, maxTokens, maxChars);
+        return new Step.Guard(injection, maxTokens, maxChars, output);
     }
 
     private Step.Enrich enrich(Node node, String path, Set<String> before) {
@@ -584,6 +602,12 @@ final class SpecBuilder {
                 problems.at(f.get("url"), f.pathOf("url"), scheme != null
                         ? "URL scheme '" + scheme + "' is not allowed (allowed: http, https)"
                         : "the URL must start with http:// or https://");
+            } else {
+                literalTarget(url).flatMap(u -> u.getHost() == null
+                                // java.net.URI finds no host in "127.1" or "my_host": no request could be sent
+                                ? java.util.Optional.of("'" + u.getRawAuthority() + "' is not a valid host name")
+                                : enrichUrls.refusal(u))
+                        .ifPresent(reason -> problems.at(f.get("url"), f.pathOf("url"), "enrich target refused: " + reason));
             }
         }
         String method = oneOf(f, "method", List.of("GET", "POST"), "GET");
@@ -608,6 +632,25 @@ final class SpecBuilder {
         }
         Duration timeout = duration(f, "timeout", DEFAULT_ENRICH_TIMEOUT);
         return new Step.Enrich(url, method, Collections.unmodifiableMap(headers), body, timeout);
+    }
+
+    /** The URL's scheme and authority when they hold no template (only those can be judged before a request). */
+    private static java.util.Optional<java.net.URI> literalTarget(String url) {
+        int start = url.indexOf("://") + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = url.substring(0, end);
+        if (authority.contains("{{")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            java.net.URI uri = new java.net.URI(authority);
+            return uri.getRawAuthority() == null ? java.util.Optional.empty() : java.util.Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            return java.util.Optional.empty(); // the runtime refuses an unparseable URL on the first request
+        }
     }
 
     @SuppressWarnings("unchecked")

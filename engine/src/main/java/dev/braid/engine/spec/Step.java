@@ -80,7 +80,16 @@ public sealed interface Step
     }
 
     /** Checks the (masked) input: prompt injection and size limits. */
-    record Guard(GuardAction promptInjection, Integer maxInputTokens, Integer maxInputChars) implements Step {
+    /**
+     * @param output check the previous step's output instead of the input: block (502
+     *     {@code output_blocked}) when it holds a masked original or a configured secret
+     */
+    record Guard(GuardAction promptInjection, Integer maxInputTokens, Integer maxInputChars, boolean output)
+            implements Step {
+        public Guard(GuardAction promptInjection, Integer maxInputTokens, Integer maxInputChars) {
+            this(promptInjection, maxInputTokens, maxInputChars, false);
+        }
+
         public String kind() {
             return "guard";
         }

@@ -1,0 +1,94 @@
+package dev.braid.server.enrich;
+
+import dev.braid.engine.spec.EnrichUrlCheck;
+import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The allowlist from {@code braid.enrich.allowed-hosts} and the checks that need no DNS: a
+ * literal forbidden address, {@code localhost}, a metadata name, an IP address spelled in hex or
+ * octal. Used by the reader at deploy time (line and column) and by {@link SsrfPolicy} per call.
+ */
+@Singleton
+public final class EnrichTargets implements EnrichUrlCheck {
+
+    // digits and dots only: what the JDK reads as an IPv4 literal ("127.1" and "2130706433" included)
+    private static final Pattern DECIMAL_V4 = Pattern.compile("[0-9.]+");
+    // hex (0x7f.1) or leading-zero octal (0177.0.0.1) parts: other clients read these as IP addresses
+    private static final Pattern OBFUSCATED_V4 = Pattern.compile("(?i)(0x[0-9a-f]*|[0-9a-fx]+)(\\.(0x[0-9a-f]*|[0-9a-fx]+)){0,3}");
+
+    private final Set<String> hostPorts;
+    private final Set<String> anyPort;
+
+    public EnrichTargets(EnrichConfiguration config) {
+        this.hostPorts = config.allowedHosts().stream().filter(h -> h.matches(".*:[0-9]+"))
+                .map(EnrichTargets::normalise).collect(Collectors.toUnmodifiableSet());
+        this.anyPort = config.allowedHosts().stream().filter(h -> !h.matches(".*:[0-9]+"))
+                .map(EnrichTargets::normalise).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** True when the operator opened this host (and port) explicitly. */
+    public boolean allowlisted(URI url) {
+        String host = host(url);
+        return anyPort.contains(host) || hostPorts.contains(host + ":" + port(url));
+    }
+
+    @Override
+    public Optional<String> refusal(URI url) {
+        String host = host(url);
+        if (host.isEmpty() || allowlisted(url)) {
+            return Optional.empty();
+        }
+        Optional<String> named = AddressRules.nameRefusal(host);
+        if (named.isPresent()) {
+            return named.map(r -> describe(url, r));
+        }
+        if (host.equals("localhost") || host.endsWith(".localhost")) {
+            return Optional.of(describe(url, "loopback"));
+        }
+        if (OBFUSCATED_V4.matcher(host).matches() && host.matches("(?i).*(0x|^0[0-9]|\\.0[0-9]).*")) {
+            // the JDK reads 0177.0.0.1 as 177.0.0.1, curl as 127.0.0.1: refuse the ambiguity
+            return Optional.of(describe(url, "an IP address in hex or octal"));
+        }
+        if (host.contains(":") || DECIMAL_V4.matcher(host).matches()) {
+            try {
+                return AddressRules.refusal(InetAddress.getByName(host)).map(r -> describe(url, r)); // a literal: no lookup
+            } catch (Exception e) {
+                return Optional.of(describe(url, "not a valid IP address"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String describe(URI url, String reason) {
+        return "'" + host(url) + "' is refused (" + reason + "); enrich may only call public hosts "
+                + "unless braid.enrich.allowed-hosts lists it";
+    }
+
+    static String host(URI url) {
+        String h = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    static int port(URI url) {
+        if (url.getPort() >= 0) {
+            return url.getPort();
+        }
+        return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    }
+
+    private static String normalise(String entry) {
+        String e = entry.trim().toLowerCase(Locale.ROOT);
+        if (e.startsWith("[")) { // [::1]:8080 or [::1]
+            int close = e.indexOf(']');
+            return e.substring(1, close) + e.substring(close + 1);
+        }
+        return e;
+    }
+}
