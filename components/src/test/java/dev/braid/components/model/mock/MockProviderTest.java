@@ -229,11 +229,12 @@ class MockProviderTest {
     @Test
     void aCancelledStreamSendsNothingMore() throws Exception {
         List<ModelDelta> deltas = new CopyOnWriteArrayList<>();
-        Target t = new Target("mock", "m", Map.of("chunkDelay", "40ms"));
+        // a chunk delay far longer than any scheduling hiccup, so only cancellation can explain silence
+        Target t = new Target("mock", "m", Map.of("chunkDelay", "1s"));
         CompletableFuture<ModelResponse> s = mock.stream(chat("one two three four"), t, deltas::add).toCompletableFuture();
         assertEquals(1, deltas.size(), "the first delta is sent at once without a delay");
         s.cancel(true);
-        Thread.sleep(150);
+        Thread.sleep(1_500);
         assertEquals(1, deltas.size());
     }
 
