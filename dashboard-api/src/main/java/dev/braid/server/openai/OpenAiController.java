@@ -83,8 +83,9 @@ public final class OpenAiController {
         long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
-                answer = tracing.modelCall(request, "chat", chat.model(), null,
-                                () -> models.router().route(chat.toModelRequest(), routed.policy()))
+                ModelRequest call = chat.toModelRequest();
+                answer = tracing.modelCall(request, "chat", chat.model(), call,
+                                () -> models.router().route(call, routed.policy()))
                         .whenComplete((r, error) -> usage.modelCall(request, "chat", chat.model(), started, r, error))
                         .thenApply(r -> ok(
                         wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
@@ -109,8 +110,9 @@ public final class OpenAiController {
         long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
-                tracing.modelCall(request, "chat", chat.model(), null,
-                        () -> models.stream(chat.toModelRequest(), routed.policy(), stream::delta)).whenComplete((r, error) -> {
+                ModelRequest call = chat.toModelRequest();
+                tracing.modelCall(request, "chat", chat.model(), call,
+                        () -> models.stream(call, routed.policy(), stream::delta)).whenComplete((r, error) -> {
                     usage.modelCall(request, "chat", chat.model(), started, r, error);
                     if (error != null) {
                         stream.fail(error);
@@ -181,7 +183,7 @@ public final class OpenAiController {
         long started = UsageCapture.start();
         try {
             ChatTarget.Routed routed = (ChatTarget.Routed) target;
-            answer = tracing.modelCall(request, "embeddings", model, null, () -> models.router().route(call, routed.policy()))
+            answer = tracing.modelCall(request, "embeddings", model, call, () -> models.router().route(call, routed.policy()))
                     .whenComplete((r, error) -> usage.modelCall(request, "embeddings", model, started, r, error))
                     .thenApply(r -> ok(embeddingList(model, r, base64)));
         } catch (RuntimeException e) {

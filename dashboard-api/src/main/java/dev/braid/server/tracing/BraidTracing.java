@@ -1,5 +1,7 @@
 package dev.braid.server.tracing;
 
+import dev.braid.components.model.Message;
+import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.PipelineRuntime;
@@ -112,9 +114,21 @@ public class BraidTracing implements BeanCreatedEventListener<PipelineRuntime> {
         });
     }
 
+    /** The conversation as {@code role: text} lines (or the inputs), only when content is recorded. */
+    private static String prompt(ModelRequest request) {
+        if (request.messages().isEmpty()) {
+            return String.join("\n", request.inputs());
+        }
+        StringBuilder out = new StringBuilder();
+        for (Message m : request.messages()) {
+            out.append(m.role()).append(": ").append(m.text() == null ? "" : m.text()).append('\n');
+        }
+        return out.toString().stripTrailing();
+    }
+
     /** A provider model called directly through {@code /v1} (chat or embeddings). */
     public CompletionStage<ModelResponse> modelCall(HttpRequest<?> request, String operation, String requestedModel,
-            String prompt, Supplier<CompletionStage<ModelResponse>> call) {
+            ModelRequest modelRequest, Supplier<CompletionStage<ModelResponse>> call) {
         int slash = requestedModel.indexOf('/');
         Span span = tracer().spanBuilder(operation + " " + requestedModel).setParent(parent(request))
                 .setSpanKind(SpanKind.CLIENT)
@@ -122,8 +136,8 @@ public class BraidTracing implements BeanCreatedEventListener<PipelineRuntime> {
                 .setAttribute(GenAi.REQUEST_MODEL, slash > 0 ? requestedModel.substring(slash + 1) : requestedModel)
                 .setAttribute(GenAi.REQUEST_ID, RequestIds.of(request))
                 .startSpan();
-        if (config.recordContent() && prompt != null) {
-            span.setAttribute(GenAi.PROMPT, prompt);
+        if (config.recordContent() && modelRequest != null) {
+            span.setAttribute(GenAi.PROMPT, prompt(modelRequest));
         }
         CompletionStage<ModelResponse> stage;
         try (Scope ignored = span.makeCurrent()) {

@@ -173,6 +173,27 @@ class SpanTreeTest {
         assertEquals(parentId, root.getParentSpanId());
     }
 
+    @Test
+    void aDirectModelCallIsOneClientSpan() throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"mock/direct\",\"messages\":[{\"role\":\"user\",\"content\":\"secret words\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode usage = JSON.readTree(r.body()).get("usage");
+        SpanData span = byName(1).get("chat mock/direct");
+        assertNotNull(span);
+        assertFalse(span.getParentSpanContext().isValid());
+        assertEquals("mock", span.getAttributes().get(AttributeKey.stringKey("gen_ai.system")));
+        assertEquals("direct", span.getAttributes().get(AttributeKey.stringKey("gen_ai.request.model")));
+        assertEquals(usage.get("prompt_tokens").asLong(),
+                span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens")));
+        assertEquals(usage.get("completion_tokens").asLong(),
+                span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens")));
+        assertFalse(span.getAttributes().toString().contains("secret words"));
+    }
+
     static void assertParent(SpanData parent, SpanData child) {
         assertNotNull(parent);
         assertNotNull(child);
