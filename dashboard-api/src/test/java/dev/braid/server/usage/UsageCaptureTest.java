@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.server.metrics.LimitMetrics;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -50,6 +51,9 @@ class UsageCaptureTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    LimitMetrics limits;
 
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -224,6 +228,9 @@ class UsageCaptureTest {
         invokeWritesARequestRowAndOneRowPerStepThatRan();
         chatCompletionWritesTheProviderUsage();
         aFailedRequestIsAnErrorRowWithItsCode();
+        limits.rejected("rate_limited");
+        limits.rejected("rate_limited");
+        limits.rejected("a caller's free text");
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/prometheus"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
@@ -239,6 +246,8 @@ class UsageCaptureTest {
                 "braid_request_seconds_count{pipeline=\"unknown\"",
                 "braid_pipeline_active_version{pipeline=\"customer-feedback\"} 1.0",
                 "braid_usage_queue_depth ",
+                "braid_limit_rejections_total{code=\"rate_limited\"} 2.0",
+                "braid_limit_rejections_total{code=\"other\"} 1.0",
                 "braid_usage_dropped_total ",
                 "braid_circuit_state{target=\"mock/usage-check\"} 0.0")) {
             assertTrue(text.contains(series), series + " missing from\n" + grep(text, "braid_"));
