@@ -83,8 +83,8 @@ public class BraidMetrics implements UsageListener {
                                 "status", status)
                         .register(registry).increment();
             }
-            if (r.pipeline() != null) {
-                ensurePipelineGauge(r.pipeline());
+            if (r.pipeline() != null && pipeline.equals(r.pipeline())) {
+                ensurePipelineGauge(r.pipeline()); // deployed: a name from a caller's URL gets no gauge
             }
             return;
         }

@@ -253,6 +253,7 @@ class UsageCaptureTest {
             assertTrue(text.contains(series), series + " missing from\n" + grep(text, "braid_"));
         }
         assertFalse(text.contains("req-"), "no request ids in tags");
+        assertFalse(text.contains("no-such-pipeline"), "a caller's pipeline name is no tag");
     }
 
     static String grep(String text, String prefix) {
