@@ -62,7 +62,7 @@ class CliAgainstRealServerTest {
     }
 
     CliRun braid(String... args) {
-        return CliRun.braid(Map.of("BRAID_SERVER", server.url().toString()), args);
+        return CliRun.braid(Map.of("BRAID_SERVER", server.url().toString(), "BRAID_KEY", ServerProcess.ADMIN_KEY), args);
     }
 
     Path file(String name, String text) throws IOException {
@@ -205,6 +205,7 @@ class CliAgainstRealServerTest {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("BRAID_CLI", cli.toString());
+        builder.environment().put("BRAID_KEY", ServerProcess.ADMIN_KEY);
         builder.environment().put("BRAID_SERVER", server.url().toString());
         Process process = builder.start();
         try {

@@ -13,6 +13,9 @@ import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.InvokeOptions;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
+import dev.braid.server.budgets.BudgetGate;
+import dev.braid.server.keys.Access;
+import dev.braid.server.keys.ApiKey;
 import dev.braid.server.requests.RequestIds;
 import dev.braid.server.streaming.EventStream;
 import dev.braid.server.tracing.BraidTracing;
@@ -50,14 +53,16 @@ public final class OpenAiController {
     private final ObjectMapper json;
     private final UsageCapture usage;
     private final BraidTracing tracing;
+    private final BudgetGate budgets;
 
     public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, UsageCapture usage,
-            BraidTracing tracing) {
+            BraidTracing tracing, BudgetGate budgets) {
         this.models = models;
         this.listing = listing;
         this.json = json;
         this.usage = usage;
         this.tracing = tracing;
+        this.budgets = budgets;
     }
 
     @Post(uri = "/chat/completions", consumes = MediaType.APPLICATION_JSON)
@@ -67,6 +72,7 @@ public final class OpenAiController {
         ChatTarget target;
         try {
             chat = ChatCompletionRequest.read(parse(body), json);
+            Access.requireModel(request, chat.model());
             target = models.resolve(chat.model());
         } catch (RequestInvalid e) {
             return done(ErrorResponses.render(request, e.problem()));
@@ -74,6 +80,15 @@ public final class OpenAiController {
             return done(ErrorResponses.of(request, e));
         }
         ChatWire wire = new ChatWire(json, chat.model());
+        ApiKey key = Access.key(request).orElse(null);
+        if (target instanceof ChatTarget.Routed routed && key != null && key.usdPerMonth() != null) {
+            // the key's monthly budget: reserve the worst case before any provider is called
+            ChatCompletionRequest call = chat;
+            return budgets.reserveModelCall(request, key.id(), key.usdPerMonth(), routed.policy().targets(),
+                            chat.options() == null ? null : chat.options().maxTokens(), body.length())
+                    .thenCompose(refused -> refused != null ? done(ErrorResponses.render(request, refused))
+                            : call.stream() ? stream(call, routed, wire, request) : complete(call, routed, wire, request));
+        }
         return chat.stream() ? stream(chat, target, wire, request) : complete(chat, target, wire, request);
     }
 
@@ -169,6 +184,7 @@ public final class OpenAiController {
                 throw new RequestInvalid("encoding_format", "'encoding_format' must be float or base64");
             }
             base64 = "base64".equals(format);
+            Access.requireModel(request, model);
             target = models.resolve(model);
             if (!(target instanceof ChatTarget.Routed)) {
                 throw new RequestInvalid("model", "a pipeline does not serve embeddings; use <provider>/<model> or an alias");

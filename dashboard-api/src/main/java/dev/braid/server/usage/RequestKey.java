@@ -1,11 +1,13 @@
 package dev.braid.server.usage;
 
+import dev.braid.server.keys.Access;
+import dev.braid.server.keys.ApiKey;
 import io.micronaut.http.HttpRequest;
 
 /**
- * The API key a request was authenticated with, as the access filter leaves it: the request
- * attribute {@value #ATTRIBUTE} holding the key's id (a String). Absent until keys exist, and for
- * endpoints that need no key.
+ * The id of the API key a request was authenticated with: the access filter's {@link ApiKey}
+ * ({@link Access#key}), or else a plain id in the request attribute {@value #ATTRIBUTE}. Absent
+ * with auth off, and for endpoints that need no key.
  */
 public final class RequestKey {
 
@@ -18,6 +20,8 @@ public final class RequestKey {
         if (request == null) {
             return null;
         }
-        return request.getAttribute(ATTRIBUTE).map(Object::toString).orElse(null);
+        return Access.key(request).map(ApiKey::id)
+                .or(() -> request.getAttribute(ATTRIBUTE).map(Object::toString))
+                .orElse(null);
     }
 }

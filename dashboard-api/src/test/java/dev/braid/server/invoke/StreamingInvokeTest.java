@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.openai.Sse;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /v1/pipelines/{name}/invoke} with {@code "stream": true}: delta events, then done (or error). */
@@ -27,6 +29,9 @@ class StreamingInvokeTest {
 
     @Inject
     EmbeddedServer server;
+
+    @Inject
+    PipelineRuntime runtime;
 
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -94,6 +99,51 @@ class StreamingInvokeTest {
         assertEquals("provider_error", error.get("code").asText());
         assertEquals("upstream_error", error.get("type").asText());
         assertTrue(error.has("param"));
+    }
+
+    @Test
+    void aPinnedVersionLoadedOnDemandStillStreams() throws Exception {
+        String yaml = """
+                apiVersion: braid/v1
+                kind: Pipeline
+                name: od-stream
+                input: { required: [text], properties: { text: { type: string } } }
+                stream: reply
+                steps:
+                  - id: reply
+                    model:
+                      targets: [{ provider: mock, model: v%d }]
+                      prompt: { user: "{{input.text}}" }
+                """;
+        assertEquals(201, deploy(yaml.formatted(1), "").statusCode());
+        assertEquals(201, deploy(yaml.formatted(2), "activate=true").statusCode());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+        while (runtime.loadedVersion("od-stream", 1).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(20); // version 1 drains and leaves memory
+        }
+        assertTrue(runtime.loadedVersion("od-stream", 1).isEmpty(), "version 1 was unloaded");
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                                URI.create(server.getURL() + "/v1/pipelines/od-stream/invoke?version=1"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true,\"input\":{\"text\":\"from the database\"}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        List<Sse.Frame> frames = Sse.frames(response.body());
+        assertEquals(List.of("delta", "delta", "delta", "done"), frames.stream().map(Sse.Frame::event).toList(),
+                response.body());
+        JsonNode envelope = JSON.readTree(frames.get(3).data());
+        assertEquals(1, envelope.get("version").asInt());
+        assertEquals("mock/v1", envelope.at("/steps/0/model").asText());
+    }
+
+    HttpResponse<String> deploy(String yaml, String query) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/api/pipelines"
+                                + (query.isEmpty() ? "" : "?" + query)))
+                        .header("Content-Type", "application/yaml")
+                        .POST(HttpRequest.BodyPublishers.ofString(yaml))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
