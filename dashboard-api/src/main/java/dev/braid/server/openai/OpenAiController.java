@@ -16,6 +16,7 @@ import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.budgets.BudgetGate;
 import dev.braid.server.keys.Access;
 import dev.braid.server.keys.ApiKey;
+import dev.braid.server.metrics.LimitMetrics;
 import dev.braid.server.requests.RequestIds;
 import dev.braid.server.streaming.EventStream;
 import dev.braid.server.tracing.BraidTracing;
@@ -54,9 +55,11 @@ public final class OpenAiController {
     private final UsageCapture usage;
     private final BraidTracing tracing;
     private final BudgetGate budgets;
+    private final LimitMetrics limitMetrics;
 
     public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, UsageCapture usage,
-            BraidTracing tracing, BudgetGate budgets) {
+            BraidTracing tracing, BudgetGate budgets, LimitMetrics limitMetrics) {
+        this.limitMetrics = limitMetrics;
         this.models = models;
         this.listing = listing;
         this.json = json;
@@ -86,10 +89,15 @@ public final class OpenAiController {
             ChatCompletionRequest call = chat;
             return budgets.reserveModelCall(request, key.id(), key.usdPerMonth(), routed.policy().targets(),
                             chat.options() == null ? null : chat.options().maxTokens(), body.length())
-                    .thenCompose(refused -> refused != null ? done(ErrorResponses.render(request, refused))
+                    .thenCompose(refused -> refused != null ? refuse(request, refused)
                             : call.stream() ? stream(call, routed, wire, request) : complete(call, routed, wire, request));
         }
         return chat.stream() ? stream(chat, target, wire, request) : complete(chat, target, wire, request);
+    }
+
+    private CompletionStage<MutableHttpResponse<?>> refuse(HttpRequest<?> request, ApiProblem refused) {
+        limitMetrics.rejected(refused.code());
+        return done(ErrorResponses.render(request, refused));
     }
 
     private CompletionStage<MutableHttpResponse<?>> complete(
