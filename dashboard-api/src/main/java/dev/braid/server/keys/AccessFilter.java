@@ -2,6 +2,7 @@ package dev.braid.server.keys;
 
 import dev.braid.server.budgets.BudgetGate;
 import dev.braid.server.errors.ApiProblem;
+import dev.braid.server.metrics.LimitMetrics;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.invoke.InvokeResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,12 +37,15 @@ public final class AccessFilter implements Ordered {
     private final KeyLimits limits;
     private final BudgetGate budgets;
     private final boolean enabled;
+    private final LimitMetrics limitMetrics;
 
-    public AccessFilter(KeyStore keys, KeyLimits limits, BudgetGate budgets, AuthConfiguration configuration) {
+    public AccessFilter(KeyStore keys, KeyLimits limits, BudgetGate budgets, AuthConfiguration configuration,
+            LimitMetrics limitMetrics) {
         this.keys = keys;
         this.limits = limits;
         this.budgets = budgets;
         this.enabled = configuration.enabled();
+        this.limitMetrics = limitMetrics;
     }
 
     @Override
@@ -95,10 +99,17 @@ public final class AccessFilter implements Ordered {
         if (done.isDone() && !done.isCompletedExceptionally()) {
             // local limits answer at once: no reactive detour
             ApiProblem limited = done.join();
-            return limited == null ? chain.proceed() : Mono.just(ErrorResponses.render(request, limited));
+            if (limited == null) {
+                return chain.proceed();
+            }
+            limitMetrics.rejected(limited.code());
+            return Mono.just(ErrorResponses.render(request, limited));
         }
         return Mono.fromCompletionStage(admitted)
-                .<MutableHttpResponse<?>>map(limited -> ErrorResponses.render(request, limited))
+                .<MutableHttpResponse<?>>map(limited -> {
+                    limitMetrics.rejected(limited.code());
+                    return ErrorResponses.render(request, limited);
+                })
                 .switchIfEmpty(Mono.defer(() -> Mono.from(chain.proceed())));
     }
 

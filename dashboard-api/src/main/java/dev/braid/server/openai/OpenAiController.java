@@ -16,8 +16,11 @@ import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.budgets.BudgetGate;
 import dev.braid.server.keys.Access;
 import dev.braid.server.keys.ApiKey;
+import dev.braid.server.metrics.LimitMetrics;
 import dev.braid.server.requests.RequestIds;
 import dev.braid.server.streaming.EventStream;
+import dev.braid.server.tracing.BraidTracing;
+import dev.braid.server.usage.UsageCapture;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -49,12 +52,19 @@ public final class OpenAiController {
     private final ChatModels models;
     private final ModelListing listing;
     private final ObjectMapper json;
+    private final UsageCapture usage;
+    private final BraidTracing tracing;
     private final BudgetGate budgets;
+    private final LimitMetrics limitMetrics;
 
-    public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, BudgetGate budgets) {
+    public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, UsageCapture usage,
+            BraidTracing tracing, BudgetGate budgets, LimitMetrics limitMetrics) {
+        this.limitMetrics = limitMetrics;
         this.models = models;
         this.listing = listing;
         this.json = json;
+        this.usage = usage;
+        this.tracing = tracing;
         this.budgets = budgets;
     }
 
@@ -79,23 +89,35 @@ public final class OpenAiController {
             ChatCompletionRequest call = chat;
             return budgets.reserveModelCall(request, key.id(), key.usdPerMonth(), routed.policy().targets(),
                             chat.options() == null ? null : chat.options().maxTokens(), body.length())
-                    .thenCompose(refused -> refused != null ? done(ErrorResponses.render(request, refused))
+                    .thenCompose(refused -> refused != null ? refuse(request, refused)
                             : call.stream() ? stream(call, routed, wire, request) : complete(call, routed, wire, request));
         }
         return chat.stream() ? stream(chat, target, wire, request) : complete(chat, target, wire, request);
     }
 
+    private CompletionStage<MutableHttpResponse<?>> refuse(HttpRequest<?> request, ApiProblem refused) {
+        limitMetrics.rejected(refused.code());
+        return done(ErrorResponses.render(request, refused));
+    }
+
     private CompletionStage<MutableHttpResponse<?>> complete(
             ChatCompletionRequest chat, ChatTarget target, ChatWire wire, HttpRequest<?> request) {
         CompletionStage<MutableHttpResponse<?>> answer;
+        long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
-                answer = models.router().route(chat.toModelRequest(), routed.policy()).thenApply(r -> ok(
+                ModelRequest call = chat.toModelRequest();
+                answer = tracing.modelCall(request, "chat", chat.model(), call,
+                                () -> models.router().route(call, routed.policy()))
+                        .whenComplete((r, error) -> usage.modelCall(request, "chat", chat.model(), started, r, error))
+                        .thenApply(r -> ok(
                         wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
             } else {
                 ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
-                answer = models.runtime()
-                        .invoke(pipeline.name(), chat.pipelineInput(), new InvokeOptions(null, RequestIds.of(request)))
+                answer = tracing.invocation(request, pipeline.name(), () -> models.runtime()
+                        .invoke(pipeline.name(), chat.pipelineInput(), new InvokeOptions(null, RequestIds.of(request))))
+                        .whenComplete((result, error) ->
+                                usage.invocation(request, "chat", pipeline.name(), started, result, error, null))
                         .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage())));
             }
         } catch (RuntimeException e) {
@@ -108,9 +130,13 @@ public final class OpenAiController {
             ChatCompletionRequest chat, ChatTarget target, ChatWire wire, HttpRequest<?> request) {
         EventStream events = new EventStream(request);
         ChatStream stream = new ChatStream(events, wire, json, request, chat.includeUsage());
+        long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
-                models.stream(chat.toModelRequest(), routed.policy(), stream::delta).whenComplete((r, error) -> {
+                ModelRequest call = chat.toModelRequest();
+                tracing.modelCall(request, "chat", chat.model(), call,
+                        () -> models.stream(call, routed.policy(), stream::delta)).whenComplete((r, error) -> {
+                    usage.modelCall(request, "chat", chat.model(), started, r, error);
                     if (error != null) {
                         stream.fail(error);
                     } else {
@@ -119,11 +145,18 @@ public final class OpenAiController {
                 });
             } else {
                 ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
-                models.runtime()
+                java.util.concurrent.atomic.AtomicLong firstDeltaMs = new java.util.concurrent.atomic.AtomicLong(-1);
+                tracing.invocation(request, pipeline.name(), () -> models.runtime()
                         .invokeStreaming(pipeline.name(), chat.pipelineInput(),
                                 new InvokeOptions(null, RequestIds.of(request)),
-                                delta -> stream.delta(new ModelDelta.Text(delta.text())))
+                                delta -> {
+                                    firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
+                                    stream.delta(new ModelDelta.Text(delta.text()));
+                                }))
                         .whenComplete((result, error) -> {
+                            long first = firstDeltaMs.get();
+                            usage.invocation(request, "chat", pipeline.name(), started, result, error,
+                                    first < 0 ? null : first);
                             if (error != null) {
                                 stream.fail(error);
                                 return;
@@ -171,8 +204,11 @@ public final class OpenAiController {
         }
         ModelRequest call = ModelRequest.ofInputs(ModelTask.EMBEDDINGS, inputs);
         CompletionStage<MutableHttpResponse<?>> answer;
+        long started = UsageCapture.start();
         try {
-            answer = models.router().route(call, ((ChatTarget.Routed) target).policy())
+            ChatTarget.Routed routed = (ChatTarget.Routed) target;
+            answer = tracing.modelCall(request, "embeddings", model, call, () -> models.router().route(call, routed.policy()))
+                    .whenComplete((r, error) -> usage.modelCall(request, "embeddings", model, started, r, error))
                     .thenApply(r -> ok(embeddingList(model, r, base64)));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);

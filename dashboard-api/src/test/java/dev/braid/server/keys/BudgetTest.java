@@ -132,6 +132,12 @@ class BudgetTest {
                 System.out.printf("chat budget: %d upstream calls, %d answered of 20%n", upstream.calls.get() - chatBefore, chatOk);
                 assertEquals(3, chatOk);
                 assertTrue(upstream.calls.get() - chatBefore <= 3);
+                // every refusal, by the access filter or by the chat endpoint's own reservation, is counted
+                String metrics = server.get("/prometheus", null).body();
+                java.util.regex.Matcher m = java.util.regex.Pattern
+                        .compile("braid_limit_rejections_total\\{code=\"budget_exceeded\"} ([0-9.]+)").matcher(metrics);
+                assertTrue(m.find(), metrics);
+                assertTrue(Double.parseDouble(m.group(1)) >= 17, m.group());
             }
         }
     }
