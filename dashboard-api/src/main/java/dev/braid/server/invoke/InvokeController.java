@@ -9,6 +9,7 @@ import dev.braid.server.errors.ErrorBody;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.requests.RequestIds;
 import dev.braid.server.streaming.EventStream;
+import dev.braid.server.usage.UsageCapture;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code POST /v1/pipelines/{name}/invoke}: runs a pipeline and answers with its envelope. The
@@ -34,10 +36,12 @@ public final class InvokeController {
 
     private final PipelineRuntime runtime;
     private final ObjectMapper json;
+    private final UsageCapture usage;
 
-    public InvokeController(PipelineRuntime runtime, ObjectMapper json) {
+    public InvokeController(PipelineRuntime runtime, ObjectMapper json, UsageCapture usage) {
         this.runtime = runtime;
         this.json = json;
+        this.usage = usage;
     }
 
     @Post(uri = "/{name}/invoke", consumes = MediaType.APPLICATION_JSON)
@@ -57,8 +61,10 @@ public final class InvokeController {
             return stream(name, body.input(), options, request);
         }
         CompletionStage<MutableHttpResponse<?>> answer;
+        long started = UsageCapture.start();
         try {
             answer = runtime.invoke(name, body.input(), options)
+                    .whenComplete((result, error) -> usage.invocation(request, "invoke", name, started, result, error, null))
                     .thenApply(result -> HttpResponse.ok(InvokeResponse.of(result)));
         } catch (RuntimeException e) {
             // the runtime should fail the stage, but an early throw must get the same answer
@@ -77,8 +83,11 @@ public final class InvokeController {
     private CompletionStage<MutableHttpResponse<?>> stream(
             String name, Object input, InvokeOptions options, HttpRequest<?> request) {
         EventStream events = new EventStream(request);
+        long started = UsageCapture.start();
+        AtomicLong firstDeltaMs = new AtomicLong(-1);
         try {
             runtime.invokeStreaming(name, input, options, delta -> {
+                        firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
                         if (events.isCancelled()) {
                             // the model router aborts the provider call when its sink throws
                             throw new CancellationException("the client closed the stream");
@@ -86,6 +95,10 @@ public final class InvokeController {
                         events.named("delta", write(new DeltaEvent(delta.stepId(), delta.text())));
                     })
                     .whenComplete((result, error) -> {
+                        long first = firstDeltaMs.get();
+                        usage.invocation(request, "invoke", name, started, result,
+                                events.isCancelled() && error != null ? new CancellationException() : error,
+                                first < 0 ? null : first);
                         if (events.isCancelled()) {
                             events.end(); // nobody to tell, and not an error of ours
                         } else if (error == null) {

@@ -15,6 +15,7 @@ import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.requests.RequestIds;
 import dev.braid.server.streaming.EventStream;
+import dev.braid.server.usage.UsageCapture;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -46,11 +47,13 @@ public final class OpenAiController {
     private final ChatModels models;
     private final ModelListing listing;
     private final ObjectMapper json;
+    private final UsageCapture usage;
 
-    public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json) {
+    public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, UsageCapture usage) {
         this.models = models;
         this.listing = listing;
         this.json = json;
+        this.usage = usage;
     }
 
     @Post(uri = "/chat/completions", consumes = MediaType.APPLICATION_JSON)
@@ -73,14 +76,19 @@ public final class OpenAiController {
     private CompletionStage<MutableHttpResponse<?>> complete(
             ChatCompletionRequest chat, ChatTarget target, ChatWire wire, HttpRequest<?> request) {
         CompletionStage<MutableHttpResponse<?>> answer;
+        long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
-                answer = models.router().route(chat.toModelRequest(), routed.policy()).thenApply(r -> ok(
+                answer = models.router().route(chat.toModelRequest(), routed.policy())
+                        .whenComplete((r, error) -> usage.modelCall(request, "chat", chat.model(), started, r, error))
+                        .thenApply(r -> ok(
                         wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
             } else {
                 ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
                 answer = models.runtime()
                         .invoke(pipeline.name(), chat.pipelineInput(), new InvokeOptions(null, RequestIds.of(request)))
+                        .whenComplete((result, error) ->
+                                usage.invocation(request, "chat", pipeline.name(), started, result, error, null))
                         .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage())));
             }
         } catch (RuntimeException e) {
@@ -93,9 +101,11 @@ public final class OpenAiController {
             ChatCompletionRequest chat, ChatTarget target, ChatWire wire, HttpRequest<?> request) {
         EventStream events = new EventStream(request);
         ChatStream stream = new ChatStream(events, wire, json, request, chat.includeUsage());
+        long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
                 models.stream(chat.toModelRequest(), routed.policy(), stream::delta).whenComplete((r, error) -> {
+                    usage.modelCall(request, "chat", chat.model(), started, r, error);
                     if (error != null) {
                         stream.fail(error);
                     } else {
@@ -104,11 +114,18 @@ public final class OpenAiController {
                 });
             } else {
                 ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
+                java.util.concurrent.atomic.AtomicLong firstDeltaMs = new java.util.concurrent.atomic.AtomicLong(-1);
                 models.runtime()
                         .invokeStreaming(pipeline.name(), chat.pipelineInput(),
                                 new InvokeOptions(null, RequestIds.of(request)),
-                                delta -> stream.delta(new ModelDelta.Text(delta.text())))
+                                delta -> {
+                                    firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
+                                    stream.delta(new ModelDelta.Text(delta.text()));
+                                })
                         .whenComplete((result, error) -> {
+                            long first = firstDeltaMs.get();
+                            usage.invocation(request, "chat", pipeline.name(), started, result, error,
+                                    first < 0 ? null : first);
                             if (error != null) {
                                 stream.fail(error);
                                 return;
@@ -155,8 +172,10 @@ public final class OpenAiController {
         }
         ModelRequest call = ModelRequest.ofInputs(ModelTask.EMBEDDINGS, inputs);
         CompletionStage<MutableHttpResponse<?>> answer;
+        long started = UsageCapture.start();
         try {
             answer = models.router().route(call, ((ChatTarget.Routed) target).policy())
+                    .whenComplete((r, error) -> usage.modelCall(request, "embeddings", model, started, r, error))
                     .thenApply(r -> ok(embeddingList(model, r, base64)));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);

@@ -1,0 +1,152 @@
+package dev.braid.server.usage;
+
+import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.ModelRouter;
+import dev.braid.components.model.Usage;
+import dev.braid.engine.runtime.InvocationResult;
+import dev.braid.engine.runtime.StepResult;
+import dev.braid.server.errors.ApiProblem;
+import dev.braid.server.errors.ErrorResponses;
+import dev.braid.server.requests.RequestIds;
+import io.micronaut.http.HttpRequest;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Turns what a front door saw (an invocation envelope, a routed model response, or the error
+ * instead) into usage records, hands them to the {@link UsageRecorder} and tells the
+ * {@link UsageListener}s (metrics). Runs on whatever thread completed the request; it only builds
+ * records and offers them to a queue.
+ */
+@Singleton
+public class UsageCapture {
+
+    private final UsageRecorder recorder;
+    private final List<UsageListener> listeners;
+
+    public UsageCapture(UsageRecorder recorder, List<UsageListener> listeners) {
+        this.recorder = recorder;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** Call when a request starts; pass the value back to the capture methods. */
+    public static long start() {
+        return System.nanoTime();
+    }
+
+    /**
+     * A pipeline invocation finished: one request row and one row per step that ran (skipped
+     * steps did nothing and cost nothing).
+     */
+    public void invocation(HttpRequest<?> request, String source, String pipeline, long startNanos,
+            InvocationResult result, Throwable error, Long firstTokenMs) {
+        long now = System.currentTimeMillis();
+        String requestId = RequestIds.of(request);
+        String key = RequestKey.idOf(request);
+        List<UsageRecord> records = new ArrayList<>();
+        if (result != null) {
+            boolean stepFailed = false;
+            for (StepResult s : result.steps()) {
+                if ("skipped".equals(s.status())) {
+                    continue;
+                }
+                stepFailed |= !"ok".equals(s.status());
+                Usage u = s.usage() == null ? Usage.ZERO : s.usage();
+                String[] pm = splitModel(s.model());
+                records.add(new UsageRecord(UsageRecord.Kind.STEP, source, requestId, key, result.pipeline(),
+                        result.version(), s.id(), pm[0], s.model(), s.status(),
+                        "ok".equals(s.status()) ? null : s.status(), s.latencyMs(), null,
+                        u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), false, u.estimated(), now));
+            }
+            Usage u = result.usage() == null ? Usage.ZERO : result.usage();
+            // a branch that failed under onBranchError: continue still answered 200: the request is ok
+            records.add(new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, result.pipeline(),
+                    result.version(), null, null, null, "ok", stepFailed ? "partial" : null, result.latencyMs(),
+                    firstTokenMs, u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), false,
+                    u.estimated(), now));
+        } else {
+            records.add(failure(request, source, requestId, key, pipeline, null, null, startNanos, error, now));
+        }
+        emit(records);
+    }
+
+    /**
+     * A provider model called directly through {@code /v1} finished: a request row and its one
+     * call row (so grouping by model counts it like a pipeline's model step).
+     *
+     * @param requested the {@code model} the caller asked for ({@code provider/model} or an alias)
+     */
+    public void modelCall(HttpRequest<?> request, String source, String requested, long startNanos,
+            ModelResponse response, Throwable error) {
+        long now = System.currentTimeMillis();
+        String requestId = RequestIds.of(request);
+        String key = RequestKey.idOf(request);
+        if (response == null) {
+            String[] pm = splitModel(requested);
+            UsageRecord failed = failure(request, source, requestId, key, null, pm[0], requested, startNanos, error, now);
+            emit(List.of(failed, withKind(failed, UsageRecord.Kind.STEP)));
+            return;
+        }
+        Usage u = response.usage();
+        String model = response.provider() + "/" + response.model();
+        Long firstToken = number(response.fields().get(ModelRouter.FIRST_TOKEN_MS_FIELD));
+        boolean cached = Boolean.TRUE.equals(response.fields().get(ModelRouter.CACHED_FIELD));
+        long latency = elapsedMs(startNanos);
+        UsageRecord row = new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, null, null, null,
+                response.provider(), model, "ok", null, latency, firstToken, u.promptTokens(), u.completionTokens(),
+                u.totalTokens(), u.costUsd(), cached, u.estimated(), now);
+        emit(List.of(row, withKind(row, UsageRecord.Kind.STEP)));
+    }
+
+    private UsageRecord failure(HttpRequest<?> request, String source, String requestId, String key, String pipeline,
+            String provider, String model, long startNanos, Throwable error, long now) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String status;
+        String type;
+        if (cause instanceof CancellationException) {
+            status = "cancelled";
+            type = "client_closed";
+        } else {
+            ApiProblem problem = ErrorResponses.problem(request, cause, 500);
+            status = problem.status() == 504 ? "timeout" : "error";
+            type = problem.code();
+        }
+        return new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, pipeline, null, null, provider, model,
+                status, type, elapsedMs(startNanos), null, 0, 0, 0, 0.0, false, false, now);
+    }
+
+    private static UsageRecord withKind(UsageRecord r, UsageRecord.Kind kind) {
+        return new UsageRecord(kind, r.source(), r.requestId(), r.keyId(), r.pipeline(), r.version(), r.step(),
+                r.provider(), r.model(), r.status(), r.errorType(), r.latencyMs(), r.firstTokenMs(), r.promptTokens(),
+                r.completionTokens(), r.totalTokens(), r.costUsd(), r.cached(), r.estimated(), r.occurredAtMs());
+    }
+
+    private void emit(List<UsageRecord> records) {
+        for (UsageRecord r : records) {
+            recorder.record(r);
+            for (UsageListener l : listeners) {
+                l.recorded(r);
+            }
+        }
+    }
+
+    private static String[] splitModel(String model) {
+        if (model == null) {
+            return new String[] {null, null};
+        }
+        int slash = model.indexOf('/');
+        return slash > 0 ? new String[] {model.substring(0, slash), model.substring(slash + 1)}
+                : new String[] {null, model};
+    }
+
+    private static Long number(Object value) {
+        return value instanceof Number n ? n.longValue() : null;
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

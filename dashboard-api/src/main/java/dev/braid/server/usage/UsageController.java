@@ -1,0 +1,66 @@
+package dev.braid.server.usage;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.server.errors.ApiProblem;
+import dev.braid.server.errors.ErrorResponses;
+import dev.braid.server.pipelines.AdminAccess;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/usage}: requests, errors, tokens, cost and latency percentiles, filtered and
+ * grouped (DESIGN.md, "Usage"). Read access as for the rest of {@code /api}. JDBC, so it runs on
+ * the blocking executor.
+ */
+@Controller("/api/usage")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class UsageController {
+
+    private final UsageStore store;
+    private final AdminAccess access;
+    private final ObjectMapper json;
+
+    public UsageController(UsageStore store, AdminAccess access, ObjectMapper json) {
+        this.store = store;
+        this.access = access;
+        // every key on every row, null or empty included: the dashboard reads a fixed shape
+        this.json = json.copy().setDefaultPropertyInclusion(
+                JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS));
+    }
+
+    /** The answer: the window actually used, the grouping, the level counted, the rows. */
+    public record UsageReport(String from, String to, List<String> groupBy, String level, List<Map<String, Object>> rows) {}
+
+    @Get(produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> usage(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+            @Nullable @QueryValue String pipeline, @Nullable @QueryValue String key,
+            @Nullable @QueryValue String model, @Nullable @QueryValue String groupBy,
+            HttpRequest<?> request) throws SQLException, JsonProcessingException {
+        access.authorize(request, AdminAccess.Action.READ);
+        UsageQuery query;
+        try {
+            query = UsageQuery.parse(from, to, pipeline, key, model, groupBy, Instant.now());
+        } catch (IllegalArgumentException e) {
+            String param = e.getMessage().contains("groupBy") || e.getMessage().contains("group by") ? "groupBy"
+                    : e.getMessage().contains("\"to\"") ? "to" : "from";
+            return ErrorResponses.render(request, ApiProblem.of(400, "invalid_request", e.getMessage(), param));
+        }
+        UsageReport report = new UsageReport(query.from().toString(), query.to().toString(),
+                query.groupBy().stream().map(UsageQuery.Dimension::wireName).toList(),
+                query.level().column(), store.rows(query));
+        return HttpResponse.ok(json.writeValueAsString(report)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+}

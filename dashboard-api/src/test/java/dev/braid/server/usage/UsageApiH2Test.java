@@ -1,0 +1,11 @@
+package dev.braid.server.usage;
+
+import dev.braid.server.registry.TestDatabase;
+
+class UsageApiH2Test extends UsageApiContract {
+
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.H2;
+    }
+}
