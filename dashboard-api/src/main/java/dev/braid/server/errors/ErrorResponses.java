@@ -50,6 +50,9 @@ public final class ErrorResponses {
      */
     public static ApiProblem problem(HttpRequest<?> request, Throwable error, int status) {
         Throwable cause = unwrap(error);
+        if (cause instanceof dev.braid.server.keys.AccessDenied e) {
+            return e.problem();
+        }
         if (cause instanceof InvocationException e) {
             String param = e instanceof InvocationException.InputInvalid ? "input" : null;
             return ApiProblem.of(e.status(), e.code(), e.getMessage(), param);

@@ -13,6 +13,7 @@ import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.InvokeOptions;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
+import dev.braid.server.keys.Access;
 import dev.braid.server.requests.RequestIds;
 import dev.braid.server.streaming.EventStream;
 import dev.braid.server.usage.UsageCapture;
@@ -63,6 +64,7 @@ public final class OpenAiController {
         ChatTarget target;
         try {
             chat = ChatCompletionRequest.read(parse(body), json);
+            Access.requireModel(request, chat.model());
             target = models.resolve(chat.model());
         } catch (RequestInvalid e) {
             return done(ErrorResponses.render(request, e.problem()));
@@ -161,6 +163,7 @@ public final class OpenAiController {
                 throw new RequestInvalid("encoding_format", "'encoding_format' must be float or base64");
             }
             base64 = "base64".equals(format);
+            Access.requireModel(request, model);
             target = models.resolve(model);
             if (!(target instanceof ChatTarget.Routed)) {
                 throw new RequestInvalid("model", "a pipeline does not serve embeddings; use <provider>/<model> or an alias");

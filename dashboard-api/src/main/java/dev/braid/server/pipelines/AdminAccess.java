@@ -1,14 +1,18 @@
 package dev.braid.server.pipelines;
 
+import dev.braid.server.keys.Access;
+import dev.braid.server.keys.AccessDenied;
+import dev.braid.server.keys.ApiKey;
+import dev.braid.server.keys.Role;
 import dev.braid.server.registry.Actor;
 import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 
 /**
  * The one place the admin API asks who is calling and whether they may. Every admin endpoint
- * calls {@link #authorize} first; API keys and roles (a later issue) slot in here: a viewer may
- * {@link Action#READ}, a deployer may also {@link Action#CHANGE}. Until then every caller is
- * {@link Actor#ANONYMOUS} and allowed.
+ * calls {@link #authorize} first. The key was authenticated by {@code AccessFilter}; here its role
+ * must allow the action: a viewer may {@link Action#READ}, a deployer may also {@link Action#CHANGE},
+ * only an admin may {@link Action#ADMINISTER}.
  */
 @Singleton
 public class AdminAccess {
@@ -18,11 +22,23 @@ public class AdminAccess {
         /** list, get, versions, camel, diff, history, validate's read side */
         READ,
         /** deploy, validate, activate, rollback */
-        CHANGE
+        CHANGE,
+        /** keys and provider credentials */
+        ADMINISTER
     }
 
-    /** Returns who is calling; will throw a 401/403 problem once keys exist. */
+    /** Returns who is calling (for the audit trail), or throws 401/403 ({@link AccessDenied}). */
     public Actor authorize(HttpRequest<?> request, Action action) {
-        return Actor.ANONYMOUS;
+        ApiKey key = Access.key(request).orElseThrow(() -> new AccessDenied(dev.braid.server.errors.ApiProblem.of(
+                401, "missing_api_key", "an API key is required: send Authorization: Bearer <key>")));
+        Role.Permission needed = switch (action) {
+            case READ -> Role.Permission.READ;
+            case CHANGE -> Role.Permission.CHANGE;
+            case ADMINISTER -> Role.Permission.ADMINISTER;
+        };
+        if (!key.role().allows(needed)) {
+            throw AccessDenied.forbidden("a " + key.role().wire() + " key may not do this");
+        }
+        return key.actor();
     }
 }

@@ -1,0 +1,157 @@
+package dev.braid.server.keys;
+
+import dev.braid.server.errors.ApiProblem;
+import dev.braid.server.errors.ErrorResponses;
+import dev.braid.server.invoke.InvokeResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+
+/**
+ * Authenticates every request (DESIGN.md, "Contract details", Access): the key from
+ * {@code Authorization: Bearer}, looked up in memory ({@link KeyStore}); the role the path needs;
+ * an invoker's pipeline scope; the key's request rate. The admin controllers ask again, finer, in
+ * {@code AdminAccess}; the OpenAI controller checks the model scope once it has read the body.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public final class AccessFilter implements Ordered {
+
+    private static final String INVOKE_PREFIX = "/v1/pipelines/";
+
+    private final KeyStore keys;
+    private final KeyLimits limits;
+    private final boolean enabled;
+
+    public AccessFilter(KeyStore keys, KeyLimits limits, AuthConfiguration configuration) {
+        this.keys = keys;
+        this.limits = limits;
+        this.enabled = configuration.enabled();
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.SECURITY.order();
+    }
+
+    @RequestFilter
+    @Nullable
+    public HttpResponse<?> check(HttpRequest<?> request) {
+        String path = request.getPath();
+        if (isPublic(request.getMethod(), path)) {
+            return null;
+        }
+        if (!enabled) {
+            request.setAttribute(Access.ATTRIBUTE, Access.UNCHECKED);
+            return null;
+        }
+        try {
+            ApiKey key = authenticate(request);
+            request.setAttribute(Access.ATTRIBUTE, key);
+            Role.Permission needed = permission(request.getMethod(), path);
+            if (!key.role().allows(needed)) {
+                throw AccessDenied.forbidden("a " + key.role().wire() + " key may not " + describe(needed));
+            }
+            if (needed == Role.Permission.INVOKE) {
+                String pipeline = invokedPipeline(path);
+                if (pipeline != null) {
+                    Access.requirePipeline(key, pipeline);
+                }
+                ApiProblem limited = limits.admit(key);
+                if (limited != null) {
+                    return ErrorResponses.render(request, limited);
+                }
+            }
+            return null;
+        } catch (AccessDenied e) {
+            var response = ErrorResponses.render(request, e.problem());
+            if (e.problem().status() == 401) {
+                response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            }
+            return response;
+        }
+    }
+
+    /**
+     * Counts the tokens of a key's answered request toward its daily quota (the quota refuses the
+     * next request once used up). Streamed answers are not counted yet.
+     */
+    @ResponseFilter
+    public void count(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        ApiKey key = Access.key(request).orElse(null);
+        if (key == null || key == Access.UNCHECKED || key.tokensPerDay() == null) {
+            return;
+        }
+        Object body = response.getBody().orElse(null);
+        long tokens = 0;
+        if (body instanceof InvokeResponse invoked && invoked.usage() != null) {
+            tokens = invoked.usage().totalTokens();
+        } else if (body instanceof JsonNode node) {
+            tokens = node.path("usage").path("total_tokens").asLong(0);
+        }
+        limits.recordTokens(key.id(), tokens);
+    }
+
+    private ApiKey authenticate(HttpRequest<?> request) {
+        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            throw AccessDenied.missing();
+        }
+        String h = header.trim();
+        if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw AccessDenied.missing();
+        }
+        return keys.authenticate(h.substring(7).trim()).orElseThrow(AccessDenied::invalid);
+    }
+
+    /** The dashboard shell, health and metrics need no key; everything else does. */
+    static boolean isPublic(HttpMethod method, String path) {
+        return (("/".equals(path) || path.isEmpty()) && (method == HttpMethod.GET || method == HttpMethod.HEAD))
+                || "/health".equals(path) || path.startsWith("/health/")
+                || "/prometheus".equals(path);
+    }
+
+    static Role.Permission permission(HttpMethod method, String path) {
+        if (path.startsWith("/v1/") || "/v1".equals(path)) {
+            return Role.Permission.INVOKE;
+        }
+        if (under(path, "/api/keys") || under(path, "/api/providers")) {
+            return Role.Permission.ADMINISTER;
+        }
+        if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+            return Role.Permission.READ;
+        }
+        return Role.Permission.CHANGE;
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
+    }
+
+    /** {@code /v1/pipelines/{name}/invoke} → name; anything else → null. */
+    static String invokedPipeline(String path) {
+        if (!path.startsWith(INVOKE_PREFIX)) {
+            return null;
+        }
+        String rest = path.substring(INVOKE_PREFIX.length());
+        int slash = rest.indexOf('/');
+        return slash <= 0 ? null : rest.substring(0, slash);
+    }
+
+    private static String describe(Role.Permission p) {
+        return switch (p) {
+            case INVOKE -> "invoke pipelines or models";
+            case READ -> "read admin data";
+            case CHANGE -> "change pipelines";
+            case ADMINISTER -> "manage keys or providers";
+        };
+    }
+}
