@@ -1,0 +1,163 @@
+package dev.braid.server.metrics;
+
+import dev.braid.components.model.ModelRouter;
+import dev.braid.engine.runtime.PipelineRuntime;
+import dev.braid.server.openai.ChatModels;
+import dev.braid.server.usage.UsageListener;
+import dev.braid.server.usage.UsageRecord;
+import dev.braid.server.usage.UsageRecorder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.scheduling.annotation.Scheduled;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Braid's own Prometheus series, fed from usage records as they are captured (so metrics and the
+ * usage table agree), plus gauges read at scrape time. Tags are bounded: pipeline and step names
+ * come from deployed pipelines, models through {@link ModelTags}, statuses and error codes from
+ * fixed sets; never a request id or user text.
+ *
+ * <ul>
+ *   <li>{@code braid_request_seconds{source,pipeline,version,status}} (histogram)</li>
+ *   <li>{@code braid_step_seconds{pipeline,version,step,status}} (histogram; model calls too)</li>
+ *   <li>{@code braid_errors_total{source,type,status}}</li>
+ *   <li>{@code braid_tokens_total{direction=input|output,provider,model}}</li>
+ *   <li>{@code braid_cost_usd_total{provider,model}}</li>
+ *   <li>{@code braid_pipeline_active_version{pipeline}}, {@code braid_circuit_state{target}}
+ *       (0 closed, 1 half-open, 2 open, -1 disabled)</li>
+ *   <li>{@code braid_usage_queue_depth}, {@code braid_usage_dropped_total}, {@code braid_usage_write_failed_total}</li>
+ * </ul>
+ */
+@Context
+public class BraidMetrics implements UsageListener {
+
+    // fixed buckets: a handful of series per tag set instead of Micrometer's ~70 default ones
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)
+    };
+    private static final Set<String> STATUSES = Set.of("ok", "failed", "timeout", "error", "cancelled", "skipped");
+
+    private final MeterRegistry registry;
+    private final PipelineRuntime runtime;
+    private final ChatModels models;
+    private final ModelTags modelTags;
+    private final Set<String> pipelineGauges = ConcurrentHashMap.newKeySet();
+    private final Set<String> circuitGauges = ConcurrentHashMap.newKeySet();
+
+    public BraidMetrics(MeterRegistry registry, PipelineRuntime runtime, ChatModels models, UsageRecorder recorder) {
+        this.registry = registry;
+        this.runtime = runtime;
+        this.models = models;
+        this.modelTags = new ModelTags(models.router().prices());
+        Gauge.builder("braid.usage.queue.depth", recorder, UsageRecorder::depth)
+                .description("Usage records waiting for the database writer").register(registry);
+        FunctionCounter.builder("braid.usage.dropped", recorder, UsageRecorder::dropped)
+                .description("Usage records dropped because the queue was full").register(registry);
+        FunctionCounter.builder("braid.usage.write.failed", recorder, UsageRecorder::failed)
+                .description("Usage records lost because the database write failed").register(registry);
+        refreshGauges();
+    }
+
+    @Override
+    public void recorded(UsageRecord r) {
+        String pipeline = pipelineTag(r.pipeline());
+        String version = r.version() == null ? "none" : r.version().toString();
+        String status = STATUSES.contains(r.status()) ? r.status() : "other";
+        if (r.kind() == UsageRecord.Kind.REQUEST) {
+            timer("braid.request", "Requests through invoke and /v1, end to end",
+                    "source", r.source(), "pipeline", pipeline, "version", version, "status", status)
+                    .record(r.latencyMs(), TimeUnit.MILLISECONDS);
+            if (!r.ok()) {
+                Counter.builder("braid.errors").description("Failed requests by error code and status")
+                        .tags("source", r.source(), "type", r.errorType() == null ? "unknown" : r.errorType(),
+                                "status", status)
+                        .register(registry).increment();
+            }
+            if (r.pipeline() != null) {
+                ensurePipelineGauge(r.pipeline());
+            }
+            return;
+        }
+        String step = r.step() == null ? "none" : r.step();
+        timer("braid.step", "Pipeline steps and model calls",
+                "pipeline", pipeline, "version", version, "step", step, "status", status)
+                .record(r.latencyMs(), TimeUnit.MILLISECONDS);
+        if (r.model() != null) {
+            String provider = modelTags.provider(r.provider());
+            String model = modelTags.tag(r.provider(), r.model());
+            count("braid.tokens", "Tokens in and out of models", r.promptTokens(),
+                    "direction", "input", "provider", provider, "model", model);
+            count("braid.tokens", "Tokens in and out of models", r.completionTokens(),
+                    "direction", "output", "provider", provider, "model", model);
+            Counter.builder("braid.cost.usd").description("Model cost in US dollars")
+                    .tags("provider", provider, "model", model).register(registry).increment(r.costUsd());
+            if (!circuitGauges.contains(r.model())) {
+                refreshGauges(); // the router has a circuit for this target now: show it without waiting
+            }
+        }
+    }
+
+    private Timer timer(String name, String description, String... tags) {
+        return Timer.builder(name).description(description).tags(tags)
+                .serviceLevelObjectives(BUCKETS).register(registry);
+    }
+
+    private void count(String name, String description, long amount, String... tags) {
+        Counter.builder(name).description(description).tags(tags).register(registry).increment(amount);
+    }
+
+    // a name that is not deployed came from a caller's URL: one bucket for all of them
+    private String pipelineTag(String name) {
+        if (name == null) {
+            return "none";
+        }
+        return runtime.activeVersion(name).isPresent() || pipelineGauges.contains(name) ? name : "unknown";
+    }
+
+    /** New pipelines and newly called targets get their gauges; values are read at scrape time. */
+    @Scheduled(fixedDelay = "5s", initialDelay = "1s")
+    synchronized void refreshGauges() {
+        runtime.pipelineNames().forEach(this::ensurePipelineGauge);
+        ModelRouter router = models.router();
+        for (String target : router.circuitStates().keySet()) {
+            if (circuitGauges.add(target)) {
+                Gauge.builder("braid.circuit.state", router, rt -> circuitValue(rt.circuitStates(), target))
+                        .description("Circuit breaker per provider/model: 0 closed, 1 half-open, 2 open, -1 disabled")
+                        .tag("target", modelTags.tag(target.contains("/") ? target.substring(0, target.indexOf('/')) : null, target))
+                        .register(registry);
+            }
+        }
+    }
+
+    private void ensurePipelineGauge(String name) {
+        if (pipelineGauges.add(name)) {
+            Gauge.builder("braid.pipeline.active.version", runtime, rt -> rt.activeVersion(name).orElse(0))
+                    .description("The active version of each pipeline (0: none)")
+                    .tag("pipeline", name)
+                    .register(registry);
+        }
+    }
+
+    private static double circuitValue(Map<String, String> states, String target) {
+        String state = states.get(target);
+        if (state == null) {
+            return Double.NaN;
+        }
+        return switch (state) {
+            case "CLOSED" -> 0;
+            case "HALF_OPEN" -> 1;
+            case "OPEN" -> 2;
+            default -> -1;
+        };
+    }
+}
