@@ -8,7 +8,7 @@ const REFRESH_MS = 10_000;
 const HOUR = 3_600_000;
 const $ = (id) => document.getElementById(id);
 
-const state = { selected: null, versionsJson: '', pipelinesJson: '', timer: null, busy: false };
+const state = { selected: null, versionsJson: '', pipelinesJson: '', timer: null, busy: false, canChange: true };
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const fmtInt = (v) => integer.format(v || 0);
@@ -55,7 +55,7 @@ async function loadPipelines(byPipeline) {
       cell('versions', `${p.versionCount} (latest v${p.latestVersion})`),
       cell('requests', u ? fmtInt(u.requests) : '—', 'num'),
       cell('errors', u ? fmtInt(u.errors) : '—', 'num'),
-      cell('p95', u ? fmtMs(u.p95) : '—', 'num'),
+      cell('p95', u ? fmtMs(u.latencyP95Ms) : '—', 'num'),
       cell('tokens', u ? fmtInt(u.totalTokens) : '—', 'num'),
       cell('cost', u ? fmtUsd(u.costUsd) : '—', 'num'),
       el('td', {}, el('button', {
@@ -87,7 +87,7 @@ async function loadVersions(resetDiff) {
   const name = state.selected;
   if (!name) return;
   const versions = (await call(`/api/pipelines/${enc(name)}/versions`)).versions || [];
-  const json = JSON.stringify(versions);
+  const json = JSON.stringify([versions, state.canChange]);
   if (json === state.versionsJson) return;
   state.versionsJson = json;
   const body = clear($('versions').tBodies[0]);
@@ -98,7 +98,7 @@ async function loadVersions(resetDiff) {
       el('td', {}, v.author || ''),
       el('td', {}, v.message || ''),
       el('td', {}, new Date(v.createdAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'),
-      el('td', {}, v.active ? '' : el('button', {
+      el('td', {}, v.active || !state.canChange ? '' : el('button', {
         type: 'button', class: 'secondary', 'data-action': 'activate',
         'aria-label': `Make v${v.version} of ${name} active`, onclick: () => activate(name, v.version),
       }, 'Make active'))));
@@ -219,7 +219,8 @@ async function loadUsage() {
   renderTotals([['Requests', fmtInt(sum('requests')), 'requests'], ['Errors', fmtInt(sum('errors')), 'errors'],
     ['Tokens', fmtInt(sum('totalTokens')), 'tokens'], ['Cost', fmtUsd(sum('costUsd')), 'cost']]);
 
-  const latency = ['p50', 'p95', 'p99'].map((p) => ({ name: p, points: seriesBy(byHour, 'hour', p, () => p)[0]?.points || new Map() }));
+  const latency = [['p50', 'latencyP50Ms'], ['p95', 'latencyP95Ms'], ['p99', 'latencyP99Ms']]
+    .map(([name, field]) => ({ name, points: seriesBy(byHour, 'hour', field, () => name)[0]?.points || new Map() }));
   const charts = [
     lineChart({ id: 'chart-requests', title: 'Requests per hour, by pipeline', buckets: w.buckets,
       series: seriesBy(byHourPipeline, 'pipeline', 'requests', pipelineLabel), format: fmtCompact }),
@@ -228,7 +229,7 @@ async function loadUsage() {
     lineChart({ id: 'chart-latency', title: 'Latency percentiles, all requests', unit: 'ms', buckets: w.buckets,
       series: latency, format: fmtCompact, gaps: true }),
     lineChart({ id: 'chart-latency-pipeline', title: 'p95 latency, by pipeline', unit: 'ms', buckets: w.buckets,
-      series: seriesBy(byHourPipeline, 'pipeline', 'p95', pipelineLabel), format: fmtCompact, gaps: true }),
+      series: seriesBy(byHourPipeline, 'pipeline', 'latencyP95Ms', pipelineLabel), format: fmtCompact, gaps: true }),
     lineChart({ id: 'chart-tokens-pipeline', title: 'Tokens per hour, by pipeline', buckets: w.buckets,
       series: seriesBy(byHourPipeline, 'pipeline', 'totalTokens', pipelineLabel), format: fmtCompact }),
     lineChart({ id: 'chart-tokens-model', title: 'Tokens per hour, by model', buckets: w.buckets,
@@ -253,10 +254,28 @@ function renderTotals(tiles) {
 
 // ---- refresh and sign-in ---------------------------------------------------------------------------
 
+/** Who the key is: the header says so, and buttons the role may not use are hidden (the API still checks). */
+async function loadIdentity() {
+  const who = $('who');
+  try {
+    const me = await call('/api/whoami');
+    state.canChange = !!me.canChange;
+    who.textContent = me.role ? `Signed in: ${me.name} (${me.role})` : '';
+  } catch (e) {
+    state.canChange = false;
+    who.textContent = e instanceof ApiError && e.status === 401 ? 'Not signed in' : '';
+    throw e;
+  } finally {
+    $('rollback').hidden = !state.canChange;
+    $('rollback-note').hidden = state.canChange;
+  }
+}
+
 async function refresh() {
   if (state.busy) return;
   state.busy = true;
   try {
+    await loadIdentity();
     let byPipeline = null;
     let usageError = null;
     try {
@@ -270,10 +289,23 @@ async function refresh() {
     notice(usageError && usageError.status !== 403 ? explain(usageError) : null);
     $('updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
   } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) clearData();
     notice(explain(e));
   } finally {
     state.busy = false;
   }
+}
+
+/** Signed out or refused: nothing the previous key could see stays on screen. */
+function clearData() {
+  state.pipelinesJson = '';
+  state.versionsJson = '';
+  state.selected = null;
+  clear($('pipelines').tBodies[0]);
+  clear($('totals'));
+  clear($('charts'));
+  $('usage-status').textContent = '';
+  $('detail').hidden = true;
 }
 
 function schedule() {

@@ -6,7 +6,7 @@ export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '
 
 const W = 560;
 const H = 220;
-const M = { top: 12, right: 16, bottom: 30, left: 58 };
+const M = { top: 22, right: 16, bottom: 30, left: 58 };
 
 /** Round tick values covering 0..max (at least one step above 0). */
 export function ticks(max, count = 4) {
@@ -62,7 +62,7 @@ export function lineChart({ id, title, unit, buckets, series, format = String, g
     svg('line', { class: 'axis', x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom }),
     svg('line', { class: 'axis', x1: M.left, x2: M.left, y1: M.top, y2: H - M.bottom }),
     xLabels, lines,
-    unit ? svg('text', { x: 4, y: M.top + 4 }, unit) : null);
+    unit ? svg('text', { x: M.left - 6, y: 10, 'text-anchor': 'end' }, unit) : null);
   return el('figure', { id, 'data-chart': title },
     el('figcaption', {}, title), chart, legend(series.map((s) => s.name)));
 }
@@ -90,8 +90,10 @@ export function barChart({ id, title, items, format = String }) {
 }
 
 function legend(names) {
+  // an SVG swatch, not a style attribute: the page's CSP allows no inline styles
   return el('ul', { class: 'legend' }, names.map((name, n) => el('li', {},
-    el('i', { style: `background:${PALETTE[n % PALETTE.length]}`, 'aria-hidden': 'true' }), name)));
+    svg('svg', { class: 'swatch', width: 12, height: 12, viewBox: '0 0 12 12', 'aria-hidden': 'true' },
+      svg('rect', { width: 12, height: 12, rx: 2, fill: PALETTE[n % PALETTE.length] })), name)));
 }
 
 function summary(title, series, format, unit) {

@@ -1,6 +1,7 @@
 package dev.braid.server.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +51,7 @@ class DashboardBrowserTest {
     static final String NAME = "support-reply";
     static final String HOSTILE = "<img src=x onerror=\"document.title='pwned'\"> tighter prompt";
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String ADMIN = "bk_live_DashboardAdminKey000000000000000000000000";
 
     TestDatabase db;
     Path seeds;
@@ -58,6 +60,9 @@ class DashboardBrowserTest {
     URI base;
     HttpClient http;
     ChromeDriver browser;
+    String invoker;
+    String viewer;
+    String deployer;
 
     static String pipeline(String system) {
         return """
@@ -89,6 +94,8 @@ class DashboardBrowserTest {
         p.put("micronaut.server.port", -1);
         p.put("braid.pipelines.shipped", false);
         p.put("braid.pipelines.dir", seeds.toString());
+        p.put("braid.auth.enabled", true);
+        p.put("braid.admin-key", ADMIN);
         server = ApplicationContext.run(EmbeddedServer.class, p, "test");
         base = URI.create(server.getURL().toString());
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -103,6 +110,15 @@ class DashboardBrowserTest {
             assertEquals(200, r.statusCode(), r.body());
             assertEquals(2, JSON.readTree(r.body()).path("version").asInt());
         }
+        invoker = key("invoker");
+        viewer = key("viewer");
+        deployer = key("deployer");
+        // usage rows are written off the request path: wait until all five are readable
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (JSON.readTree(get("/api/usage?groupBy=pipeline").body()).path("rows").path(0).path("requests").asInt() != 5) {
+            assertTrue(System.nanoTime() < until, "usage never showed 5 requests: " + get("/api/usage?groupBy=pipeline").body());
+            Thread.sleep(100);
+        }
 
         // explicit binary and driver paths: Selenium Manager never runs (it would try to download a driver)
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
@@ -112,6 +128,7 @@ class DashboardBrowserTest {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1400,2000", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -133,21 +150,56 @@ class DashboardBrowserTest {
 
     @Test
     void showsPipelinesVersionsDiffAndRollsBack() throws Exception {
+        // the page itself needs no key; its data calls do, and a refusal says so
         browser.get(base.resolve("/").toString());
         assertEquals("Braid dashboard", browser.getTitle());
-
-        // sign in: the key is kept in sessionStorage, never in the URL or a cookie
-        WebElement key = browser.findElement(By.id("key-input"));
-        key.sendKeys("bk_test_dashboard");
-        browser.findElement(By.id("key-save")).click();
-        assertEquals("bk_test_dashboard", script("return sessionStorage.getItem('braid.apiKey')"));
-
+        await("a missing key is explained", () -> text("#notice").contains("(401)"));
+        assertEquals("Not signed in", text("#who"));
         String row = "tr[data-pipeline='" + NAME + "']";
-        await("the pipeline row shows v2 active", () -> "v2".equals(text(row + " td[data-field='active']")));
-        assertTrue(text(row + " td[data-field='versions']").startsWith("2 "), text(row));
+        assertEquals(0, browser.findElements(By.cssSelector(row)).size());
 
-        browser.findElement(By.cssSelector(row + " button[data-action='versions']")).click();
+        // an invoker key may not read admin data: 403, explained
+        signIn(invoker);
+        await("a key without read access is explained", () -> text("#notice").contains("(403)"));
+        assertEquals(0, browser.findElements(By.cssSelector(row)).size());
+
+        // a viewer sees everything, numbers included, but no button that changes anything
+        signIn(viewer);
+        // the key is kept in sessionStorage, never in the URL or a cookie
+        assertEquals(viewer, script("return sessionStorage.getItem('braid.apiKey')"));
+        await("the pipeline row shows v2 active", () -> "v2".equals(text(row + " td[data-field='active']")));
+        await("the viewer is named", () -> text("#who").endsWith("(viewer)"));
+        assertTrue(browser.findElement(By.id("notice")).getAttribute("hidden") != null, text("#notice"));
+        assertTrue(text(row + " td[data-field='versions']").startsWith("2 "), text(row));
+        await("five requests counted", () -> "5".equals(text(row + " td[data-field='requests']")));
+        assertEquals("0", text(row + " td[data-field='errors']"));
+        assertTrue(Integer.parseInt(text(row + " td[data-field='tokens']").replace(",", "")) > 0, text(row));
+        assertEquals("5", text("[data-total='requests'] .value"));
+        // the charts drew this hour's point: five requests of support-reply
+        assertTrue(browser.findElements(By.cssSelector("#chart-requests g[data-series='" + NAME + "'] circle")).size() >= 1);
+        assertTrue(browser.findElement(By.cssSelector("#chart-requests svg > title")).getAttribute("textContent")
+                .contains(NAME + " max 5"), text("#chart-requests"));
+        assertTrue(browser.findElements(By.cssSelector("#chart-tokens-model g[data-series='mock/support'] circle")).size() >= 1,
+                text("#chart-tokens-model"));
+        assertTrue(browser.findElements(By.cssSelector("#chart-latency g[data-series='p95'] circle")).size() >= 1);
+        // all five requests were the admin key's: it tops "keys by cost"
+        assertTrue(browser.findElement(By.cssSelector("#chart-keys svg > title")).getAttribute("textContent")
+                .startsWith("Top keys by cost: key_env_"), text("#chart-keys"));
+        // legends carry colour swatches (SVG: the page's CSP allows no inline style)
+        assertTrue(browser.findElements(By.cssSelector("#chart-requests .legend svg rect")).size() == 1);
+        click(row + " button[data-action='versions']");
         await("both versions listed", () -> browser.findElements(By.cssSelector("#versions tbody tr")).size() == 2);
+        assertFalse(browser.findElement(By.id("rollback")).isDisplayed());
+        assertTrue(browser.findElement(By.id("rollback-note")).isDisplayed());
+        assertEquals(0, browser.findElements(By.cssSelector("#versions button[data-action='activate']")).size());
+
+        // a deployer may roll back
+        signIn(deployer);
+        await("the deployer is named", () -> text("#who").endsWith("(deployer)"));
+        click(row + " button[data-action='versions']");
+        await("both versions listed", () -> browser.findElements(By.cssSelector("#versions tbody tr")).size() == 2);
+        await("the rollback button is shown", () -> browser.findElement(By.id("rollback")).isDisplayed());
+        assertEquals(1, browser.findElements(By.cssSelector("#versions button[data-action='activate']")).size());
         assertEquals("active", text("#versions tr[data-version='2'] td[data-field='state']"));
         assertEquals("", text("#versions tr[data-version='1'] td[data-field='state']"));
         // a server string with markup is shown as text, never parsed
@@ -159,7 +211,7 @@ class DashboardBrowserTest {
         // the diff of v1 → v2, one coloured line per change
         assertEquals("1", browser.findElement(By.id("diff-from")).getAttribute("value"));
         assertEquals("2", browser.findElement(By.id("diff-to")).getAttribute("value"));
-        browser.findElement(By.id("diff-show")).click();
+        click("#diff-show");
         await("the diff is shown", () -> browser.findElement(By.id("diff")).isDisplayed());
         List<String> removed = texts("#diff span.del");
         List<String> added = texts("#diff span.add");
@@ -173,7 +225,7 @@ class DashboardBrowserTest {
         screenshot();
 
         // Rollback: the page says what happened and the API agrees
-        browser.findElement(By.id("rollback")).click();
+        click("#rollback");
         await("the rollback is reported", () -> text("#rollback-result").contains("now on v1 (was v2)"));
         await("the pipeline row shows v1 active", () -> "v1".equals(text(row + " td[data-field='active']")));
         await("the versions list marks v1 active",
@@ -183,6 +235,47 @@ class DashboardBrowserTest {
         HttpResponse<String> after = post("/v1/pipelines/" + NAME + "/invoke", "{\"input\":{\"text\":\"again\"}}");
         assertEquals(1, JSON.readTree(after.body()).path("version").asInt(), after.body());
         assertTrue(browser.findElement(By.id("notice")).getAttribute("hidden") != null, text("#notice"));
+        // the audit trail names the deployer's key as who rolled back
+        JsonNode last = JSON.readTree(get("/api/pipelines/" + NAME + "/history").body()).path("events");
+        assertEquals("deployer-key", last.get(last.size() - 1).path("actor").path("name").asText(), last.toString());
+
+        // nothing the page did broke its Content-Security-Policy, and no script failed
+        List<String> console = browser.manage().logs().get("browser").getAll().stream()
+                .map(e -> e.getLevel() + " " + e.getMessage())
+                .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught"))
+                .toList();
+        assertEquals(List.of(), console);
+
+        // signing out leaves nothing the previous key could see
+        browser.findElement(By.id("key-clear")).click();
+        await("signed out", () -> text("#notice").contains("(401)"));
+        assertEquals(0, browser.findElements(By.cssSelector(row)).size());
+        assertFalse(browser.findElement(By.id("detail")).isDisplayed());
+    }
+
+    /** Clicks what {@code css} finds, finding it again if a refresh re-rendered it in between. */
+    private void click(String css) throws InterruptedException {
+        await("clickable: " + css, () -> {
+            try {
+                browser.findElement(By.cssSelector(css)).click();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+                return false;
+            }
+        });
+    }
+
+    private void signIn(String secret) {
+        WebElement key = browser.findElement(By.id("key-input"));
+        key.clear();
+        key.sendKeys(secret);
+        browser.findElement(By.id("key-save")).click();
+    }
+
+    private String key(String role) throws IOException, InterruptedException {
+        HttpResponse<String> r = post("/api/keys", "{\"name\":\"" + role + "-key\",\"role\":\"" + role + "\"}");
+        assertEquals(201, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).path("key").asText();
     }
 
     private void screenshot() throws IOException {
@@ -224,19 +317,20 @@ class DashboardBrowserTest {
     private HttpResponse<String> deploy(String yaml, String message) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(base.resolve("/api/pipelines?activate=true&message="
                         + URLEncoder.encode(message, StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/yaml")
+                .header("Content-Type", "application/yaml").header("Authorization", "Bearer " + ADMIN)
                 .POST(HttpRequest.BodyPublishers.ofString(yaml)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADMIN)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().timeout(Duration.ofSeconds(30)).build(),
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + ADMIN).GET().timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }
