@@ -205,6 +205,7 @@ class CliAgainstRealServerTest {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("BRAID_CLI", cli.toString());
+        builder.environment().put("BRAID_KEY", ServerProcess.ADMIN_KEY);
         builder.environment().put("BRAID_SERVER", server.url().toString());
         Process process = builder.start();
         try {

@@ -11,7 +11,10 @@ record CliRun(int exit, String out, String err) {
     static CliRun braid(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = BraidCli.commandLine(env);
+        // the test servers' admin key unless a test chooses its own (or none)
+        Map<String, String> withKey = new java.util.HashMap<>(env);
+        withKey.putIfAbsent("BRAID_KEY", ServerProcess.ADMIN_KEY);
+        CommandLine cli = BraidCli.commandLine(withKey);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);

@@ -183,7 +183,7 @@ class CrashTest {
             }
         }
         HttpResponse<String> invoked = HTTP.send(
-                HttpRequest.newBuilder(server.url().resolve("/v1/pipelines/" + name + "/invoke"))
+                HttpRequest.newBuilder(server.url().resolve("/v1/pipelines/" + name + "/invoke")).header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY)
                         .header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(10))
                         .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{}}"))
@@ -204,7 +204,7 @@ class CrashTest {
 
     private static CompletableFuture<HttpResponse<String>> deploy(ServerProcess server, String name, int round) {
         return HTTP.sendAsync(
-                HttpRequest.newBuilder(server.url().resolve("/api/pipelines?activate=true"))
+                HttpRequest.newBuilder(server.url().resolve("/api/pipelines?activate=true")).header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY)
                         .header("Content-Type", "application/yaml")
                         .timeout(Duration.ofSeconds(30))
                         .POST(HttpRequest.BodyPublishers.ofString(yaml(name, round)))
@@ -214,7 +214,7 @@ class CrashTest {
 
     private static CompletableFuture<HttpResponse<String>> activate(ServerProcess server, String name, int version) {
         return HTTP.sendAsync(
-                HttpRequest.newBuilder(server.url().resolve("/api/pipelines/" + name + "/versions/" + version + "/activate"))
+                HttpRequest.newBuilder(server.url().resolve("/api/pipelines/" + name + "/versions/" + version + "/activate")).header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY)
                         .timeout(Duration.ofSeconds(30))
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
@@ -223,7 +223,7 @@ class CrashTest {
 
     private static JsonNode get(ServerProcess server, String path) throws Exception {
         HttpResponse<String> answer = HTTP.send(
-                HttpRequest.newBuilder(server.url().resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpRequest.newBuilder(server.url().resolve(path)).header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), path + ": " + answer.body());
         return MAPPER.readTree(answer.body());

@@ -94,7 +94,7 @@ class MultiInstanceTest {
         String last = "";
         do {
             HttpResponse<String> answer = HTTP.send(
-                    HttpRequest.newBuilder(server.url().resolve("/v1/pipelines/converge/invoke"))
+                    HttpRequest.newBuilder(server.url().resolve("/v1/pipelines/converge/invoke")).header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY)
                             .timeout(Duration.ofSeconds(2))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{}}"))
@@ -118,7 +118,7 @@ class MultiInstanceTest {
 
     static int activeVersion(ServerProcess server) throws Exception {
         HttpResponse<String> answer = HTTP.send(
-                HttpRequest.newBuilder(server.url().resolve("/api/pipelines/converge")).build(),
+                HttpRequest.newBuilder(server.url().resolve("/api/pipelines/converge")).header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), answer.body());
         return MAPPER.readTree(answer.body()).path("activeVersion").asInt();

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
 
     static final Path LOGS = Path.of("target", "servers");
+    /** Every test server's admin key (BRAID_ADMIN_KEY); CliRun sends it as BRAID_KEY. */
+    static final String ADMIN_KEY = "bk_live_CliTestAdminKey000000000000000000000000";
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -57,6 +59,7 @@ final class ServerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(port));
+        builder.environment().put("BRAID_ADMIN_KEY", ADMIN_KEY);
         builder.environment().putAll(env);
         Files.writeString(log, "=== " + name + " on port " + port + " in " + workDir + "\n");
         return new ServerProcess(name, port, builder.start(), log);

@@ -12,7 +12,7 @@ public final class Access {
 
     static final String ATTRIBUTE = "braid.key";
     /** Who calls when {@code braid.auth.enabled} is false (tests only). */
-    static final ApiKey UNCHECKED = new ApiKey("auth-disabled", "auth disabled", Role.ADMIN, "", "0".repeat(64),
+    static final ApiKey UNCHECKED = new ApiKey("anonymous", "anonymous", Role.ADMIN, "", "0".repeat(64),
             null, null, null, null, null, java.time.Instant.EPOCH, null);
 
     private Access() {}

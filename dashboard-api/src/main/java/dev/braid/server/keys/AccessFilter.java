@@ -1,5 +1,6 @@
 package dev.braid.server.keys;
 
+import dev.braid.server.budgets.BudgetGate;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.invoke.InvokeResponse;
@@ -29,11 +30,13 @@ public final class AccessFilter implements Ordered {
 
     private final KeyStore keys;
     private final KeyLimits limits;
+    private final BudgetGate budgets;
     private final boolean enabled;
 
-    public AccessFilter(KeyStore keys, KeyLimits limits, AuthConfiguration configuration) {
+    public AccessFilter(KeyStore keys, KeyLimits limits, BudgetGate budgets, AuthConfiguration configuration) {
         this.keys = keys;
         this.limits = limits;
+        this.budgets = budgets;
         this.enabled = configuration.enabled();
     }
 
@@ -68,6 +71,9 @@ public final class AccessFilter implements Ordered {
                     Access.requirePipeline(key, pipeline);
                 }
                 ApiProblem limited = limits.admit(key);
+                if (limited == null && pipeline != null) {
+                    limited = budgets.reserve(request, key.id(), key.usdPerMonth(), pipeline);
+                }
                 if (limited != null) {
                     return ErrorResponses.render(request, limited);
                 }
@@ -88,6 +94,7 @@ public final class AccessFilter implements Ordered {
      */
     @ResponseFilter
     public void count(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        budgets.settle(request, response);
         ApiKey key = Access.key(request).orElse(null);
         if (key == null || key == Access.UNCHECKED || key.tokensPerDay() == null) {
             return;

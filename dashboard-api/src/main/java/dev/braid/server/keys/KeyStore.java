@@ -203,6 +203,9 @@ public class KeyStore {
     void bootstrap() {
         reloadAll();
         if (adminKey != null) {
+            if (adminKey.length() < 32) {
+                LOG.warn("BRAID_ADMIN_KEY is shorter than 32 characters: use a long random value");
+            }
             String hash = KeySecrets.sha256(adminKey);
             if (snapshot.byHash().containsKey(hash)) {
                 return;

@@ -96,14 +96,14 @@ public class KeySync {
     private void listen() {
         while (stopped.getCount() > 0) {
             try (Connection connection = openListenConnection()) {
-                try (Statement statement = connection.createStatement()) {
-                    for (Channel channel : channels) {
-                        statement.execute("LISTEN " + channel.name());
-                    }
-                }
+                java.util.Set<String> listening = new java.util.HashSet<>();
+                listenToNew(connection, listening);
                 reloadAll(); // what changed while not listening
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (stopped.getCount() > 0) {
+                    if (listening.size() < channels.size()) {
+                        listenToNew(connection, listening); // a channel registered after start
+                    }
                     PGNotification[] notes = pg.getNotifications(POLL_MS);
                     if (notes == null) {
                         continue;
@@ -131,6 +131,16 @@ public class KeySync {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    private void listenToNew(Connection connection, java.util.Set<String> listening) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (Channel channel : channels) {
+                if (listening.add(channel.name())) {
+                    statement.execute("LISTEN " + channel.name());
+                }
             }
         }
     }
