@@ -9,6 +9,7 @@ import dev.braid.server.errors.ErrorBody;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.requests.RequestIds;
 import dev.braid.server.streaming.EventStream;
+import dev.braid.server.tracing.BraidTracing;
 import dev.braid.server.usage.UsageCapture;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -37,11 +38,13 @@ public final class InvokeController {
     private final PipelineRuntime runtime;
     private final ObjectMapper json;
     private final UsageCapture usage;
+    private final BraidTracing tracing;
 
-    public InvokeController(PipelineRuntime runtime, ObjectMapper json, UsageCapture usage) {
+    public InvokeController(PipelineRuntime runtime, ObjectMapper json, UsageCapture usage, BraidTracing tracing) {
         this.runtime = runtime;
         this.json = json;
         this.usage = usage;
+        this.tracing = tracing;
     }
 
     @Post(uri = "/{name}/invoke", consumes = MediaType.APPLICATION_JSON)
@@ -63,7 +66,7 @@ public final class InvokeController {
         CompletionStage<MutableHttpResponse<?>> answer;
         long started = UsageCapture.start();
         try {
-            answer = runtime.invoke(name, body.input(), options)
+            answer = tracing.invocation(request, name, () -> runtime.invoke(name, body.input(), options))
                     .whenComplete((result, error) -> usage.invocation(request, "invoke", name, started, result, error, null))
                     .thenApply(result -> HttpResponse.ok(InvokeResponse.of(result)));
         } catch (RuntimeException e) {
@@ -86,14 +89,14 @@ public final class InvokeController {
         long started = UsageCapture.start();
         AtomicLong firstDeltaMs = new AtomicLong(-1);
         try {
-            runtime.invokeStreaming(name, input, options, delta -> {
+            tracing.invocation(request, name, () -> runtime.invokeStreaming(name, input, options, delta -> {
                         firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
                         if (events.isCancelled()) {
                             // the model router aborts the provider call when its sink throws
                             throw new CancellationException("the client closed the stream");
                         }
                         events.named("delta", write(new DeltaEvent(delta.stepId(), delta.text())));
-                    })
+                    }))
                     .whenComplete((result, error) -> {
                         long first = firstDeltaMs.get();
                         usage.invocation(request, "invoke", name, started, result,

@@ -16,6 +16,7 @@ import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.keys.Access;
 import dev.braid.server.requests.RequestIds;
 import dev.braid.server.streaming.EventStream;
+import dev.braid.server.tracing.BraidTracing;
 import dev.braid.server.usage.UsageCapture;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -49,12 +50,15 @@ public final class OpenAiController {
     private final ModelListing listing;
     private final ObjectMapper json;
     private final UsageCapture usage;
+    private final BraidTracing tracing;
 
-    public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, UsageCapture usage) {
+    public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, UsageCapture usage,
+            BraidTracing tracing) {
         this.models = models;
         this.listing = listing;
         this.json = json;
         this.usage = usage;
+        this.tracing = tracing;
     }
 
     @Post(uri = "/chat/completions", consumes = MediaType.APPLICATION_JSON)
@@ -81,14 +85,15 @@ public final class OpenAiController {
         long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
-                answer = models.router().route(chat.toModelRequest(), routed.policy())
+                answer = tracing.modelCall(request, "chat", chat.model(), null,
+                                () -> models.router().route(chat.toModelRequest(), routed.policy()))
                         .whenComplete((r, error) -> usage.modelCall(request, "chat", chat.model(), started, r, error))
                         .thenApply(r -> ok(
                         wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
             } else {
                 ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
-                answer = models.runtime()
-                        .invoke(pipeline.name(), chat.pipelineInput(), new InvokeOptions(null, RequestIds.of(request)))
+                answer = tracing.invocation(request, pipeline.name(), () -> models.runtime()
+                        .invoke(pipeline.name(), chat.pipelineInput(), new InvokeOptions(null, RequestIds.of(request))))
                         .whenComplete((result, error) ->
                                 usage.invocation(request, "chat", pipeline.name(), started, result, error, null))
                         .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage())));
@@ -106,7 +111,8 @@ public final class OpenAiController {
         long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
-                models.stream(chat.toModelRequest(), routed.policy(), stream::delta).whenComplete((r, error) -> {
+                tracing.modelCall(request, "chat", chat.model(), null,
+                        () -> models.stream(chat.toModelRequest(), routed.policy(), stream::delta)).whenComplete((r, error) -> {
                     usage.modelCall(request, "chat", chat.model(), started, r, error);
                     if (error != null) {
                         stream.fail(error);
@@ -117,13 +123,13 @@ public final class OpenAiController {
             } else {
                 ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
                 java.util.concurrent.atomic.AtomicLong firstDeltaMs = new java.util.concurrent.atomic.AtomicLong(-1);
-                models.runtime()
+                tracing.invocation(request, pipeline.name(), () -> models.runtime()
                         .invokeStreaming(pipeline.name(), chat.pipelineInput(),
                                 new InvokeOptions(null, RequestIds.of(request)),
                                 delta -> {
                                     firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
                                     stream.delta(new ModelDelta.Text(delta.text()));
-                                })
+                                }))
                         .whenComplete((result, error) -> {
                             long first = firstDeltaMs.get();
                             usage.invocation(request, "chat", pipeline.name(), started, result, error,
@@ -177,7 +183,8 @@ public final class OpenAiController {
         CompletionStage<MutableHttpResponse<?>> answer;
         long started = UsageCapture.start();
         try {
-            answer = models.router().route(call, ((ChatTarget.Routed) target).policy())
+            ChatTarget.Routed routed = (ChatTarget.Routed) target;
+            answer = tracing.modelCall(request, "embeddings", model, null, () -> models.router().route(call, routed.policy()))
                     .whenComplete((r, error) -> usage.modelCall(request, "embeddings", model, started, r, error))
                     .thenApply(r -> ok(embeddingList(model, r, base64)));
         } catch (RuntimeException e) {

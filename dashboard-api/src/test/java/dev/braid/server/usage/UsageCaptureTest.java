@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.context.annotation.Property;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * {@code /v1/chat/completions} streamed and not; and {@code /prometheus} shows the series.
  */
 @MicronautTest
+@Property(name = "micronaut.server.port", value = "-1")
 class UsageCaptureTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
