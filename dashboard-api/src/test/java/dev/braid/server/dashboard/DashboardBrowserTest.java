@@ -199,7 +199,9 @@ class DashboardBrowserTest {
         click(row + " button[data-action='versions']");
         await("both versions listed", () -> browser.findElements(By.cssSelector("#versions tbody tr")).size() == 2);
         await("the rollback button is shown", () -> browser.findElement(By.id("rollback")).isDisplayed());
-        assertEquals(1, browser.findElements(By.cssSelector("#versions button[data-action='activate']")).size());
+        await("v1 offers Make active", () -> browser.findElements(By.cssSelector(
+                "#versions tr[data-version='1'] button[data-action='activate']")).size() == 1);
+        assertEquals(0, browser.findElements(By.cssSelector("#versions tr[data-version='2'] button")).size());
         assertEquals("active", text("#versions tr[data-version='2'] td[data-field='state']"));
         assertEquals("", text("#versions tr[data-version='1'] td[data-field='state']"));
         // a server string with markup is shown as text, never parsed
