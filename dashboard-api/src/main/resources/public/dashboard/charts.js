@@ -70,18 +70,20 @@ export function lineChart({ id, title, unit, buckets, series, format = String, g
 /** items: [{label, value}] drawn largest first. */
 export function barChart({ id, title, items, format = String }) {
   const rows = [...items].sort((a, b) => b.value - a.value);
+  // narrower than the line charts' box, so its text reads at the same size in a grid cell of the same width
+  const BW = 400;
   const rowH = 24;
   const left = 150;
   const height = Math.max(1, rows.length) * rowH + 28;
   const top = ticks(Math.max(0, ...rows.map((r) => r.value)))
   const max = top[top.length - 1];
-  const scale = (v) => (v / max) * (W - left - 70);
+  const scale = (v) => (v / max) * (BW - left - 70);
   const bars = rows.map((r, i) => svg('g', {},
     svg('text', { x: left - 8, y: i * rowH + 17, 'text-anchor': 'end' }, clip(r.label, 22)),
     svg('rect', { x: left, y: i * rowH + 5, width: Math.max(1, scale(r.value)), height: rowH - 8, fill: PALETTE[0] },
       svg('title', {}, `${r.label}: ${format(r.value)}`)),
     svg('text', { x: left + scale(r.value) + 6, y: i * rowH + 17 }, format(r.value))));
-  const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${height}`, role: 'img', 'aria-labelledby': `${id}-title` },
+  const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${BW} ${height}`, role: 'img', 'aria-labelledby': `${id}-title` },
     svg('title', { id: `${id}-title` }, `${title}: ` + rows.map((r) => `${r.label} ${format(r.value)}`).join(', ')),
     svg('line', { class: 'axis', x1: left, x2: left, y1: 0, y2: rows.length * rowH + 4 }),
     bars,

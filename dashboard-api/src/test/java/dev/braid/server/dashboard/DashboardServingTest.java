@@ -77,6 +77,17 @@ class DashboardServingTest {
     }
 
     @Test
+    void whoamiNamesTheCaller() throws Exception {
+        // this server runs without keys (braid.auth.enabled=false in tests): every caller is an admin
+        HttpResponse<String> r = get("/api/whoami", null);
+        assertEquals(200, r.statusCode(), r.body());
+        var me = new ObjectMapper().readTree(r.body());
+        assertEquals("admin", me.path("role").asText(), r.body());
+        assertTrue(me.path("canChange").asBoolean(), r.body());
+        assertFalse(r.body().contains("secret") || r.body().contains("Sha256"), r.body());
+    }
+
+    @Test
     void unknownPathsStillAnswerJson404() throws Exception {
         for (String path : new String[] {"/nope", "/api/nope", "/dashboard/nope.js", "/index.html"}) {
             HttpResponse<String> r = get(path, "text/html");
