@@ -73,6 +73,8 @@ public final class AccessFilter implements Ordered {
         try {
             key = authenticate(request);
             request.setAttribute(Access.ATTRIBUTE, key);
+            // usage records name the key by id (observe-usage reads this attribute)
+            request.setAttribute(dev.braid.server.usage.RequestKey.ATTRIBUTE, key.id());
             Role.Permission needed = permission(request.getMethod(), path);
             if (!key.role().allows(needed)) {
                 throw AccessDenied.forbidden("a " + key.role().wire() + " key may not " + describe(needed));
@@ -146,9 +148,10 @@ public final class AccessFilter implements Ordered {
         return keys.authenticate(h.substring(7).trim()).orElseThrow(AccessDenied::invalid);
     }
 
-    /** The dashboard shell, health and metrics need no key; everything else does. */
+    /** The dashboard shell and its static scripts and styles, health and metrics need no key; everything else does. */
     static boolean isPublic(HttpMethod method, String path) {
-        return (("/".equals(path) || path.isEmpty()) && (method == HttpMethod.GET || method == HttpMethod.HEAD))
+        return (("/".equals(path) || path.isEmpty() || (path.startsWith("/dashboard/") && !path.contains("..")))
+                        && (method == HttpMethod.GET || method == HttpMethod.HEAD))
                 || "/health".equals(path) || path.startsWith("/health/")
                 || "/prometheus".equals(path);
     }

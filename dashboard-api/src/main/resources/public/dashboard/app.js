@@ -1,0 +1,337 @@
+// The Braid dashboard: pipelines and their versions (diff, rollback) and 24 h of usage, refreshed every 10 s.
+import { ApiError, apiKey, call, enc, setApiKey } from './api.js';
+import { barChart, lineChart } from './charts.js';
+import { renderDiff } from './diff.js';
+import { clear, el } from './dom.js';
+
+const REFRESH_MS = 10_000;
+const HOUR = 3_600_000;
+const $ = (id) => document.getElementById(id);
+
+const state = { selected: null, versionsJson: '', pipelinesJson: '', timer: null, busy: false, canChange: true };
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const fmtInt = (v) => integer.format(v || 0);
+const fmtMs = (v) => (v === null || v === undefined ? '—' : integer.format(v));
+const fmtUsd = (v) => {
+  const n = v || 0;
+  return '$' + (n === 0 ? '0' : n < 0.01 ? n.toFixed(6) : n < 1 ? n.toFixed(4) : n.toFixed(2));
+};
+const fmtCompact = (v) => (Math.abs(v) >= 1000 ? new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : String(Math.round(v * 100) / 100));
+
+function notice(message, isError = true) {
+  const box = $('notice');
+  if (!message) {
+    box.hidden = true;
+    clear(box);
+    return;
+  }
+  box.className = isError ? 'notice error' : 'notice';
+  box.replaceChildren(document.createTextNode(message));
+  box.hidden = false;
+}
+
+function explain(e) {
+  return e instanceof ApiError ? e.explain() : String(e);
+}
+
+// ---- pipelines -------------------------------------------------------------------------------------
+
+async function loadPipelines(byPipeline) {
+  const list = (await call('/api/pipelines')).pipelines || [];
+  const json = JSON.stringify([list, byPipeline ? [...byPipeline.entries()] : null, state.selected]);
+  if (json === state.pipelinesJson) return list;
+  state.pipelinesJson = json;
+  const body = clear($('pipelines').tBodies[0]);
+  if (list.length === 0) {
+    body.append(el('tr', {}, el('td', { colspan: 9, class: 'muted' }, 'No pipeline is deployed yet.')));
+  }
+  for (const p of list) {
+    const u = byPipeline ? byPipeline.get(p.name) : undefined;
+    const cell = (field, value, cls) => el('td', { 'data-field': field, class: cls }, value);
+    body.append(el('tr', { 'data-pipeline': p.name, class: p.name === state.selected ? 'selected' : null },
+      el('th', { scope: 'row' }, p.name),
+      cell('active', p.activeVersion === null ? 'none' : `v${p.activeVersion}`),
+      cell('versions', `${p.versionCount} (latest v${p.latestVersion})`),
+      cell('requests', u ? fmtInt(u.requests) : '—', 'num'),
+      cell('errors', u ? fmtInt(u.errors) : '—', 'num'),
+      cell('p95', u ? fmtMs(u.latencyP95Ms) : '—', 'num'),
+      cell('tokens', u ? fmtInt(u.totalTokens) : '—', 'num'),
+      cell('cost', u ? fmtUsd(u.costUsd) : '—', 'num'),
+      el('td', {}, el('button', {
+        type: 'button', class: 'secondary', 'data-action': 'versions', 'aria-label': `Versions of ${p.name}`,
+        onclick: () => select(p.name),
+      }, 'Versions'))));
+  }
+  return list;
+}
+
+async function select(name) {
+  state.selected = name;
+  state.versionsJson = '';
+  state.pipelinesJson = '';
+  $('detail').hidden = false;
+  $('detail-title').textContent = `Versions of ${name}`;
+  $('diff').hidden = true;
+  clear($('rollback-result'));
+  try {
+    await loadVersions(true);
+    await refresh();
+  } catch (e) {
+    notice(explain(e));
+  }
+  $('detail-title').scrollIntoView({ block: 'nearest' });
+}
+
+async function loadVersions(resetDiff) {
+  const name = state.selected;
+  if (!name) return;
+  const versions = (await call(`/api/pipelines/${enc(name)}/versions`)).versions || [];
+  const json = JSON.stringify([versions, state.canChange]);
+  if (json === state.versionsJson) return;
+  state.versionsJson = json;
+  const body = clear($('versions').tBodies[0]);
+  for (const v of [...versions].sort((a, b) => b.version - a.version)) {
+    body.append(el('tr', { 'data-version': v.version },
+      el('th', { scope: 'row' }, `v${v.version}`),
+      el('td', { 'data-field': 'state' }, v.active ? el('span', { class: 'badge' }, 'active') : ''),
+      el('td', {}, v.author || ''),
+      el('td', {}, v.message || ''),
+      el('td', {}, new Date(v.createdAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'),
+      el('td', {}, v.active || !state.canChange ? '' : el('button', {
+        type: 'button', class: 'secondary', 'data-action': 'activate',
+        'aria-label': `Make v${v.version} of ${name} active`, onclick: () => activate(name, v.version),
+      }, 'Make active'))));
+  }
+  if (resetDiff) {
+    const numbers = versions.map((v) => v.version).sort((a, b) => a - b);
+    for (const [id, pick] of [['diff-from', numbers.length > 1 ? numbers[numbers.length - 2] : numbers[0]],
+      ['diff-to', numbers[numbers.length - 1]]]) {
+      const select = $(id);
+      select.replaceChildren(...numbers.map((n) => el('option', { value: n, selected: n === pick }, `v${n}`)));
+    }
+  }
+}
+
+async function showDiff(event) {
+  event.preventDefault();
+  const name = state.selected;
+  const from = $('diff-from').value;
+  const to = $('diff-to').value;
+  try {
+    const text = await call(`/api/pipelines/${enc(name)}/diff?from=${enc(from)}&to=${enc(to)}`, { accept: 'text/plain' });
+    const pre = $('diff');
+    renderDiff(pre, text || `v${from} and v${to} are identical`);
+    pre.hidden = false;
+  } catch (e) {
+    notice(explain(e));
+  }
+}
+
+async function changeActive(name, request, what) {
+  const result = $('rollback-result');
+  try {
+    const r = await request();
+    result.textContent = r.changed
+      ? `${what}: ${r.name} is now on v${r.activeVersion} (was v${r.fromVersion}).`
+      : `${r.name} already runs v${r.activeVersion}; nothing changed.`;
+    notice(null);
+    state.pipelinesJson = '';
+    await loadVersions(false);
+    await refresh();
+  } catch (e) {
+    result.textContent = '';
+    if (e instanceof ApiError && e.status === 403) {
+      notice(`Only deployer and admin keys may change the active version; this key may not (403). ${e.message}`);
+    } else {
+      notice(explain(e));
+    }
+  }
+}
+
+function rollback() {
+  const name = state.selected;
+  return changeActive(name, () => call(`/api/pipelines/${enc(name)}/rollback`, { method: 'POST' }), 'Rolled back');
+}
+
+function activate(name, version) {
+  return changeActive(name,
+    () => call(`/api/pipelines/${enc(name)}/versions/${enc(version)}/activate`, { method: 'POST' }), 'Activated');
+}
+
+// ---- usage -----------------------------------------------------------------------------------------
+
+function window24h() {
+  const to = Date.now();
+  const from = Math.floor(to / HOUR) * HOUR - 23 * HOUR;
+  const buckets = Array.from({ length: 24 }, (_, i) => from + i * HOUR);
+  return { from, to, buckets };
+}
+
+function usage(w, groupBy) {
+  const q = `from=${enc(new Date(w.from).toISOString())}&to=${enc(new Date(w.to).toISOString())}&groupBy=${enc(groupBy)}`;
+  return call(`/api/usage?${q}`).then((r) => (r && r.rows) || []);
+}
+
+/** A row's hour as epoch ms at the start of the hour (the API may answer an ISO string or a number). */
+function hourOf(row) {
+  const raw = row.hour;
+  const t = typeof raw === 'number' ? raw : Date.parse(raw);
+  return Math.floor(t / HOUR) * HOUR;
+}
+
+function seriesBy(rows, field, metric, label = (k) => k) {
+  const byName = new Map();
+  for (const row of rows) {
+    const name = label(row[field]);
+    if (!byName.has(name)) byName.set(name, new Map());
+    const value = row[metric];
+    if (value === null || value === undefined) continue;
+    const points = byName.get(name);
+    const t = hourOf(row);
+    points.set(t, (points.get(t) || 0) + value);
+  }
+  return [...byName.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([name, points]) => ({ name, points }));
+}
+
+const pipelineLabel = (p) => p || '(no pipeline)';
+const modelLabel = (m) => m || '(no model)';
+const keyLabel = (k) => k || '(no key)';
+
+async function loadUsage() {
+  const w = window24h();
+  let byPipelineRows;
+  try {
+    byPipelineRows = await usage(w, 'pipeline');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      $('usage-status').textContent = 'This server does not record usage (GET /api/usage answered 404).';
+      clear($('charts'));
+      return null;
+    }
+    throw e;
+  }
+  const [byHour, byHourPipeline, byHourModel, byKey] = await Promise.all([
+    usage(w, 'hour'), usage(w, 'hour,pipeline'), usage(w, 'hour,model'), usage(w, 'key')]);
+
+  const byPipeline = new Map(byPipelineRows.map((r) => [r.pipeline, r]));
+  const sum = (metric) => byPipelineRows.reduce((a, r) => a + (r[metric] || 0), 0);
+  renderTotals([['Requests', fmtInt(sum('requests')), 'requests'], ['Errors', fmtInt(sum('errors')), 'errors'],
+    ['Tokens', fmtInt(sum('totalTokens')), 'tokens'], ['Cost', fmtUsd(sum('costUsd')), 'cost']]);
+
+  const latency = [['p50', 'latencyP50Ms'], ['p95', 'latencyP95Ms'], ['p99', 'latencyP99Ms']]
+    .map(([name, field]) => ({ name, points: seriesBy(byHour, 'hour', field, () => name)[0]?.points || new Map() }));
+  const charts = [
+    lineChart({ id: 'chart-requests', title: 'Requests per hour, by pipeline', buckets: w.buckets,
+      series: seriesBy(byHourPipeline, 'pipeline', 'requests', pipelineLabel), format: fmtCompact }),
+    lineChart({ id: 'chart-errors', title: 'Errors per hour, by pipeline', buckets: w.buckets,
+      series: seriesBy(byHourPipeline, 'pipeline', 'errors', pipelineLabel), format: fmtCompact }),
+    lineChart({ id: 'chart-latency', title: 'Latency percentiles, all requests', unit: 'ms', buckets: w.buckets,
+      series: latency, format: fmtCompact, gaps: true }),
+    lineChart({ id: 'chart-latency-pipeline', title: 'p95 latency, by pipeline', unit: 'ms', buckets: w.buckets,
+      series: seriesBy(byHourPipeline, 'pipeline', 'latencyP95Ms', pipelineLabel), format: fmtCompact, gaps: true }),
+    lineChart({ id: 'chart-tokens-pipeline', title: 'Tokens per hour, by pipeline', buckets: w.buckets,
+      series: seriesBy(byHourPipeline, 'pipeline', 'totalTokens', pipelineLabel), format: fmtCompact }),
+    lineChart({ id: 'chart-tokens-model', title: 'Tokens per hour, by model', buckets: w.buckets,
+      series: seriesBy(byHourModel, 'model', 'totalTokens', modelLabel), format: fmtCompact }),
+    lineChart({ id: 'chart-cost-pipeline', title: 'Cost per hour, by pipeline', unit: 'USD', buckets: w.buckets,
+      series: seriesBy(byHourPipeline, 'pipeline', 'costUsd', pipelineLabel), format: fmtUsd }),
+    lineChart({ id: 'chart-cost-model', title: 'Cost per hour, by model', unit: 'USD', buckets: w.buckets,
+      series: seriesBy(byHourModel, 'model', 'costUsd', modelLabel), format: fmtUsd }),
+    barChart({ id: 'chart-keys', title: 'Top keys by cost', format: fmtUsd,
+      items: byKey.map((r) => ({ label: keyLabel(r.key), value: r.costUsd || 0 })).slice(0, 50)
+        .sort((a, b) => b.value - a.value).slice(0, 10) }),
+  ];
+  $('usage-status').textContent = '';
+  $('charts').replaceChildren(...charts);
+  return byPipeline;
+}
+
+function renderTotals(tiles) {
+  $('totals').replaceChildren(...tiles.map(([label, value, field]) => el('div', { class: 'tile', 'data-total': field },
+    el('div', { class: 'label' }, label), el('div', { class: 'value' }, value))));
+}
+
+// ---- refresh and sign-in ---------------------------------------------------------------------------
+
+/** Who the key is: the header says so, and buttons the role may not use are hidden (the API still checks). */
+async function loadIdentity() {
+  const who = $('who');
+  try {
+    const me = await call('/api/whoami');
+    state.canChange = !!me.canChange;
+    who.textContent = me.role ? `Signed in: ${me.name} (${me.role})` : '';
+  } catch (e) {
+    state.canChange = false;
+    who.textContent = e instanceof ApiError && e.status === 401 ? 'Not signed in' : '';
+    throw e;
+  } finally {
+    $('rollback').hidden = !state.canChange;
+    $('rollback-note').hidden = state.canChange;
+  }
+}
+
+async function refresh() {
+  if (state.busy) return;
+  state.busy = true;
+  try {
+    await loadIdentity();
+    let byPipeline = null;
+    let usageError = null;
+    try {
+      byPipeline = await loadUsage();
+    } catch (e) {
+      usageError = e;
+      $('usage-status').textContent = `Usage unavailable: ${explain(e)}`;
+    }
+    await loadPipelines(byPipeline);
+    await loadVersions(false);
+    notice(usageError && usageError.status !== 403 ? explain(usageError) : null);
+    $('updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) clearData();
+    notice(explain(e));
+  } finally {
+    state.busy = false;
+  }
+}
+
+/** Signed out or refused: nothing the previous key could see stays on screen. */
+function clearData() {
+  state.pipelinesJson = '';
+  state.versionsJson = '';
+  state.selected = null;
+  clear($('pipelines').tBodies[0]);
+  clear($('totals'));
+  clear($('charts'));
+  $('usage-status').textContent = '';
+  $('detail').hidden = true;
+}
+
+function schedule() {
+  clearInterval(state.timer);
+  state.timer = $('auto-refresh').checked ? setInterval(refresh, REFRESH_MS) : null;
+}
+
+function init() {
+  $('key-input').value = apiKey();
+  $('key-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    setApiKey($('key-input').value.trim());
+    state.pipelinesJson = '';
+    state.versionsJson = '';
+    refresh();
+  });
+  $('key-clear').addEventListener('click', () => {
+    setApiKey('');
+    $('key-input').value = '';
+    refresh();
+  });
+  $('auto-refresh').addEventListener('change', schedule);
+  $('rollback').addEventListener('click', rollback);
+  $('diff-form').addEventListener('submit', showDiff);
+  schedule();
+  refresh();
+}
+
+init();
