@@ -8,6 +8,7 @@ import dev.braid.server.config.ProviderSettings;
 import dev.braid.server.config.ProviderType;
 import dev.braid.server.keys.KeyStore;
 import dev.braid.server.keys.KeySync;
+import dev.braid.server.notifications.InstanceNotifications;
 import dev.braid.server.registry.Actor;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.context.event.StartupEvent;
@@ -42,6 +43,7 @@ public class ProviderCredentials {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCredentials.class);
 
     private final DataSource dataSource;
+    private final InstanceNotifications notifications;
     private final SecretBox box;
     private final ProviderAdapters adapters;
     private final PipelineRuntime runtime;
@@ -53,13 +55,14 @@ public class ProviderCredentials {
     public record StoredProvider(String name, String type, String baseUrl, boolean hasApiKey, Instant updatedAt) {}
 
     public ProviderCredentials(DataSource dataSource, SecretBox box, ProviderAdapters adapters, PipelineRuntime runtime,
-            KeyStore keys, KeySync sync) {
+            KeyStore keys, KeySync sync, InstanceNotifications notifications) {
+        this.notifications = notifications;
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
         this.box = box;
         this.adapters = adapters;
         this.runtime = runtime;
         this.keys = keys;
-        sync.register(new KeySync.Channel(CHANNEL, this::reload, this::reloadAll));
+        sync.register(new InstanceNotifications.Channel(CHANNEL, this::reload, this::reloadAll));
     }
 
     /** Applies what other instances (or earlier runs) stored. */
@@ -107,13 +110,7 @@ public class ProviderCredentials {
                     ps.setTimestamp(5, Timestamp.from(now));
                     ps.executeUpdate();
                 }
-                if (keys.isPostgres()) {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                        ps.setString(1, CHANNEL);
-                        ps.setString(2, name);
-                        ps.execute();
-                    }
-                }
+                notifications.send(c, CHANNEL, name);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.server.registry.Actor;
+import dev.braid.server.notifications.InstanceNotifications;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
@@ -47,6 +48,7 @@ public class KeyStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private final DataSource dataSource;
+    private final InstanceNotifications notifications;
     private final ObjectMapper json;
     private final String adminKey;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
@@ -58,8 +60,10 @@ public class KeyStore {
     /** A new key and its secret, which exists nowhere else. */
     public record Created(ApiKey key, String secret) {}
 
-    public KeyStore(DataSource dataSource, ObjectMapper json, @Nullable @Value("${braid.admin-key:}") String adminKey) {
+    public KeyStore(DataSource dataSource, ObjectMapper json, @Nullable @Value("${braid.admin-key:}") String adminKey,
+            InstanceNotifications notifications) {
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
+        this.notifications = notifications;
         this.json = json;
         this.adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.trim();
     }
@@ -322,14 +326,7 @@ public class KeyStore {
     }
 
     void notifyInstances(Connection c, String channel, String payload) throws SQLException {
-        if (!isPostgres()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            ps.setString(1, channel);
-            ps.setString(2, payload);
-            ps.execute();
-        }
+        notifications.send(c, channel, payload);
     }
 
     public boolean isPostgres() {

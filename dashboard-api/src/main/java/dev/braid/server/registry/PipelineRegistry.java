@@ -7,6 +7,7 @@ import dev.braid.engine.runtime.DeployedVersion;
 import dev.braid.engine.runtime.InvocationException;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.engine.spec.PipelineSpec;
+import dev.braid.server.notifications.InstanceNotifications;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.scheduling.TaskExecutors;
@@ -68,6 +69,7 @@ public class PipelineRegistry {
     private final VersionRepository versions;
     private final AuditRepository audit;
     private final TransactionOperations<Connection> tx;
+    private final InstanceNotifications notifications;
     private final DataSource dataSource;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
@@ -80,8 +82,10 @@ public class PipelineRegistry {
             AuditRepository audit,
             TransactionOperations<Connection> tx,
             DataSource dataSource,
-            @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+            @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+            InstanceNotifications notifications) {
         this.runtime = runtime;
+        this.notifications = notifications;
         this.pipelines = pipelines;
         this.versions = versions;
         this.audit = audit;
@@ -425,13 +429,8 @@ public class PipelineRegistry {
 
     /** Tells the other instances (LISTEN braid_registry) on commit; H2 instances rely on the reconcile. */
     private void notifyInstances(Connection connection, String name) {
-        if (!isPostgres()) {
-            return;
-        }
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-            ps.setString(1, CHANNEL);
-            ps.setString(2, name);
-            ps.execute();
+        try {
+            notifications.send(connection, CHANNEL, name);
         } catch (SQLException e) {
             throw new IllegalStateException("NOTIFY failed", e);
         }
