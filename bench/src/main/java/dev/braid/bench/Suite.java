@@ -1,0 +1,235 @@
+package dev.braid.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The whole load suite in one run: starts the mock upstream and the Braid jar, runs every scenario
+ * against Braid and against the mock directly, and writes a Markdown report. {@code --quick} runs
+ * each scenario for about a second (the CI smoke); the real run takes about four minutes.
+ *
+ * <pre>java -cp … dev.braid.bench.Suite [--quick] [--out bench/RESULTS.md] [--jfr target/passthrough.jfr]</pre>
+ */
+public final class Suite {
+
+    static final String HOST = "127.0.0.1";
+
+    /** How long each part runs. */
+    record Timing(Duration warmup, Duration run, Duration rateRun, Duration switchRun, Duration memoryRun) {
+        static final Timing FULL = new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(15),
+                Duration.ofSeconds(12), Duration.ofSeconds(10));
+        static final Timing QUICK = new Timing(Duration.ofMillis(1500), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(3), Duration.ofSeconds(1));
+    }
+
+    /** One measured line of a table. */
+    record Row(String what, LoadDriver.Result result) {
+    }
+
+    /** What a run produced, for the report and for the smoke test. */
+    record Outcome(List<Section> sections, long failed, Duration coldStart, long switchFailed,
+            double activateMs, double rollbackMs, long peakRssKb) {
+    }
+
+    /** A report section: a title, a Markdown body. */
+    record Section(String title, String body) {
+    }
+
+    private final Timing timing;
+    private final Path logDir;
+    private final List<String> jfr;
+    private final List<Section> sections = new ArrayList<>();
+    private long failed;
+
+    Suite(Timing timing, Path logDir, List<String> jfr) {
+        this.timing = timing;
+        this.logDir = logDir;
+        this.jfr = jfr;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        Path out = Path.of("bench", "RESULTS.md");
+        List<String> jfr = List.of();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--jfr" -> jfr = List.of("-XX:StartFlightRecording=filename=" + Path.of(args[++i]).toAbsolutePath()
+                        + ",settings=profile");
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Outcome outcome = new Suite(quick ? Timing.QUICK : Timing.FULL, Path.of("target", "bench-logs"), jfr).run();
+        String report = Report.markdown(outcome, quick);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        System.out.println(report);
+        System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    Outcome run() throws Exception {
+        try (MockUpstream mock = MockUpstream.start()) {
+            Map<String, String> env = Map.of("OPENAI_BASE_URL", mock.baseUrl(), "OPENAI_API_KEY", "bench-upstream-key");
+            List<String> flags = new ArrayList<>(jfr);
+            Duration cold;
+            long peakRss;
+            double switchActivate;
+            double switchRollback;
+            long switchFailed;
+            try (BraidProcess braid = BraidProcess.start(flags, env, logDir)) {
+                cold = braid.awaitFirstInvoke(Duration.ofSeconds(60));
+                Scenarios s = new Scenarios(braid, mock, timing);
+                s.deployBenchPipelines();
+                s.warmup();
+                sections.add(s.passthrough());
+                sections.add(s.fanOut());
+                sections.add(s.streaming());
+                Scenarios.Switch sw = s.versionSwitch();
+                sections.add(sw.section());
+                switchFailed = sw.failed();
+                switchActivate = sw.activateMs();
+                switchRollback = sw.rollbackMs();
+                Scenarios.Memory defaults = s.memory("defaults (no flags)", cold);
+                peakRss = defaults.peakRssKb();
+                Scenarios.Memory capped;
+                try (BraidProcess small = BraidProcess.start(List.of("-Xmx256m"), env, logDir)) {
+                    Duration coldSmall = small.awaitFirstInvoke(Duration.ofSeconds(60));
+                    Scenarios s2 = new Scenarios(small, mock, timing);
+                    s2.warmupPassthrough();
+                    capped = s2.memory("-Xmx256m", coldSmall);
+                    failed += s2.failed();
+                }
+                sections.add(Scenarios.memorySection(List.of(defaults, capped)));
+                failed += s.failed();
+            }
+            return new Outcome(List.copyOf(sections), failed, cold, switchFailed, switchActivate, switchRollback, peakRss);
+        }
+    }
+
+    /** Formats microsecond histograms and results as Markdown. */
+    static final class Report {
+
+        private Report() {
+        }
+
+        static String ms(double micros) {
+            return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
+        }
+
+        static String table(List<Row> rows) {
+            StringBuilder sb = new StringBuilder()
+                    .append("| | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | failed |\n")
+                    .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Row r : rows) {
+                Histogram h = r.result().latency();
+                sb.append("| ").append(r.what()).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.0f", r.result().rate())).append(" | ")
+                        .append(ms(h.getValueAtPercentile(50))).append(" | ")
+                        .append(ms(h.getValueAtPercentile(90))).append(" | ")
+                        .append(ms(h.getValueAtPercentile(99))).append(" | ")
+                        .append(ms(h.getValueAtPercentile(99.9))).append(" | ")
+                        .append(ms(h.getMaxValue())).append(" | ")
+                        .append(r.result().failed()).append(" |\n");
+            }
+            return sb.toString();
+        }
+
+        /** One line with Braid minus direct at each percentile. */
+        static String overhead(String what, Histogram braid, Histogram direct) {
+            return "| " + what + " | | "
+                    + ms(braid.getValueAtPercentile(50) - direct.getValueAtPercentile(50)) + " | "
+                    + ms(braid.getValueAtPercentile(90) - direct.getValueAtPercentile(90)) + " | "
+                    + ms(braid.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) + " | "
+                    + ms(braid.getValueAtPercentile(99.9) - direct.getValueAtPercentile(99.9)) + " | | |\n";
+        }
+
+        static String markdown(Outcome o, boolean quick) throws IOException, InterruptedException {
+            StringBuilder sb = new StringBuilder("# Braid benchmark results\n\n");
+            sb.append("Generated by `bench/run.sh` on ").append(Instant.now()).append(quick ? " (**--quick smoke run: numbers are not meaningful**)" : "")
+                    .append(". Every number below comes from this one run; overheads are Braid minus a direct call to the same mock upstream in the same run.\n\n");
+            sb.append("## Machine\n\n").append(Machine.describe()).append('\n');
+            for (Section s : o.sections()) {
+                sb.append("## ").append(s.title()).append("\n\n").append(s.body()).append('\n');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Facts about where the numbers were taken. */
+    static final class Machine {
+
+        private Machine() {
+        }
+
+        static String describe() throws IOException, InterruptedException {
+            String cpu = "?";
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+            String mem = "?";
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    mem = String.format(Locale.ROOT, "%.1f GiB",
+                            Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0);
+                }
+            }
+            String os = "?";
+            Path osRelease = Path.of("/etc/os-release");
+            if (Files.exists(osRelease)) {
+                for (String line : Files.readAllLines(osRelease)) {
+                    if (line.startsWith("PRETTY_NAME=")) {
+                        os = line.substring(12).replace("\"", "");
+                    }
+                }
+            }
+            String load = Files.readString(Path.of("/proc/loadavg")).trim();
+            return "| | |\n|---|---|\n"
+                    + "| CPU | " + cpu + " |\n"
+                    + "| cores | " + Runtime.getRuntime().availableProcessors() + " |\n"
+                    + "| memory | " + mem + " |\n"
+                    + "| OS | " + os + " (kernel " + System.getProperty("os.version") + ") |\n"
+                    + "| JDK | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " |\n"
+                    + "| Braid commit | " + git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain").isBlank() ? "" : " (+ uncommitted changes)") + " |\n"
+                    + "| load average at the end (1/5/15 min) | " + load.substring(0, nthSpace(load, 3)) + " |\n"
+                    + "| driver JVM | " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()) + " |\n";
+        }
+
+        private static int nthSpace(String s, int n) {
+            int at = -1;
+            for (int i = 0; i < n; i++) {
+                at = s.indexOf(' ', at + 1);
+                if (at < 0) {
+                    return s.length();
+                }
+            }
+            return at;
+        }
+
+        static String git(String... args) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>(List.of("git"));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? out : "?";
+        }
+    }
+
+    static AtomicLong counter() {
+        return new AtomicLong();
+    }
+}
