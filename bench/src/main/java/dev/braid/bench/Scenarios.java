@@ -123,6 +123,20 @@ final class Scenarios {
         }
     }
 
+    Target passthroughTarget() {
+        return braidChat("bench", false);
+    }
+
+    /** Runs {@code jcmd <pid> args…} on the server (JFR start/stop for --profile). */
+    HttpConn.Response jcmd(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(braid.pid())));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        return new HttpConn.Response(p.waitFor() == 0 ? 200 : 500, out, 0);
+    }
+
     void warmupPassthrough() throws InterruptedException {
         LoadDriver.closed(braidChat("bench", false), 16, timing.warmup());
     }

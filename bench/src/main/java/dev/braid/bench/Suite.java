@@ -68,6 +68,10 @@ public final class Suite {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--jfr" -> jfr = List.of("-XX:StartFlightRecording=filename=" + Path.of(args[++i]).toAbsolutePath()
                         + ",settings=profile");
+                case "--profile" -> {
+                    profile(Path.of(args[++i]), Duration.ofSeconds(Long.parseLong(args[++i])));
+                    return;
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -77,6 +81,23 @@ public final class Suite {
         Files.writeString(out, report);
         System.out.println(report);
         System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    /** Passthrough only, under JFR: warm-up, then {@code seconds} at concurrency 16 recorded to {@code jfrFile}. */
+    static void profile(Path jfrFile, Duration duration) throws Exception {
+        try (MockUpstream mock = MockUpstream.start();
+                BraidProcess braid = BraidProcess.start(List.of(), Map.of("OPENAI_BASE_URL", mock.baseUrl(),
+                        "OPENAI_API_KEY", "bench-upstream-key"), Path.of("target", "bench-logs"))) {
+            braid.awaitFirstInvoke(Duration.ofSeconds(60));
+            Scenarios s = new Scenarios(braid, mock, Timing.FULL);
+            s.warmupPassthrough();
+            HttpConn.Response start = s.jcmd("JFR.start", "settings=profile",
+                    "filename=" + jfrFile.toAbsolutePath());
+            System.out.println(start.text());
+            LoadDriver.Result r = LoadDriver.closed(s.passthroughTarget(), 16, duration);
+            System.out.println(Report.table(List.of(new Row("Braid, concurrency 16", r))));
+            s.jcmd("JFR.stop", "filename=" + jfrFile.toAbsolutePath());
+        }
     }
 
     Outcome run() throws Exception {
