@@ -26,11 +26,12 @@ public final class Suite {
     static final String HOST = "127.0.0.1";
 
     /** How long each part runs. */
-    record Timing(Duration warmup, Duration run, Duration rateRun, Duration switchRun, Duration memoryRun) {
+    record Timing(Duration warmup, Duration run, Duration rateRun, Duration switchRun, Duration memoryRun, boolean heapCap) {
         static final Timing FULL = new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(15),
-                Duration.ofSeconds(12), Duration.ofSeconds(10));
+                Duration.ofSeconds(12), Duration.ofSeconds(10), true);
+        /** The smoke: every scenario about a second, one server (no second launch with a capped heap). */
         static final Timing QUICK = new Timing(Duration.ofMillis(1500), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(3), Duration.ofSeconds(1));
+                Duration.ofSeconds(3), Duration.ofSeconds(1), false);
     }
 
     /** One measured line of a table. */
@@ -40,6 +41,11 @@ public final class Suite {
     /** What a run produced, for the report and for the smoke test. */
     record Outcome(List<Section> sections, long failed, Duration coldStart, long switchFailed,
             double activateMs, double rollbackMs, long peakRssKb) {
+        Outcome with(Section extra) {
+            List<Section> all = new ArrayList<>(sections);
+            all.add(extra);
+            return new Outcome(List.copyOf(all), failed, coldStart, switchFailed, activateMs, rollbackMs, peakRssKb);
+        }
     }
 
     /** A report section: a title, a Markdown body. */
@@ -60,11 +66,13 @@ public final class Suite {
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
+        boolean skipMicro = false;
         Path out = Path.of("bench", "RESULTS.md");
         List<String> jfr = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--no-micro" -> skipMicro = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--jfr" -> jfr = List.of("-XX:StartFlightRecording=filename=" + Path.of(args[++i]).toAbsolutePath()
                         + ",settings=profile");
@@ -76,6 +84,9 @@ public final class Suite {
             }
         }
         Outcome outcome = new Suite(quick ? Timing.QUICK : Timing.FULL, Path.of("target", "bench-logs"), jfr).run();
+        if (!skipMicro) {
+            outcome = outcome.with(Micro.section(Micro.run(quick)));
+        }
         String report = Report.markdown(outcome, quick);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report);
@@ -109,6 +120,7 @@ public final class Suite {
             double switchActivate;
             double switchRollback;
             long switchFailed;
+            List<Scenarios.Memory> memories = new ArrayList<>();
             try (BraidProcess braid = BraidProcess.start(flags, env, logDir)) {
                 cold = braid.awaitFirstInvoke(Duration.ofSeconds(60));
                 Scenarios s = new Scenarios(braid, mock, timing);
@@ -124,18 +136,26 @@ public final class Suite {
                 switchRollback = sw.rollbackMs();
                 Scenarios.Memory defaults = s.memory("defaults (no flags)", cold);
                 peakRss = defaults.peakRssKb();
-                Scenarios.Memory capped;
-                try (BraidProcess small = BraidProcess.start(List.of("-Xmx256m"), env, logDir)) {
-                    Duration coldSmall = small.awaitFirstInvoke(Duration.ofSeconds(60));
-                    Scenarios s2 = new Scenarios(small, mock, timing);
-                    s2.warmupPassthrough();
-                    capped = s2.memory("-Xmx256m", coldSmall);
-                    failed += s2.failed();
-                }
-                sections.add(Scenarios.memorySection(List.of(defaults, capped)));
+                memories.add(defaults);
                 failed += s.failed();
             }
+            if (timing.heapCap()) {
+                memories.add(capped(mock, env));
+            }
+            sections.add(Scenarios.memorySection(memories));
             return new Outcome(List.copyOf(sections), failed, cold, switchFailed, switchActivate, switchRollback, peakRss);
+        }
+    }
+
+    /** A second server with -Xmx256m: cold start, then RSS and CPU at the fixed rate. */
+    private Scenarios.Memory capped(MockUpstream mock, Map<String, String> env) throws Exception {
+        try (BraidProcess small = BraidProcess.start(List.of("-Xmx256m"), env, logDir)) {
+            Duration cold = small.awaitFirstInvoke(Duration.ofSeconds(60));
+            Scenarios s = new Scenarios(small, mock, timing);
+            s.warmupPassthrough();
+            Scenarios.Memory capped = s.memory("-Xmx256m", cold);
+            failed += s.failed();
+            return capped;
         }
     }
 
