@@ -19,6 +19,8 @@ final class Scenarios {
     static final int RATE = 1000;
     /** Connections the open-model driver may use at 1000 req/s: far more than the ~1 in flight a 1 ms answer needs. */
     static final int RATE_CONNECTIONS = 32;
+    /** Streams per second for the time-to-first-token comparison. */
+    static final int STREAM_RATE = 200;
 
     private static final String CHAT = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the benchmark.\"}]%s}";
 
@@ -26,6 +28,7 @@ final class Scenarios {
     private final MockUpstream mock;
     private final Suite.Timing timing;
     private long failed;
+    private final List<Check> checks = new ArrayList<>();
     private Result passthroughAtRate;
     private long rateCpuTicks;
     private long ratePeakRss;
@@ -38,6 +41,18 @@ final class Scenarios {
 
     long failed() {
         return failed;
+    }
+
+    /** A target of issue #8, what this run measured, and whether it was met. */
+    record Check(String target, String measured, boolean met) {
+    }
+
+    List<Check> checks() {
+        return checks;
+    }
+
+    private static double overheadMs(Result via, Result direct, double percentile) {
+        return (via.latency().getValueAtPercentile(percentile) - direct.latency().getValueAtPercentile(percentile)) / 1000.0;
     }
 
     private Target braid(String path, String body, boolean streaming) {
@@ -176,6 +191,10 @@ final class Scenarios {
         rows.add(new Row("direct, " + RATE + " req/s", direct));
         rows.add(new Row("Braid, " + RATE + " req/s", via));
         overheads.append(Report.overhead("**overhead, " + RATE + " req/s**", via.latency(), direct.latency()));
+        double p50 = overheadMs(via, direct, 50);
+        double p99 = overheadMs(via, direct, 99);
+        checks.add(new Check("passthrough overhead p50 ≤ 0.3 ms at " + RATE + " req/s", fmt2(p50) + " ms", p50 <= 0.3));
+        checks.add(new Check("passthrough overhead p99 ≤ 1 ms at " + RATE + " req/s", fmt2(p99) + " ms", p99 <= 1.0));
         body.append(Report.table(rows)).append(overheads);
         return new Section("1. Passthrough", body.toString());
     }
@@ -193,6 +212,8 @@ final class Scenarios {
         Result via = count(LoadDriver.closed(fanOutTarget(), c, timing.run()));
         List<Row> rows = List.of(new Row("slowest branch alone: direct call, 60 ms model", slowest),
                 new Row("Braid pipeline: mask → parallel(20, 40, 60 ms) → aggregate", via));
+        double over = overheadMs(via, slowest, 50);
+        checks.add(new Check("3-branch fan-out ≤ slowest branch + 1 ms at p50", "+" + fmt2(over) + " ms", over <= 1.0));
         return new Section("2. Fan-out pipeline", "`POST /v1/pipelines/bench-fanout/invoke`: a mask step, three `openai` model branches in parallel "
                 + "whose upstream answers after 20, 40 and 60 ms, and an aggregate. Compared with a direct call of the slowest (60 ms) model. "
                 + "Concurrency " + c + ", " + timing.run().toSeconds() + " s each.\n\n"
@@ -202,12 +223,12 @@ final class Scenarios {
     // ---- (3) streaming --------------------------------------------------------------------------
 
     Section streaming() throws InterruptedException {
-        int c = 16;
-        Result direct = count(LoadDriver.closed(directChat("bench-stream", true), c, timing.run()));
-        Result via = count(LoadDriver.closed(braidChat("bench-stream", true), c, timing.run()));
+        Result direct = count(LoadDriver.open(directChat("bench-stream", true), STREAM_RATE, timing.run(), RATE_CONNECTIONS));
+        Result via = count(LoadDriver.open(braidChat("bench-stream", true), STREAM_RATE, timing.run(), RATE_CONNECTIONS));
         StringBuilder sb = new StringBuilder("`\"stream\": true` through `/v1/chat/completions` vs the mock directly. The mock sends the role chunk and the first "
                 + "content chunk at once, the rest " + MockUpstream.STREAM_GAP_MS + " ms later. Time to first token = until the first chunk holding a non-empty "
-                + "`content` delta was read. Concurrency " + c + ", " + timing.run().toSeconds() + " s each.\n\n");
+                + "`content` delta was read. A fixed " + STREAM_RATE + " streams/s (open model: a first-token time, not a queue at saturation), "
+                + timing.run().toSeconds() + " s each; times count from each request's intended start.\n\n");
         sb.append("| time to first token | p50 ms | p90 ms | p99 ms | p99.9 ms |\n|---|---:|---:|---:|---:|\n");
         for (Row r : List.of(new Row("direct", direct), new Row("Braid", via))) {
             var h = r.result().firstToken();
@@ -221,6 +242,8 @@ final class Scenarios {
                 .append(Report.ms(b.getValueAtPercentile(90) - d.getValueAtPercentile(90))).append(" | ")
                 .append(Report.ms(b.getValueAtPercentile(99) - d.getValueAtPercentile(99))).append(" | ")
                 .append(Report.ms(b.getValueAtPercentile(99.9) - d.getValueAtPercentile(99.9))).append(" |\n\n");
+        double ttft = (b.getValueAtPercentile(50) - d.getValueAtPercentile(50)) / 1000.0;
+        checks.add(new Check("streaming first-token overhead ≤ 1 ms (p50)", fmt2(ttft) + " ms", ttft <= 1.0));
         sb.append("Whole streamed response:\n\n").append(Report.table(List.of(new Row("direct", direct), new Row("Braid", via))));
         return new Section("3. Streaming", sb.toString());
     }
@@ -238,19 +261,33 @@ final class Scenarios {
     private static final class FirstServed implements LoadDriver.Observer {
         private volatile long after = Long.MAX_VALUE;
         private volatile byte[] marker = new byte[0];
+        private volatile byte[] old = new byte[0];
         private final AtomicLong first = new AtomicLong();
+        private final AtomicLong oldAfterFirst = new AtomicLong();
 
-        void expect(String version, long fromNanos) {
+        void expect(String version, String previous, long fromNanos) {
             first.set(0);
+            oldAfterFirst.set(0);
             marker = ("\"served\":\"" + version + "\"").getBytes(StandardCharsets.UTF_8);
+            old = ("\"served\":\"" + previous + "\"").getBytes(StandardCharsets.UTF_8);
             after = fromNanos;
         }
 
         @Override
         public void seen(long doneNanos, HttpConn.Response response) {
-            if (doneNanos >= after && first.get() == 0 && contains(response.body(), marker)) {
-                first.compareAndSet(0, doneNanos);
+            if (doneNanos < after) {
+                return;
             }
+            if (first.get() == 0 && contains(response.body(), marker)) {
+                first.compareAndSet(0, doneNanos);
+            } else if (first.get() != 0 && contains(response.body(), old)) {
+                oldAfterFirst.incrementAndGet();
+            }
+        }
+
+        /** Responses from the previous version that completed after the new one had answered (in-flight requests draining). */
+        long oldAfterFirst() {
+            return oldAfterFirst.get();
         }
 
         double msSince(long from) {
@@ -287,17 +324,19 @@ final class Scenarios {
         load.start();
         Thread.sleep(third);
         long t0 = System.nanoTime();
-        watch.expect("version-2", t0);
+        watch.expect("version-2", "version-1", t0);
         HttpConn.Response deploy = admin("/api/pipelines?activate=true", "application/yaml", switchVersion(2));
         double deployCallMs = (System.nanoTime() - t0) / 1e6;
         Thread.sleep(third);
         double activateMs = watch.msSince(t0);
+        long oldAfterActivate = watch.oldAfterFirst();
         long t1 = System.nanoTime();
-        watch.expect("version-1", t1);
+        watch.expect("version-1", "version-2", t1);
         HttpConn.Response rollback = admin("/api/pipelines/bench-switch/rollback", "application/json", "{}");
         double rollbackCallMs = (System.nanoTime() - t1) / 1e6;
         load.join();
         double rollbackMs = watch.msSince(t1);
+        long oldAfterRollback = watch.oldAfterFirst();
         Result r = holder[0];
         failed += r.failed();
         boolean okCalls = deploy.status() / 100 == 2 && rollback.status() / 100 == 2;
@@ -313,8 +352,13 @@ final class Scenarios {
                 + "| **deploy-to-active, ms** | " + fmt(activateMs) + " |\n"
                 + "| rollback call, ms | " + fmt(rollbackCallMs) + " |\n"
                 + "| **rollback-to-active, ms** | " + fmt(rollbackMs) + " |\n"
+                + "| responses of the old version after the new one first answered (activate / rollback) | " + oldAfterActivate + " / " + oldAfterRollback + " |\n"
                 + "| invoke p50 / p99 / max during the run, ms | " + Report.ms(r.latency().getValueAtPercentile(50)) + " / "
                 + Report.ms(r.latency().getValueAtPercentile(99)) + " / " + Report.ms(r.latency().getMaxValue()) + " |\n";
+        checks.add(new Check("version switch under load: 0 failed requests", r.failed() + " failed of " + (r.ok() + r.failed()), r.failed() == 0 && okCalls));
+        double worst = Math.max(activateMs, rollbackMs);
+        checks.add(new Check("deploy-to-active ≤ 200 ms", fmt(activateMs) + " ms (rollback " + fmt(rollbackMs) + " ms)",
+                activateMs >= 0 && rollbackMs >= 0 && worst <= 200));
         long switchFailed = r.failed() + (okCalls ? 0 : 1) + (activateMs < 0 || rollbackMs < 0 ? 1 : 0);
         return new Switch(new Section("4. Version activation and rollback under load", body), switchFailed, activateMs, rollbackMs);
     }
@@ -337,7 +381,11 @@ final class Scenarios {
         double cpuSeconds = rateCpuTicks / 100.0; // USER_HZ is 100 on Linux
         double cores = cpuSeconds / passthroughAtRate.seconds();
         double rate = passthroughAtRate.rate();
-        return new Memory(flags, coldStart, idle, Math.max(ratePeakRss, braid.peakRssKb()), cores / (rate / 1000.0), rate);
+        Memory m = new Memory(flags, coldStart, idle, Math.max(ratePeakRss, braid.peakRssKb()), cores / (rate / 1000.0), rate);
+        checks.add(new Check("RSS ≤ 300 MB under load, " + flags, (m.peakRssKb() * 1024 / 1_000_000) + " MB peak", m.peakRssKb() * 1024 <= 300_000_000L));
+        checks.add(new Check("cold start ≤ 3 s, " + flags, String.format(Locale.ROOT, "%.2f s", coldStart.toMillis() / 1000.0),
+                coldStart.toMillis() <= 3000));
+        return m;
     }
 
     static Section memorySection(List<Memory> runs) {
@@ -354,6 +402,10 @@ final class Scenarios {
                     .append(" | ").append(String.format(Locale.ROOT, "%.0f", m.rate())).append(" |\n");
         }
         return new Section("5. Memory, CPU and cold start", sb.toString());
+    }
+
+    private static String fmt2(double ms) {
+        return String.format(Locale.ROOT, "%.2f", ms);
     }
 
     private static String fmt(double ms) {

@@ -67,12 +67,14 @@ public final class Suite {
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         boolean skipMicro = false;
+        boolean passthroughOnly = false;
         Path out = Path.of("bench", "RESULTS.md");
         List<String> jfr = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--no-micro" -> skipMicro = true;
+                case "--passthrough-only" -> passthroughOnly = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--jfr" -> jfr = List.of("-XX:StartFlightRecording=filename=" + Path.of(args[++i]).toAbsolutePath()
                         + ",settings=profile");
@@ -83,8 +85,8 @@ public final class Suite {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        Outcome outcome = new Suite(quick ? Timing.QUICK : Timing.FULL, Path.of("target", "bench-logs"), jfr).run();
-        if (!skipMicro) {
+        Outcome outcome = new Suite(quick ? Timing.QUICK : Timing.FULL, Path.of("target", "bench-logs"), jfr).run(passthroughOnly);
+        if (!skipMicro && !passthroughOnly) {
             outcome = outcome.with(Micro.section(Micro.run(quick)));
         }
         String report = Report.markdown(outcome, quick);
@@ -111,52 +113,75 @@ public final class Suite {
         }
     }
 
+    /** Heap settings measured for RSS, CPU and cold start besides the defaults (a fresh server each). */
+    static final List<List<String>> OTHER_FLAGS = List.of(List.of("-Xmx256m"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+
     Outcome run() throws Exception {
+        return run(false);
+    }
+
+    /** @param passthroughOnly scenario 1 and memory only (for before/after comparisons of a server jar) */
+    Outcome run(boolean passthroughOnly) throws Exception {
         try (MockUpstream mock = MockUpstream.start()) {
             Map<String, String> env = Map.of("OPENAI_BASE_URL", mock.baseUrl(), "OPENAI_API_KEY", "bench-upstream-key");
             List<String> flags = new ArrayList<>(jfr);
             Duration cold;
             long peakRss;
-            double switchActivate;
-            double switchRollback;
-            long switchFailed;
+            double switchActivate = 0;
+            double switchRollback = 0;
+            long switchFailed = 0;
             List<Scenarios.Memory> memories = new ArrayList<>();
+            List<Scenarios.Check> checks = new ArrayList<>();
             try (BraidProcess braid = BraidProcess.start(flags, env, logDir)) {
                 cold = braid.awaitFirstInvoke(Duration.ofSeconds(60));
                 Scenarios s = new Scenarios(braid, mock, timing);
                 s.deployBenchPipelines();
-                s.warmup();
+                if (passthroughOnly) {
+                    s.warmupPassthrough();
+                } else {
+                    s.warmup();
+                }
                 sections.add(s.passthrough());
-                sections.add(s.fanOut());
-                sections.add(s.streaming());
-                Scenarios.Switch sw = s.versionSwitch();
-                sections.add(sw.section());
-                switchFailed = sw.failed();
-                switchActivate = sw.activateMs();
-                switchRollback = sw.rollbackMs();
+                if (!passthroughOnly) {
+                    sections.add(s.fanOut());
+                    sections.add(s.streaming());
+                    Scenarios.Switch sw = s.versionSwitch();
+                    sections.add(sw.section());
+                    switchFailed = sw.failed();
+                    switchActivate = sw.activateMs();
+                    switchRollback = sw.rollbackMs();
+                }
                 Scenarios.Memory defaults = s.memory("defaults (no flags)", cold);
                 peakRss = defaults.peakRssKb();
                 memories.add(defaults);
                 failed += s.failed();
+                checks.addAll(s.checks());
             }
-            if (timing.heapCap()) {
-                memories.add(capped(mock, env));
+            if (timing.heapCap() && !passthroughOnly) {
+                for (List<String> other : OTHER_FLAGS) {
+                    try (BraidProcess small = BraidProcess.start(other, env, logDir)) {
+                        Duration c = small.awaitFirstInvoke(Duration.ofSeconds(60));
+                        Scenarios s = new Scenarios(small, mock, timing);
+                        s.warmupPassthrough();
+                        memories.add(s.memory(String.join(" ", other), c));
+                        failed += s.failed();
+                        checks.addAll(s.checks());
+                    }
+                }
             }
             sections.add(Scenarios.memorySection(memories));
+            sections.add(0, targets(checks));
             return new Outcome(List.copyOf(sections), failed, cold, switchFailed, switchActivate, switchRollback, peakRss);
         }
     }
 
-    /** A second server with -Xmx256m: cold start, then RSS and CPU at the fixed rate. */
-    private Scenarios.Memory capped(MockUpstream mock, Map<String, String> env) throws Exception {
-        try (BraidProcess small = BraidProcess.start(List.of("-Xmx256m"), env, logDir)) {
-            Duration cold = small.awaitFirstInvoke(Duration.ofSeconds(60));
-            Scenarios s = new Scenarios(small, mock, timing);
-            s.warmupPassthrough();
-            Scenarios.Memory capped = s.memory("-Xmx256m", cold);
-            failed += s.failed();
-            return capped;
+    static Section targets(List<Scenarios.Check> checks) {
+        StringBuilder sb = new StringBuilder("Issue #8's targets (2 cores, mock on loopback), computed from the tables below.\n\n"
+                + "| target | measured | |\n|---|---|---|\n");
+        for (Scenarios.Check c : checks) {
+            sb.append("| ").append(c.target()).append(" | ").append(c.measured()).append(" | ").append(c.met() ? "met" : "**missed**").append(" |\n");
         }
+        return new Section("Targets", sb.toString());
     }
 
     /** Formats microsecond histograms and results as Markdown. */
@@ -203,6 +228,11 @@ public final class Suite {
             sb.append("## Machine\n\n").append(Machine.describe()).append('\n');
             for (Section s : o.sections()) {
                 sb.append("## ").append(s.title()).append("\n\n").append(s.body()).append('\n');
+            }
+            try (var notes = Suite.class.getResourceAsStream("notes.md")) {
+                if (notes != null) {
+                    sb.append(new String(notes.readAllBytes(), StandardCharsets.UTF_8));
+                }
             }
             return sb.toString();
         }
