@@ -259,39 +259,38 @@ final class Scenarios {
 
     /** Watches responses for the first one served by a version after a given instant. */
     private static final class FirstServed implements LoadDriver.Observer {
-        private volatile long after = Long.MAX_VALUE;
-        private volatile byte[] marker = new byte[0];
-        private volatile byte[] old = new byte[0];
-        private final AtomicLong first = new AtomicLong();
-        private final AtomicLong oldAfterFirst = new AtomicLong();
+
+        /** One switch being watched; replaced as a whole so a worker never sees half of an old one and half of a new one. */
+        private record Expectation(byte[] marker, byte[] old, long after, AtomicLong first, AtomicLong oldAfterFirst) {
+        }
+
+        private volatile Expectation exp;
 
         void expect(String version, String previous, long fromNanos) {
-            first.set(0);
-            oldAfterFirst.set(0);
-            marker = ("\"served\":\"" + version + "\"").getBytes(StandardCharsets.UTF_8);
-            old = ("\"served\":\"" + previous + "\"").getBytes(StandardCharsets.UTF_8);
-            after = fromNanos;
+            exp = new Expectation(("\"served\":\"" + version + "\"").getBytes(StandardCharsets.UTF_8),
+                    ("\"served\":\"" + previous + "\"").getBytes(StandardCharsets.UTF_8), fromNanos, new AtomicLong(), new AtomicLong());
         }
 
         @Override
         public void seen(long doneNanos, HttpConn.Response response) {
-            if (doneNanos < after) {
+            Expectation e = exp;
+            if (e == null || doneNanos < e.after()) {
                 return;
             }
-            if (first.get() == 0 && contains(response.body(), marker)) {
-                first.compareAndSet(0, doneNanos);
-            } else if (first.get() != 0 && contains(response.body(), old)) {
-                oldAfterFirst.incrementAndGet();
+            if (e.first().get() == 0 && contains(response.body(), e.marker())) {
+                e.first().compareAndSet(0, doneNanos);
+            } else if (e.first().get() != 0 && contains(response.body(), e.old())) {
+                e.oldAfterFirst().incrementAndGet();
             }
         }
 
         /** Responses from the previous version that completed after the new one had answered (in-flight requests draining). */
         long oldAfterFirst() {
-            return oldAfterFirst.get();
+            return exp.oldAfterFirst().get();
         }
 
         double msSince(long from) {
-            long f = first.get();
+            long f = exp.first().get();
             return f == 0 ? -1 : (f - from) / 1e6;
         }
 
@@ -392,7 +391,8 @@ final class Scenarios {
         StringBuilder sb = new StringBuilder("The Braid process itself (not the driver or the mock): cold start = launching `java -jar braid-server.jar` "
                 + "until the first `POST /v1/pipelines/echo/invoke` answered 200 (polled every 10 ms, fresh H2 database); RSS = VmRSS/VmHWM of "
                 + "/proc/<pid>/status; CPU = utime+stime of /proc/<pid>/stat over the " + RATE + " req/s passthrough run, "
-                + "in cores busy per 1000 req/s.\n\n"
+                + "in cores busy per 1000 req/s. The first row is the server of scenarios 1–4 (its CPU is from scenario 1's fixed-rate run, "
+                + "well warmed up); each further row is a fresh server measured after one warm-up, so its CPU still includes JIT compilation.\n\n"
                 + "| JVM flags | cold start s | RSS after the load MiB | peak RSS (VmHWM) MiB | CPU cores per 1k req/s | achieved req/s |\n"
                 + "|---|---:|---:|---:|---:|---:|\n");
         for (Memory m : runs) {
