@@ -93,11 +93,47 @@ record ChatCompletionRequest(
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!NOT_PIPELINE_INPUT.contains(e.getKey())) {
-                input.put(e.getKey(), json.convertValue(e.getValue(), Object.class));
+                input.put(e.getKey(), javaValue(e.getValue()));
             }
         }
         return new ChatCompletionRequest(model, messages, tools,
                 new GenerationOptions(temperature, maxTokens, stop, responseFormat), stream, includeUsage, input);
+    }
+
+    /**
+     * The tree as plain Java values (LinkedHashMap, ArrayList, String, Number, Boolean, null), as
+     * {@code convertValue(node, Object.class)} gives them; a direct walk, because convertValue writes
+     * the tree out and parses it back, which was most of the cost of reading a request.
+     */
+    static Object javaValue(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                map.put(e.getKey(), javaValue(e.getValue()));
+            }
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            for (JsonNode item : node) {
+                list.add(javaValue(item));
+            }
+            return list;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.asText();
     }
 
     private static Message message(JsonNode node, String path) {

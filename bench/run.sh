@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the whole benchmark suite (about 6 minutes) and writes bench/RESULTS.md.
+# Builds the server jar and the bench module first (tests skipped); load goes to 127.0.0.1 only and
+# stops by itself. Extra arguments go to dev.braid.bench.Suite:
+#   bench/run.sh                 the real run
+#   bench/run.sh --quick         every scenario for ~1 s (what CI's BenchSmokeTest does), report in bench/target/
+#   bench/run.sh --no-micro      without the JMH micro-benchmarks
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# one reactor build, so the classpath points at this checkout's jars, not at whatever ~/.m2 holds
+./mvnw -B -q -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
+out=bench/RESULTS.md
+for a in "$@"; do [[ "$a" == "--quick" ]] && out=bench/target/RESULTS-quick.md; done
+exec java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.braid.bench.Suite --out "$out" "$@"
