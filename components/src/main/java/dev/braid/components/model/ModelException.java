@@ -25,12 +25,29 @@ public abstract sealed class ModelException extends RuntimeException
         private final String provider;
         private final int upstreamStatus;
         private final Duration retryAfter;
+        private final boolean unreachable;
 
         public ProviderError(String provider, int upstreamStatus, String message, Duration retryAfter) {
+            this(provider, upstreamStatus, message, retryAfter, false);
+        }
+
+        private ProviderError(String provider, int upstreamStatus, String message, Duration retryAfter,
+                boolean unreachable) {
             super(message);
             this.provider = provider;
             this.upstreamStatus = upstreamStatus;
             this.retryAfter = retryAfter;
+            this.unreachable = unreachable;
+        }
+
+        /** The provider could not be reached at all (answers 502 like a 503 from upstream). */
+        public static ProviderError unreachable(String provider, String message) {
+            return new ProviderError(provider, 503, message, null, true);
+        }
+
+        /** Whether no connection was made: {@link FallbackTrigger#CONNECT} rather than a 5xx. */
+        public boolean unreachable() {
+            return unreachable;
         }
 
         public String provider() {

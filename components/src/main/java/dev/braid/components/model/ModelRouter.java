@@ -535,7 +535,8 @@ public final class ModelRouter {
                 // a timeout is a lower bound of the latency: it pushes a hanging target back
                 latencies.record(target, policy.timeout().toMillis());
             }
-            if (!error.retryable()) {
+            if (!FallbackTrigger.fallsBack(error, policy.on())) {
+                // not retryable, or a failure the step did not list under on: it is the answer
                 result.completeExceptionally(error);
                 return;
             }
@@ -663,7 +664,11 @@ public final class ModelRouter {
         if (e instanceof HttpTimeoutException) {
             return new ModelException.ProviderTimeout(target.qualifiedName() + " did not answer in time");
         }
-        if (e instanceof ConnectException || e instanceof IOException) {
+        if (e instanceof ConnectException) {
+            return ModelException.ProviderError.unreachable(
+                    target.provider(), "cannot reach provider '" + target.provider() + "'");
+        }
+        if (e instanceof IOException) {
             return new ModelException.ProviderError(
                     target.provider(), 503, "cannot reach provider '" + target.provider() + "'", null);
         }

@@ -2,11 +2,16 @@ package dev.braid.components.model;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Which targets a model call may use and how: strategy, per-attempt timeout and retries per target.
+ *
+ * @param on the failures that retry a target or move on to the next ({@code on:}); null or left out =
+ *     {@link FallbackTrigger#ALL}, the behaviour before the key existed
  */
-public record RoutingPolicy(RoutingStrategy strategy, List<Target> targets, Duration timeout, int retries) {
+public record RoutingPolicy(
+        RoutingStrategy strategy, List<Target> targets, Duration timeout, int retries, Set<FallbackTrigger> on) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -20,6 +25,11 @@ public record RoutingPolicy(RoutingStrategy strategy, List<Target> targets, Dura
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be >= 0");
         }
+        on = on == null ? FallbackTrigger.ALL : Set.copyOf(on);
+    }
+
+    public RoutingPolicy(RoutingStrategy strategy, List<Target> targets, Duration timeout, int retries) {
+        this(strategy, targets, timeout, retries, null);
     }
 
     public static RoutingPolicy single(Target target) {

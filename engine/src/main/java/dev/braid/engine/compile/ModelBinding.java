@@ -1,5 +1,6 @@
 package dev.braid.engine.compile;
 
+import dev.braid.components.model.CachePolicy;
 import dev.braid.components.model.ContentPart;
 import dev.braid.components.model.GenerationOptions;
 import dev.braid.components.model.Message;
@@ -36,6 +37,7 @@ public final class ModelBinding implements ModelStepBinding {
     private final Template text;
     private final Template image;
     private final GenerationOptions options;
+    private final CachePolicy cache;
 
     ModelBinding(
             String id,
@@ -46,7 +48,8 @@ public final class ModelBinding implements ModelStepBinding {
             Template messages,
             Template text,
             Template image,
-            GenerationOptions options) {
+            GenerationOptions options,
+            CachePolicy cache) {
         this.id = id;
         this.task = task;
         this.routing = routing;
@@ -56,6 +59,13 @@ public final class ModelBinding implements ModelStepBinding {
         this.text = text;
         this.image = image;
         this.options = options;
+        this.cache = cache;
+    }
+
+    /** The step's {@code cache:} policy; null leaves the router's cache unused for this step. */
+    @Override
+    public CachePolicy cache() {
+        return cache;
     }
 
     public String id() {

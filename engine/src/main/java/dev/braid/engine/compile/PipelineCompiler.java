@@ -225,7 +225,7 @@ public final class PipelineCompiler {
         private ModelBinding model(StepSpec s, String path, Step.Model m) {
             RoutingPolicy routing;
             try {
-                routing = new RoutingPolicy(m.strategy(), m.targets() == null ? List.of() : m.targets(), m.timeout(), m.retries());
+                routing = new RoutingPolicy(m.strategy(), m.targets() == null ? List.of() : m.targets(), m.timeout(), m.retries(), m.on());
             } catch (IllegalArgumentException e) {
                 error(s, path + ".targets", e.getMessage());
                 return null;
@@ -243,7 +243,7 @@ public final class PipelineCompiler {
             Template image = template(s, path + ".image", m.image());
             GenerationOptions options = new GenerationOptions(m.temperature(), m.maxTokens(), null, null);
             return new ModelBinding(s.id(), m.task() == null ? dev.braid.components.model.ModelTask.CHAT : m.task(),
-                    routing, system, user, messages, text, image, options);
+                    routing, system, user, messages, text, image, options, m.cache());
         }
 
         private EnrichBinding enrich(StepSpec s, String path, Step.Enrich e) {

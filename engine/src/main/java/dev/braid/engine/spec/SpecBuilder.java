@@ -2,6 +2,8 @@ package dev.braid.engine.spec;
 
 import com.dashjoin.jsonata.Jsonata;
 import dev.braid.components.guard.GuardAction;
+import dev.braid.components.model.CachePolicy;
+import dev.braid.components.model.FallbackTrigger;
 import dev.braid.components.model.ModelTask;
 import dev.braid.components.model.RoutingStrategy;
 import dev.braid.components.model.Target;
@@ -10,6 +12,7 @@ import dev.braid.engine.template.TemplateSyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,7 +40,7 @@ final class SpecBuilder {
     static final List<String> STEP_KEYS = concat(List.of("id", "when"), KINDS);
     static final List<String> MODEL_KEYS = List.of(
             "task", "strategy", "targets", "timeout", "retries", "prompt", "messages", "text", "image", "temperature",
-            "maxTokens");
+            "maxTokens", "cache", "on");
     static final List<String> TASKS = List.of("chat", "vision", "sentiment", "embeddings", "moderation");
     static final List<String> STRATEGIES = List.of("fallback", "weighted", "least-latency", "cheapest");
     static final List<String> ENTITIES = List.of("EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "IPV4", "IPV6", "US_SSN");
@@ -323,6 +326,8 @@ final class SpecBuilder {
         String image = template(f, "image", before);
         Double temperature = number(f, "temperature", 0, 2);
         Integer maxTokens = integer(f, "maxTokens", 1, Integer.MAX_VALUE);
+        CachePolicy cache = cache(f);
+        Set<FallbackTrigger> on = fallbackTriggers(f);
 
         boolean conversational = task == ModelTask.CHAT || task == ModelTask.VISION;
         if (conversational) {
@@ -346,7 +351,62 @@ final class SpecBuilder {
             return null;
         }
         return new Step.Model(task, strategy, List.copyOf(targets), timeout, retries == null ? 0 : retries, prompt, messages, text,
-                image, temperature, maxTokens);
+                image, temperature, maxTokens, cache, on);
+    }
+
+    /** {@code on: [429, 5xx, 408, timeout, connect]}: a non-empty list of distinct triggers. */
+    private Set<FallbackTrigger> fallbackTriggers(Fields f) {
+        Node node = f.get("on");
+        if (node == null) {
+            return null;
+        }
+        SequenceNode seq = list(node, f.pathOf("on"));
+        if (seq == null) {
+            return null;
+        }
+        if (seq.getValue().isEmpty()) {
+            problems.at(node, f.pathOf("on"), "on needs at least one of " + String.join(", ", FallbackTrigger.YAML_NAMES));
+            return null;
+        }
+        Set<FallbackTrigger> out = EnumSet.noneOf(FallbackTrigger.class);
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            Node item = seq.getValue().get(i);
+            String itemPath = f.pathOf("on") + "[" + i + "]";
+            String name = enumValue(item, itemPath, FallbackTrigger.YAML_NAMES);
+            if (name != null && !out.add(FallbackTrigger.fromYamlName(name))) {
+                problems.at(item, itemPath, "'" + name + "' is listed twice");
+            }
+        }
+        return out;
+    }
+
+    /** {@code cache: {ttl, allowNonZeroTemperature}}: ttl is required. */
+    private CachePolicy cache(Fields f) {
+        Node node = f.get("cache");
+        if (node == null) {
+            return null;
+        }
+        Fields c = Fields.of(node, f.pathOf("cache"), problems);
+        if (c == null) {
+            return null;
+        }
+        int errorsBefore = problems.size();
+        c.allowOnly(List.of("ttl", "allowNonZeroTemperature"), problems);
+        c.require(List.of("ttl"), problems);
+        Duration ttl = duration(c, "ttl", null);
+        boolean allow = false;
+        Node allowNode = c.get("allowNonZeroTemperature");
+        if (allowNode != null) {
+            if (allowNode instanceof ScalarNode sn && ("true".equals(sn.getValue()) || "false".equals(sn.getValue()))) {
+                allow = Boolean.parseBoolean(sn.getValue());
+            } else {
+                problems.at(allowNode, c.pathOf("allowNonZeroTemperature"), "must be true or false");
+            }
+        }
+        if (problems.size() > errorsBefore || ttl == null) {
+            return null;
+        }
+        return new CachePolicy(ttl, allow);
     }
 
     private List<Target> targets(Fields f) {

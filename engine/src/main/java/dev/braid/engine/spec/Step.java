@@ -1,12 +1,15 @@
 package dev.braid.engine.spec;
 
 import dev.braid.components.guard.GuardAction;
+import dev.braid.components.model.CachePolicy;
+import dev.braid.components.model.FallbackTrigger;
 import dev.braid.components.model.ModelTask;
 import dev.braid.components.model.RoutingStrategy;
 import dev.braid.components.model.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** What a step does: one key of the step's map names the kind. */
 public sealed interface Step
@@ -20,6 +23,9 @@ public sealed interface Step
      * Calls a model through the {@code model:} component. Exactly one of {@code prompt} and
      * {@code messages} is set for chat and vision; {@code text} is the input of sentiment,
      * embeddings and moderation. All strings may hold {@code {{…}}} templates.
+     *
+     * @param cache the step's response cache ({@code cache: {ttl, allowNonZeroTemperature}}); null = off
+     * @param on the failures that retry or fall back ({@code on: [429, 5xx, timeout, connect]}); null = all
      */
     record Model(
             ModelTask task,
@@ -32,8 +38,42 @@ public sealed interface Step
             String text,
             String image,
             Double temperature,
-            Integer maxTokens)
+            Integer maxTokens,
+            CachePolicy cache,
+            Set<FallbackTrigger> on)
             implements Step {
+        public Model(
+                ModelTask task,
+                RoutingStrategy strategy,
+                List<Target> targets,
+                Duration timeout,
+                int retries,
+                Prompt prompt,
+                String messages,
+                String text,
+                String image,
+                Double temperature,
+                Integer maxTokens,
+                CachePolicy cache) {
+            this(task, strategy, targets, timeout, retries, prompt, messages, text, image, temperature, maxTokens, cache,
+                    null);
+        }
+
+        public Model(
+                ModelTask task,
+                RoutingStrategy strategy,
+                List<Target> targets,
+                Duration timeout,
+                int retries,
+                Prompt prompt,
+                String messages,
+                String text,
+                String image,
+                Double temperature,
+                Integer maxTokens) {
+            this(task, strategy, targets, timeout, retries, prompt, messages, text, image, temperature, maxTokens, null);
+        }
+
         public String kind() {
             return "model";
         }

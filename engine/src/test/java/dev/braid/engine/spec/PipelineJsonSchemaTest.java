@@ -81,4 +81,18 @@ class PipelineJsonSchemaTest {
         assertTrue(!schemaErrors(yaml).isEmpty());
         assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml));
     }
+
+    @Test
+    void modelCacheIsAcceptedWithATtlAndRefusedWithout() {
+        String base = SpecAssertions.HEADER + "steps:\n  - id: a\n    model: { targets: [{ provider: mock, model: a }], "
+                + "prompt: { user: hi }, cache: %s }\n";
+        String ok = base.formatted("{ ttl: 10m, allowNonZeroTemperature: false }");
+        assertEquals(List.of(), schemaErrors(ok));
+        new PipelineReader().read(ok);
+        for (String bad : List.of("{ allowNonZeroTemperature: true }", "{ ttl: 10m, extra: 1 }", "{ ttl: soon }")) {
+            String yaml = base.formatted(bad);
+            assertFalse(schemaErrors(yaml).isEmpty(), "the schema accepted " + bad);
+            assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml));
+        }
+    }
 }

@@ -207,7 +207,7 @@ public final class ProviderHttp {
                     + callLimits.firstByteTimeout().toMillis() + " ms");
         }
         if (e instanceof ConnectException) {
-            return new ModelException.ProviderError(provider, 503, "cannot reach provider '" + provider + "'", null);
+            return ModelException.ProviderError.unreachable(provider, "cannot reach provider '" + provider + "'");
         }
         if (e instanceof IOException) {
             return new ModelException.ProviderError(provider, 502,
