@@ -7,6 +7,7 @@ import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ModelException;
 import dev.braid.components.model.ModelRouter;
+import dev.braid.components.model.FallbackTrigger;
 import dev.braid.components.model.RoutingPolicy;
 import dev.braid.components.model.RoutingStrategy;
 import dev.braid.components.model.Target;
@@ -16,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
@@ -115,7 +118,17 @@ public final class ChatModels {
                 targets.add(new Target(String.valueOf(provider), String.valueOf(model), options));
             }
             Duration timeout = alias.timeout() == null ? null : DurationText.parse(alias.timeout());
-            return new RoutingPolicy(strategy, targets, timeout, alias.retries() == null ? 0 : alias.retries());
+            Set<FallbackTrigger> on = null;
+            if (alias.on() != null) {
+                if (alias.on().isEmpty()) {
+                    throw new IllegalArgumentException("on needs at least one of " + FallbackTrigger.YAML_NAMES);
+                }
+                on = EnumSet.noneOf(FallbackTrigger.class);
+                for (String name : alias.on()) {
+                    on.add(FallbackTrigger.fromYamlName(String.valueOf(name).trim()));
+                }
+            }
+            return new RoutingPolicy(strategy, targets, timeout, alias.retries() == null ? 0 : alias.retries(), on);
         } catch (RuntimeException e) {
             throw new IllegalStateException(where + ": " + e.getMessage(), e);
         }

@@ -21,7 +21,10 @@ import java.util.Map;
  *           - { provider: anthropic, model: claude-3-5-haiku-latest }
  *         retries: 1
  *         timeout: 10s
+ *         "on": [429, 5xx, timeout, connect]   # what falls back; default all (also 408)
  * </pre>
+ *
+ * Quote {@code "on"} in application.yml: YAML 1.1 reads a bare {@code on} key as {@code true}.
  *
  * Target keys other than {@code provider} and {@code model} are target options, as in a pipeline
  * ({@code weight}, and the mock's {@code delay}, {@code chunkDelay}, {@code failWith}, …).
@@ -32,4 +35,5 @@ public record ModelAliasConfiguration(
         @Nullable String strategy,
         @Nullable List<Map<String, Object>> targets,
         @Nullable Integer retries,
-        @Nullable String timeout) {}
+        @Nullable String timeout,
+        @Nullable List<String> on) {}

@@ -172,6 +172,14 @@ class ChatWireTest {
     }
 
     @Test
+    void anAliasWithOn5xxAnswersA429InsteadOfFallingBack() throws Exception {
+        error(post("/v1/chat/completions", chat("test-strict", "hi", "")), 429, "provider_rate_limited");
+        HttpResponse<String> lenient = post("/v1/chat/completions", chat("test-lenient", "hi", ""));
+        assertEquals(200, lenient.statusCode(), lenient.body());
+        assertTrue(lenient.body().contains("\"content\":\"hi\""), "the same targets without on: fall back to the spare");
+    }
+
+    @Test
     void theFirstChunkArrivesLongBeforeTheStreamEnds() throws Exception {
         long start = System.nanoTime();
         HttpResponse<Stream<String>> response = client.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/v1/chat/completions"))
