@@ -137,7 +137,7 @@ class RouteStreamTest {
     @Test
     void aSinkThatThrowsEndsTheStreamWithItsOwnErrorAndIsNotHeldAgainstTheTarget() throws Exception {
         IllegalStateException boom = new IllegalStateException("client went away");
-        Target a = mock("a", "chunkDelay", "1ms");
+        Target a = mock("a", "chunkDelay", "1s");
         try {
             await(f.router.routeStream(FOX, fallback(1, a, mock("b")), d -> {
                 deltas.add(d);

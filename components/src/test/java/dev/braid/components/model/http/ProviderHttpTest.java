@@ -57,7 +57,8 @@ class ProviderHttpTest {
 
     @Test
     void callbacksRunOnNamedDaemonThreads() throws Exception {
-        server.reply(Reply.json(200, "{}"));
+        // a slow answer: the callback is attached before the call completes, so it runs on the completing thread
+        server.reply(Reply.json(200, "{}").delayedBy(300));
         ProviderHttp http = new ProviderHttp("p", HttpLimits.DEFAULTS, List.of());
         String thread = http.postJson(URI.create(server.baseUrl() + "/j"), Map.of(), ProviderJson.object(),
                         HttpLimits.DEFAULTS, "m")
