@@ -286,7 +286,7 @@ final class BraidProducer extends DefaultAsyncProducer {
         if (cause instanceof InvocationException ie) {
             return ie;
         }
-        if (cause instanceof EnrichBodies.TooLarge || cause instanceof java.io.IOException && cause.getCause() instanceof EnrichBodies.TooLarge) {
+        if (EnrichBodies.isTooLarge(cause)) {
             return tooLarge(b);
         }
         if (cause instanceof HttpTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {

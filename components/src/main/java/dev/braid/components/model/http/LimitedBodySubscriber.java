@@ -11,12 +11,13 @@ import java.util.concurrent.Flow;
 
 /**
  * Collects a body up to {@code limit} bytes; past it, cancels the exchange and fails with
- * {@link TooLarge}, so a misbehaving server cannot make Braid buffer gigabytes.
+ * {@link TooLarge}, so a misbehaving server cannot make Braid buffer gigabytes. Used for provider
+ * answers and for the engine's enrich answers.
  */
-final class LimitedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
+public final class LimitedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
 
     /** The body went past the limit. */
-    static final class TooLarge extends IOException {
+    public static final class TooLarge extends IOException {
         TooLarge(long limit) {
             super("response body larger than " + limit + " bytes", null);
         }
@@ -29,7 +30,7 @@ final class LimitedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
     private Flow.Subscription subscription;
 
     /** @param truncate keep the first {@code limit} bytes and drop the rest instead of failing (error bodies) */
-    LimitedBodySubscriber(long limit, boolean truncate) {
+    public LimitedBodySubscriber(long limit, boolean truncate) {
         this.limit = limit;
         this.truncate = truncate;
     }
