@@ -42,38 +42,6 @@ public sealed interface Step
             CachePolicy cache,
             Set<FallbackTrigger> on)
             implements Step {
-        public Model(
-                ModelTask task,
-                RoutingStrategy strategy,
-                List<Target> targets,
-                Duration timeout,
-                int retries,
-                Prompt prompt,
-                String messages,
-                String text,
-                String image,
-                Double temperature,
-                Integer maxTokens,
-                CachePolicy cache) {
-            this(task, strategy, targets, timeout, retries, prompt, messages, text, image, temperature, maxTokens, cache,
-                    null);
-        }
-
-        public Model(
-                ModelTask task,
-                RoutingStrategy strategy,
-                List<Target> targets,
-                Duration timeout,
-                int retries,
-                Prompt prompt,
-                String messages,
-                String text,
-                String image,
-                Double temperature,
-                Integer maxTokens) {
-            this(task, strategy, targets, timeout, retries, prompt, messages, text, image, temperature, maxTokens, null);
-        }
-
         public String kind() {
             return "model";
         }

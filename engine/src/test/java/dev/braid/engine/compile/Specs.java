@@ -48,13 +48,13 @@ public final class Specs {
     /** A chat step on one target with a system and user prompt. */
     public static Step.Model chat(Target target, String system, String user) {
         return new Step.Model(ModelTask.CHAT, RoutingStrategy.FALLBACK, List.of(target), null, 0,
-                new Step.Prompt(system, user), null, null, null, null, null);
+                new Step.Prompt(system, user), null, null, null, null, null, null, null);
     }
 
     public static Step.Model model(ModelTask task, Target target, Step.Prompt prompt, String messages, String text,
             String image) {
         return new Step.Model(task, RoutingStrategy.FALLBACK, List.of(target), null, 0, prompt, messages, text, image,
-                null, null);
+                null, null, null, null);
     }
 
     public static Step.Mask mask(boolean restore, String... fields) {

@@ -33,14 +33,14 @@ class PipelineReaderTest {
                 List.of(Target.of("mock", "gpt-4o-mini"), Target.of("mock", "claude-3-5-haiku-latest")),
                 Duration.ofSeconds(10), 1,
                 new Step.Prompt("You answer customers of ACME politely.", "{{input.text}}"),
-                null, null, null, null, null), new SourcePosition(21, 11, "steps[2].parallel.branches[0]"));
+                null, null, null, null, null, null, null), new SourcePosition(21, 11, "steps[2].parallel.branches[0]"));
         StepSpec photo = new StepSpec("photo", "$exists(input.image)", new Step.Model(ModelTask.VISION,
                 RoutingStrategy.FALLBACK, List.of(Target.of("mock", "gpt-4o-mini")), Duration.ofSeconds(30), 0,
                 new Step.Prompt(null, "Describe any product damage in this photo."), null, null, "{{input.image}}",
-                null, null), new SourcePosition(33, 11, "steps[2].parallel.branches[1]"));
+                null, null, null, null), new SourcePosition(33, 11, "steps[2].parallel.branches[1]"));
         StepSpec mood = new StepSpec("mood", null, new Step.Model(ModelTask.SENTIMENT, RoutingStrategy.FALLBACK,
                 List.of(Target.of("local", "lexicon")), Duration.ofSeconds(30), 0, null, null, "{{input.text}}",
-                null, null, null), new SourcePosition(40, 11, "steps[2].parallel.branches[2]"));
+                null, null, null, null, null), new SourcePosition(40, 11, "steps[2].parallel.branches[2]"));
         PipelineSpec expected = new PipelineSpec("braid/v1", "Pipeline", "customer-feedback",
                 "Reply to a customer, read their photo, score their mood.", input, "reply", List.of(
                         new StepSpec("redact", null,
@@ -105,7 +105,7 @@ class PipelineReaderTest {
         assertEquals(new Step.Enrich("http://crm.local/x", "GET", Map.of(), null, Duration.ofSeconds(5)),
                 spec.steps().get(0).step());
         assertEquals(new Step.Model(ModelTask.CHAT, RoutingStrategy.FALLBACK, List.of(Target.of("mock", "a")),
-                Duration.ofSeconds(30), 0, new Step.Prompt("be brief", null), null, null, null, null, null),
+                Duration.ofSeconds(30), 0, new Step.Prompt("be brief", null), null, null, null, null, null, null, null),
                 spec.steps().get(1).step());
     }
 }
