@@ -1,16 +1,13 @@
 package dev.braid.server.budgets;
 
+import dev.braid.server.redis.SharedRedis;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.micronaut.context.annotation.Value;
-import io.micronaut.core.annotation.Nullable;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -27,24 +24,18 @@ public class SharedLimits {
     private static final Logger LOG = LoggerFactory.getLogger(SharedLimits.class);
     private static final String PREFIX = "braid:limits:";
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, byte[]> bucketConnection;
-    private final StatefulRedisConnection<String, String> counterConnection;
     private final AsyncProxyManager<String> buckets;
     private final Counters counters;
 
-    public SharedLimits(@Nullable @Value("${braid.redis.uri:}") String uri) {
-        if (uri == null || uri.isBlank()) {
-            client = null;
-            bucketConnection = null;
-            counterConnection = null;
+    public SharedLimits(SharedRedis redis) {
+        if (!redis.enabled()) {
             buckets = null;
             counters = new LocalCounters();
             return;
         }
-        client = RedisClient.create(uri);
-        bucketConnection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-        counterConnection = client.connect();
+        StatefulRedisConnection<String, byte[]> bucketConnection =
+                redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE)).orElseThrow();
+        StatefulRedisConnection<String, String> counterConnection = redis.connect(StringCodec.UTF8).orElseThrow();
         buckets = Bucket4jLettuce.casBasedBuilder(bucketConnection)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(2)))
                 .build()
@@ -61,14 +52,5 @@ public class SharedLimits {
 
     public Counters counters() {
         return counters;
-    }
-
-    @PreDestroy
-    public void close() {
-        if (client != null) {
-            bucketConnection.close();
-            counterConnection.close();
-            client.shutdown();
-        }
     }
 }
