@@ -2,15 +2,10 @@ package dev.braid.server.keys;
 
 import dev.braid.server.budgets.BudgetGate;
 import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.metrics.LimitMetrics;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.invoke.InvokeResponse;
+import dev.braid.server.metrics.LimitMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micronaut.http.filter.FilterContinuation;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Mono;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
@@ -20,7 +15,16 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.http.filter.ServerFilterPhase;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Authenticates every request (DESIGN.md, "Contract details", Access): the key from
@@ -31,6 +35,7 @@ import io.micronaut.http.filter.ServerFilterPhase;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class AccessFilter implements Ordered {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AccessFilter.class);
     private static final String INVOKE_PREFIX = "/v1/pipelines/";
 
     private final KeyStore keys;
@@ -96,7 +101,8 @@ public final class AccessFilter implements Ordered {
         CompletionStage<ApiProblem> admitted = limits.admit(key)
                 .thenCompose(limited -> limited != null || pipeline == null
                         ? CompletableFuture.completedFuture(limited)
-                        : budgets.reserve(request, key.id(), key.usdPerMonth(), pipeline));
+                        : budgets.reserve(request, key.id(), key.usdPerMonth(), pipeline))
+                .exceptionally(AccessFilter::limitsUnavailable);
         CompletableFuture<ApiProblem> done = admitted.toCompletableFuture();
         if (done.isDone() && !done.isCompletedExceptionally()) {
             // local limits answer at once: no reactive detour
@@ -113,6 +119,16 @@ public final class AccessFilter implements Ordered {
                     return ErrorResponses.render(request, limited);
                 })
                 .switchIfEmpty(Mono.defer(() -> Mono.from(chain.proceed())));
+    }
+
+    /**
+     * The shared limit store (Redis) failed or timed out: a key with limits is refused with 503
+     * rather than let through unmetered (a budget must hold); keys without limits never ask it.
+     */
+    private static ApiProblem limitsUnavailable(Throwable failure) {
+        LOG.warn("limits store unavailable, refusing a limited key's request: {}", failure.toString());
+        return new ApiProblem(503, "limits_unavailable",
+                "rate limits and budgets cannot be checked right now; retry shortly", null, List.of(), Duration.ofSeconds(1));
     }
 
     /**
