@@ -115,11 +115,27 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void theShippedAssistantStreamsWithPiiRestoredAcrossChunks() {
+        String text = "Reach me at jane.doe@example.com or +44 20 7946 0958 today";
+        ChatCompletion completion = client.chat().completions().create(ask("pipeline/assistant", text).build());
+        assertEquals(text, completion.choices().get(0).message().content().orElseThrow(),
+                "the mock saw placeholders and echoed them; the originals come back restored");
+
+        StringBuilder streamed = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions()
+                .createStreaming(ask("pipeline/assistant", text).build())) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(streamed::append)));
+        }
+        assertEquals(text, streamed.toString());
+    }
+
+    @Test
     void modelsListProvidersAliasesAndChatShapedPipelines() {
         Set<String> ids = client.models().list().data().stream().map(Model::id).collect(Collectors.toSet());
         assertTrue(ids.contains("mock/any"), ids.toString());
         assertTrue(ids.containsAll(List.of("test-fast", "test-slow", "test-breaks", "test-down")), ids.toString());
         assertTrue(ids.contains("pipeline/chat-echo"), ids.toString());
+        assertTrue(ids.contains("pipeline/assistant"), "the shipped chat-shaped pipeline: " + ids);
         assertFalse(ids.contains("pipeline/echo"), "echo does not require messages: not chat-shaped");
         assertFalse(ids.contains("pipeline/chat-breaks"), "chat-breaks takes text, not messages");
         if (System.getenv("OPENAI_API_KEY") == null) {
