@@ -24,8 +24,10 @@ public record InvokeResponse(
 
     @Introspected
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Step(String id, String status, long latencyMs, String model, UsageTotals usage, String error) {
+    public record Step(
+            String id, String status, long latencyMs, String model, UsageTotals usage, String error, Boolean cached) {
 
+        /** {@code cached} is only written when true: a hit is the exception worth pointing out. */
         static Step of(StepResult result) {
             return new Step(
                     result.id(),
@@ -33,7 +35,8 @@ public record InvokeResponse(
                     result.latencyMs(),
                     result.model(),
                     result.usage() == null ? null : UsageTotals.of(result.usage()),
-                    result.error());
+                    result.error(),
+                    result.cached() ? Boolean.TRUE : null);
         }
     }
 

@@ -59,7 +59,7 @@ public class UsageCapture {
                 records.add(new UsageRecord(UsageRecord.Kind.STEP, source, requestId, key, result.pipeline(),
                         result.version(), s.id(), pm[0], s.model(), s.status(),
                         "ok".equals(s.status()) ? null : s.status(), s.latencyMs(), null,
-                        u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), false, u.estimated(), now));
+                        u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), s.cached(), u.estimated(), now));
             }
             Usage u = result.usage() == null ? Usage.ZERO : result.usage();
             // a branch that failed under onBranchError: continue still answered 200: the request is ok

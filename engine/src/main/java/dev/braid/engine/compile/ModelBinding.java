@@ -7,6 +7,7 @@ import dev.braid.components.model.Message;
 import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.ModelRouter;
 import dev.braid.components.model.ModelStepBinding;
 import dev.braid.components.model.ModelTask;
 import dev.braid.components.model.RoutingPolicy;
@@ -128,8 +129,9 @@ public final class ModelBinding implements ModelStepBinding {
     public void write(Exchange exchange, ModelResponse response) {
         PipelineContext ctx = PipelineContext.of(exchange);
         String model = response.provider() + "/" + response.model();
-        ctx.complete(
-                id, response.toOutput(), new StepResult(id, "ok", ctx.elapsedMs(id), model, response.usage(), null));
+        boolean cached = Boolean.TRUE.equals(response.fields().get(ModelRouter.CACHED_FIELD));
+        ctx.complete(id, response.toOutput(),
+                new StepResult(id, "ok", ctx.elapsedMs(id), model, response.usage(), null, cached));
     }
 
     private static String stringOrEmpty(String s) {
