@@ -52,7 +52,6 @@ public class KeyStore {
     private final ObjectMapper json;
     private final String adminKey;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
-    private volatile Boolean postgres;
 
     /** Keys by id and by secret hash; replaced whole, never mutated. */
     private record Snapshot(Map<String, ApiKey> byId, Map<String, ApiKey> byHash) {}
@@ -330,16 +329,7 @@ public class KeyStore {
     }
 
     public boolean isPostgres() {
-        Boolean known = postgres;
-        if (known == null) {
-            try (Connection c = dataSource.getConnection()) {
-                known = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot reach the database", e);
-            }
-            postgres = known;
-        }
-        return known;
+        return notifications.isPostgres();
     }
 
     DataSource dataSource() {

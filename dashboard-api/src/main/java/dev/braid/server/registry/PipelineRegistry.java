@@ -73,7 +73,6 @@ public class PipelineRegistry {
     private final DataSource dataSource;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
-    private volatile Boolean postgres;
 
     public PipelineRegistry(
             PipelineRuntime runtime,
@@ -437,16 +436,7 @@ public class PipelineRegistry {
     }
 
     public boolean isPostgres() {
-        Boolean known = postgres;
-        if (known == null) {
-            try (Connection c = dataSource.getConnection()) {
-                known = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot reach the database", e);
-            }
-            postgres = known;
-        }
-        return known;
+        return notifications.isPostgres();
     }
 
     /** The database without Micronaut's transaction-aware wrapper (for the LISTEN connection). */
