@@ -94,6 +94,18 @@ public final class InputGuard {
         };
     }
 
+    /**
+     * Every string in {@code value} (a String, or Maps/Lists holding Strings), in order: what the
+     * checks look at, and what a classifier is shown.
+     *
+     * @throws IllegalArgumentException as {@link #check} does
+     */
+    public static List<String> texts(Object value) {
+        List<String> texts = new ArrayList<>();
+        collect(value, texts, 0);
+        return texts;
+    }
+
     private static void collect(Object value, List<String> out, int depth) {
         if (depth > 64) {
             throw new IllegalArgumentException("value nested deeper than 64 levels");

@@ -57,9 +57,14 @@ public class ModelProducer extends DefaultAsyncProducer {
         BiConsumer<ModelResponse, Throwable> complete = (response, error) -> {
             try {
                 if (error != null) {
-                    exchange.setException(error instanceof CompletionException && error.getCause() != null
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause()
-                            : error);
+                            : error;
+                    if (writer != null) {
+                        writer.failed(exchange, cause);
+                    } else {
+                        exchange.setException(cause);
+                    }
                 } else {
                     setHeaders(exchange.getMessage(), response);
                     if (writer != null) {

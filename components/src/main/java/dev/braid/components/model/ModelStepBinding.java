@@ -22,4 +22,13 @@ public interface ModelStepBinding extends StepIO<ModelRequest, ModelResponse> {
     default Consumer<ModelDelta> deltaSink(Exchange exchange) {
         return null;
     }
+
+    /**
+     * The routed call failed ({@code error} is usually a {@link ModelException}). By default the
+     * failure is the exchange's; a step that may go on without the model (a guard's classifier with
+     * {@code onClassifierError: allow}) writes its own result instead.
+     */
+    default void failed(Exchange exchange, Throwable error) {
+        exchange.setException(error);
+    }
 }

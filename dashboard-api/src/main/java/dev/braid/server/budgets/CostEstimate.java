@@ -1,5 +1,6 @@
 package dev.braid.server.budgets;
 
+import dev.braid.components.guard.InjectionJudge;
 import dev.braid.components.model.PriceTable;
 import dev.braid.components.model.Target;
 import dev.braid.engine.spec.PipelineSpec;
@@ -12,7 +13,9 @@ import java.util.List;
  * branches included) the priciest of its targets, with the prompt estimated generously from the
  * request's size plus the step's templates (two characters per token: real text averages about
  * four) and the completion at the step's {@code maxTokens} (else {@link #DEFAULT_MAX_OUTPUT}).
- * Failed attempts are not billed by providers, so one successful call per step is the bound.
+ * A guard's {@code classifier} counts as one more call: its judge prompt plus the request, and a
+ * verdict of {@link InjectionJudge#MAX_TOKENS}. Failed attempts are not billed by providers, so one
+ * successful call per step is the bound.
  */
 public final class CostEstimate {
 
@@ -30,6 +33,8 @@ public final class CostEstimate {
             // Java 17: no pattern switch; only model steps (and the branches of parallel ones) cost money
             if (s.step() instanceof Step.Model m) {
                 total += model(m, prices, requestBytes);
+            } else if (s.step() instanceof Step.Guard g && g.classifier() != null) {
+                total += classifier(g.classifier(), prices, requestBytes);
             } else if (s.step() instanceof Step.Parallel p) {
                 total += steps(p.branches(), prices, requestBytes);
             }
@@ -47,6 +52,16 @@ public final class CostEstimate {
         double worst = 0;
         for (Target t : m.targets()) {
             worst = Math.max(worst, prices.costOf(t, prompt, output));
+        }
+        return worst;
+    }
+
+    /** A guard's judge: the request's text behind a fixed instruction, a verdict of at most {@link InjectionJudge#MAX_TOKENS}. */
+    private static double classifier(Step.Classifier c, PriceTable prices, long requestBytes) {
+        long prompt = (requestBytes + InjectionJudge.INSTRUCTION.length()) / 2 + 16;
+        double worst = 0;
+        for (Target t : c.targets()) {
+            worst = Math.max(worst, prices.costOf(t, prompt, InjectionJudge.MAX_TOKENS));
         }
         return worst;
     }

@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * usage numbers no tokenizer would produce, so a test can tell passed-through usage from counted.
  * Chat echoes the last user message; streamed, it sends it in 3-character pieces (splitting any
  * placeholder), puts usage on a final chunk with {@code "choices": null} as vLLM does, then
- * {@code [DONE]}. A request with tools gets a streamed tool call instead.
+ * {@code [DONE]}. A request with tools gets a streamed tool call instead; a guard classifier's request
+ * (response format {@code prompt_injection_verdict}) gets a verdict: 0.97 when the text mentions
+ * "exfiltrate", else 0.03.
  */
 final class FakeOpenAi implements AutoCloseable {
 
@@ -84,6 +86,8 @@ final class FakeOpenAi implements AutoCloseable {
                 message.putNull("content");
                 ObjectNode call = message.putArray("tool_calls").addObject().put("id", "call_up_2").put("type", "function");
                 call.putObject("function").put("name", "weather").put("arguments", "{\"city\":\"Paris\"}");
+            } else if (judging(body)) {
+                message.put("content", verdict(text));
             } else {
                 message.put("content", text);
             }
@@ -135,6 +139,18 @@ final class FakeOpenAi implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** A guard classifier's request: its response format names the verdict schema. */
+    private static boolean judging(JsonNode body) {
+        return "prompt_injection_verdict".equals(body.at("/response_format/json_schema/name").asText());
+    }
+
+    /** The judge's JSON as OpenAI returns it (a string in the content): text mentioning "exfiltrate" scores 0.97. */
+    private static String verdict(String text) {
+        return text.contains("exfiltrate")
+                ? "{\"injection\":true,\"score\":0.97,\"reason\":\"JUDGE_REASON: asks to exfiltrate data\"}"
+                : "{\"injection\":false,\"score\":0.03,\"reason\":\"JUDGE_REASON: an ordinary request\"}";
     }
 
     private static ObjectNode toolChunk(boolean first, String arguments) {

@@ -61,6 +61,16 @@ class SpanTreeTest {
                 aggregate: { jsonata: '{"a": steps.a.text, "b": steps.b.text, "mood": steps.c.label}' }
             """;
 
+    /** A guard whose classifier is the offline mock judge. */
+    static final String JUDGED = """
+            apiVersion: braid/v1
+            kind: Pipeline
+            name: judged
+            steps:
+              - id: check
+                guard: { classifier: { targets: [{ provider: mock, model: judge }] } }
+            """;
+
     EmbeddedServer server;
     InMemorySpanExporter spans;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -69,6 +79,7 @@ class SpanTreeTest {
     void start() throws Exception {
         Path dir = Files.createTempDirectory("braid-spans-");
         Files.writeString(dir.resolve("three-way.yaml"), PIPELINE);
+        Files.writeString(dir.resolve("judged.yaml"), JUDGED);
         Map<String, Object> p = new HashMap<>();
         p.put("micronaut.server.port", -1);
         p.put("braid.pipelines.shipped", false);
@@ -192,6 +203,27 @@ class SpanTreeTest {
         assertEquals(usage.get("completion_tokens").asLong(),
                 span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens")));
         assertFalse(span.getAttributes().toString().contains("secret words"));
+    }
+
+    @Test
+    void aGuardClassifiersJudgeIsAChatSpanUnderItsStep() throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/v1/pipelines/judged/invoke"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{\"text\":\"secret words I love\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode check = JSON.readTree(r.body()).get("steps").get(0);
+        Map<String, SpanData> s = byName(3);
+        assertEquals(3, s.size(), s.keySet().toString());
+        SpanData judge = s.get("chat judge");
+        assertParent(s.get("invoke judged"), s.get("step check"));
+        assertParent(s.get("step check"), judge);
+        assertEquals("mock", judge.getAttributes().get(AttributeKey.stringKey("gen_ai.system")));
+        assertEquals(check.get("usage").get("promptTokens").asLong(),
+                judge.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens")));
+        for (SpanData span : s.values()) {
+            assertFalse(span.getAttributes().toString().contains("secret words"), span.getName());
+        }
     }
 
     static void assertParent(SpanData parent, SpanData child) {

@@ -35,15 +35,18 @@ public final class GuardBinding implements GuardStepBinding {
     private final String id;
     private final GuardPolicy policy;
     private final OutputCheck output;
+    private final boolean classifierFollows;
 
     GuardBinding(String id, GuardPolicy policy) {
-        this(id, policy, null);
+        this(id, policy, null, false);
     }
 
-    GuardBinding(String id, GuardPolicy policy, OutputCheck output) {
+    /** @param classifierFollows a {@link GuardClassifierBinding} completes the step after the judge answers */
+    GuardBinding(String id, GuardPolicy policy, OutputCheck output, boolean classifierFollows) {
         this.id = id;
         this.policy = policy;
         this.output = output;
+        this.classifierFollows = classifierFollows;
     }
 
     public String id() {
@@ -90,6 +93,10 @@ public final class GuardBinding implements GuardStepBinding {
             // transparent: the checked output passes on, so a last-step output guard keeps the pipeline's output
             Object value = output.step() == null ? ctx.input() : ctx.output(output.step());
             ctx.complete(id, value, new StepResult(id, verdict.flagged() ? "flagged" : "ok", ctx.elapsedMs(id), null, null, null));
+            return;
+        }
+        if (classifierFollows) {
+            exchange.setProperty(GuardClassifierBinding.HEURISTIC_VERDICT + id, verdict);
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();

@@ -155,10 +155,16 @@ public final class PipelineCompiler {
                 kindBindings.add(new MaskBinding(s.id(), new MaskPolicy(m.entities(), m.custom(), m.restore()), fields));
                 body.add(to("mask:mask" + q));
             } else if (s.step() instanceof Step.Guard g) {
+                GuardClassifierBinding judge = g.classifier() == null ? null : classifier(s, path + ".guard.classifier", g);
                 kindBindings.add(new GuardBinding(
                         s.id(), new GuardPolicy(g.promptInjection(), g.maxInputTokens(), g.maxInputChars()),
-                        g.output() ? new GuardBinding.OutputCheck(previousStep, outputSecrets) : null));
+                        g.output() ? new GuardBinding.OutputCheck(previousStep, outputSecrets) : null, judge != null));
                 body.add(to("guard:check" + q));
+                if (judge != null) {
+                    // heuristics first: a block there throws, so the judge is only asked about what they let pass
+                    kindBindings.add(judge);
+                    body.add(to("model:chat" + q));
+                }
             } else if (s.step() instanceof Step.Transform t) {
                 JsonataExpression e = jsonata(s, path + ".transform.jsonata", t.jsonata());
                 kindBindings.add(new TransformBinding(s.id(), e));
@@ -244,6 +250,24 @@ public final class PipelineCompiler {
             GenerationOptions options = new GenerationOptions(m.temperature(), m.maxTokens(), null, null);
             return new ModelBinding(s.id(), m.task() == null ? dev.braid.components.model.ModelTask.CHAT : m.task(),
                     routing, system, user, messages, text, image, options, m.cache());
+        }
+
+        private GuardClassifierBinding classifier(StepSpec s, String path, Step.Guard g) {
+            Step.Classifier c = g.classifier();
+            RoutingPolicy routing;
+            try {
+                routing = new RoutingPolicy(c.strategy(), c.targets() == null ? List.of() : c.targets(), c.timeout(),
+                        c.retries(), c.on());
+            } catch (IllegalArgumentException e) {
+                error(s, path + ".targets", e.getMessage());
+                return null;
+            }
+            if (g.output()) {
+                error(s, path, "an output guard does not take a classifier");
+                return null;
+            }
+            return new GuardClassifierBinding(s.id(), routing, c.threshold(), g.promptInjection(),
+                    g.onClassifierError() == Step.OnClassifierError.BLOCK);
         }
 
         private EnrichBinding enrich(StepSpec s, String path, Step.Enrich e) {

@@ -53,6 +53,9 @@ final class SpecBuilder {
     private static final Duration DEFAULT_MODEL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEFAULT_PARALLEL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEFAULT_ENRICH_TIMEOUT = Duration.ofSeconds(5);
+    /** A judge sits in front of every request: shorter than a model step's 30s. */
+    private static final Duration DEFAULT_CLASSIFIER_TIMEOUT = Duration.ofSeconds(10);
+    private static final double DEFAULT_CLASSIFIER_THRESHOLD = 0.5;
 
     private final Problems problems = new Problems();
     private final CamelSafety camel;
@@ -421,7 +424,7 @@ final class SpecBuilder {
             return List.of();
         }
         if (seq.getValue().isEmpty()) {
-            problems.at(node, path, "a model step needs at least one target");
+            problems.at(node, path, "targets must list at least one target");
         }
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
@@ -618,12 +621,16 @@ final class SpecBuilder {
                 restore != null && restore);
     }
 
+    static final List<String> GUARD_KEYS = List.of(
+            "promptInjection", "maxInputTokens", "maxInputChars", "output", "classifier", "onClassifierError");
+    static final List<String> CLASSIFIER_KEYS = List.of("targets", "strategy", "timeout", "retries", "on", "threshold");
+
     private Step.Guard guard(Node node, String path) {
         Fields f = Fields.of(node, path, problems);
         if (f == null) {
             return null;
         }
-        f.allowOnly(List.of("promptInjection", "maxInputTokens", "maxInputChars", "output"), problems);
+        f.allowOnly(GUARD_KEYS, problems);
         boolean output = false;
         boolean outputInvalid = false;
         Node outputNode = f.get("output");
@@ -640,10 +647,50 @@ final class SpecBuilder {
         Integer maxTokens = integer(f, "maxInputTokens", 1, Integer.MAX_VALUE);
         Integer maxChars = integer(f, "maxInputChars", 1, Integer.MAX_VALUE);
         GuardAction injection = action == null ? GuardAction.OFF : GuardAction.valueOf(action.toUpperCase(Locale.ROOT));
-        if ("off".equals(action) && !f.has("maxInputTokens") && !f.has("maxInputChars") && !output && !outputInvalid) {
-            problems.at(node, path, "a guard step needs at least one check: promptInjection, maxInputTokens, maxInputChars or output");
+        Step.Classifier classifier = classifier(f);
+        String onError = oneOf(f, "onClassifierError", List.of("allow", "block"), "allow");
+        if (f.has("onClassifierError") && !f.has("classifier")) {
+            problems.at(f.key("onClassifierError"), f.pathOf("onClassifierError"),
+                    "onClassifierError needs a classifier");
         }
-        return new Step.Guard(injection, maxTokens, maxChars, output);
+        if (output && f.has("classifier")) {
+            problems.at(f.key("classifier"), f.pathOf("classifier"),
+                    "an output guard does not take a classifier (the classifier judges the input)");
+        }
+        if ("off".equals(action) && !f.has("maxInputTokens") && !f.has("maxInputChars") && !output && !outputInvalid
+                && !f.has("classifier")) {
+            problems.at(node, path, "a guard step needs at least one check: promptInjection, maxInputTokens, "
+                    + "maxInputChars, classifier or output");
+        }
+        return new Step.Guard(injection, maxTokens, maxChars, output, classifier,
+                onError == null ? null : Step.OnClassifierError.valueOf(onError.toUpperCase(Locale.ROOT)));
+    }
+
+    /** {@code classifier: {targets, strategy, timeout, retries, on, threshold}}: a model step's routing plus a threshold. */
+    private Step.Classifier classifier(Fields guard) {
+        Node node = guard.get("classifier");
+        if (node == null) {
+            return null;
+        }
+        Fields f = Fields.of(node, guard.pathOf("classifier"), problems);
+        if (f == null) {
+            return null;
+        }
+        int errorsBefore = problems.size();
+        f.allowOnly(CLASSIFIER_KEYS, problems);
+        String strategyName = oneOf(f, "strategy", STRATEGIES, "fallback");
+        RoutingStrategy strategy =
+                strategyName == null ? RoutingStrategy.FALLBACK : RoutingStrategy.fromYamlName(strategyName);
+        List<Target> targets = targets(f);
+        Duration timeout = duration(f, "timeout", DEFAULT_CLASSIFIER_TIMEOUT);
+        Integer retries = integer(f, "retries", 0, 5);
+        Set<FallbackTrigger> on = fallbackTriggers(f);
+        Double threshold = number(f, "threshold", 0, 1);
+        if (problems.size() > errorsBefore) {
+            return null;
+        }
+        return new Step.Classifier(strategy, List.copyOf(targets), timeout, retries == null ? 0 : retries, on,
+                threshold == null ? DEFAULT_CLASSIFIER_THRESHOLD : threshold);
     }
 
     private Step.Enrich enrich(Node node, String path, Set<String> before) {

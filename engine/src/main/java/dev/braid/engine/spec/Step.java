@@ -87,13 +87,25 @@ public sealed interface Step
         }
     }
 
-    /** Checks the (masked) input: prompt injection and size limits. */
     /**
+     * Checks the (masked) input: prompt injection (heuristics, then optionally an LLM judge) and size limits.
+     *
      * @param output check the previous step's output instead of the input: block (502
      *     {@code output_blocked}) when it holds a masked original or a configured secret
+     * @param classifier the LLM judge asked after the heuristics did not block; null = none
+     * @param onClassifierError what a failing or unparseable judge means (ALLOW when null)
      */
-    record Guard(GuardAction promptInjection, Integer maxInputTokens, Integer maxInputChars, boolean output)
+    record Guard(GuardAction promptInjection, Integer maxInputTokens, Integer maxInputChars, boolean output,
+            Classifier classifier, OnClassifierError onClassifierError)
             implements Step {
+        public Guard {
+            onClassifierError = onClassifierError == null ? OnClassifierError.ALLOW : onClassifierError;
+        }
+
+        public Guard(GuardAction promptInjection, Integer maxInputTokens, Integer maxInputChars, boolean output) {
+            this(promptInjection, maxInputTokens, maxInputChars, output, null, null);
+        }
+
         public Guard(GuardAction promptInjection, Integer maxInputTokens, Integer maxInputChars) {
             this(promptInjection, maxInputTokens, maxInputChars, false);
         }
@@ -101,6 +113,19 @@ public sealed interface Step
         public String kind() {
             return "guard";
         }
+    }
+
+    /**
+     * A guard's LLM judge ({@code classifier:}): routed like a model step (targets, strategy, timeout,
+     * retries, {@code on}); a verdict whose score is at least {@code threshold} (0..1) matches.
+     */
+    record Classifier(RoutingStrategy strategy, List<Target> targets, Duration timeout, int retries,
+            Set<FallbackTrigger> on, double threshold) {}
+
+    /** What a guard does when its classifier fails or answers something unparseable. */
+    enum OnClassifierError {
+        ALLOW,
+        BLOCK
     }
 
     /** An HTTP GET/POST lookup whose parsed JSON answer becomes {@code steps.<id>} and {@code vars.<id>}. */

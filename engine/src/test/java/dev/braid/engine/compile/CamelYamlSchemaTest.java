@@ -55,4 +55,19 @@ class CamelYamlSchemaTest {
         String yaml = new PipelineCompiler().compile(new dev.braid.engine.spec.PipelineReader().read(source), 1).camelYaml();
         assertEquals(List.of(), validate(yaml), yaml);
     }
+
+    @Test
+    void aGuardWithAClassifierUnderWhenMatchesCamelsSchema() {
+        String yaml = new PipelineCompiler().compile(new dev.braid.engine.spec.PipelineReader().read("""
+                apiVersion: braid/v1
+                kind: Pipeline
+                name: judged
+                steps:
+                  - id: check
+                    when: "$exists(input.text)"
+                    guard: { promptInjection: flag, classifier: { targets: [{ provider: mock, model: judge }] } }
+                """), 1).camelYaml();
+        assertTrue(yaml.contains("model:chat?step=judged/1/check"), yaml);
+        assertEquals(List.of(), validate(yaml), yaml);
+    }
 }

@@ -141,4 +141,34 @@ class PipelineCompilerTest {
         int out = yaml.indexOf("braid:camel-out?step=esc/1/raw");
         assertTrue(in > 0 && in < log && log < out, yaml);
     }
+
+    @Test
+    void aGuardClassifierIsTheGuardThenAModelCallNamedByStepKeyWithNoPromptText() {
+        Step.Guard g = new Step.Guard(dev.braid.components.guard.GuardAction.BLOCK, null, null, false,
+                new Step.Classifier(dev.braid.components.model.RoutingStrategy.FALLBACK,
+                        List.of(Target.of("openai", "gpt-4o-mini")), Duration.ofSeconds(5), 1, null, 0.8),
+                Step.OnClassifierError.BLOCK);
+        CompiledPipeline c = compiler.compile(pipeline("judged", step("check", g)), 2);
+        String yaml = c.camelYaml();
+        assertTrue(yaml.contains("""
+                        - to: braid:begin?step=judged/2/check
+                        - to: guard:check?step=judged/2/check
+                        - to: model:chat?step=judged/2/check
+                """), yaml);
+        for (String marker : List.of(dev.braid.components.guard.InjectionJudge.INSTRUCTION.substring(0, 30),
+                "security classifier", "gpt-4o-mini", "openai", "0.8", "prompt_injection_verdict", "{{", "${")) {
+            assertFalse(yaml.contains(marker), "the Camel YAML holds " + marker + ":\n" + yaml);
+        }
+        List<Object> bindings = c.bindings().get("judged/2/check");
+        assertTrue(bindings.stream().anyMatch(b -> b instanceof GuardBinding), bindings.toString());
+        GuardClassifierBinding judge = (GuardClassifierBinding) bindings.stream()
+                .filter(b -> b instanceof GuardClassifierBinding).findFirst().orElseThrow();
+        assertEquals(List.of(Target.of("openai", "gpt-4o-mini")), judge.routing().targets());
+        assertEquals(Duration.ofSeconds(5), judge.routing().timeout());
+        assertEquals(1, judge.routing().retries());
+        // without a classifier the route is the guard alone
+        String plain = compiler.compile(pipeline("plain", step("check", guard(dev.braid.components.guard.GuardAction.BLOCK))), 1)
+                .camelYaml();
+        assertFalse(plain.contains("model:"), plain);
+    }
 }

@@ -109,4 +109,32 @@ class PipelineJsonSchemaTest {
             assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml));
         }
     }
+
+    @Test
+    void guardClassifiersAreAcceptedAndMisusedOnesRefusedByBoth() {
+        String base = SpecAssertions.HEADER + "steps:\n  - id: r\n    transform: { jsonata: input }\n  - id: g\n"
+                + "    guard: %s\n";
+        String judge = "classifier: { targets: [{ provider: openai, model: gpt-4o-mini }]";
+        for (String ok : List.of(
+                "{ " + judge + " } }",
+                "{ promptInjection: flag, " + judge + ", threshold: 0.8, timeout: 5s, retries: 1, strategy: fallback,"
+                        + " on: [5xx, timeout] }, onClassifierError: block }",
+                "{ maxInputTokens: 10, " + judge + ", threshold: 0 }, onClassifierError: allow }")) {
+            String yaml = base.formatted(ok);
+            assertEquals(List.of(), schemaErrors(yaml), ok);
+            new PipelineReader().read(yaml);
+        }
+        for (String bad : List.of(
+                "{ " + judge + ", threshold: 1.5 } }",
+                "{ " + judge + ", treshold: 0.8 } }",
+                "{ " + judge + " }, onClassifierError: sometimes }",
+                "{ classifier: { targets: [] } }",
+                "{ classifier: { threshold: 0.8 } }",
+                "{ promptInjection: block, onClassifierError: block }",
+                "{ output: true, " + judge + " } }")) {
+            String yaml = base.formatted(bad);
+            assertFalse(schemaErrors(yaml).isEmpty(), "the schema accepted " + bad);
+            assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml), bad);
+        }
+    }
 }

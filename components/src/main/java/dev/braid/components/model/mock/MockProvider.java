@@ -1,5 +1,6 @@
 package dev.braid.components.model.mock;
 
+import dev.braid.components.guard.InjectionJudge;
 import dev.braid.components.model.ContentPart;
 import dev.braid.components.model.DurationText;
 import dev.braid.components.model.Message;
@@ -38,7 +39,9 @@ import java.util.function.Consumer;
  * The offline provider: accepts any model name and answers deterministically from the request, so
  * pipelines run without keys and tests can observe exactly what was sent.
  * <ul>
- *   <li>chat: the last user message's text, exactly; vision: the prompt and each image's media type
+ *   <li>chat: the last user message's text, exactly, except for a guard classifier's judge request
+ *       ({@link InjectionJudge#isJudgeRequest}), answered with {@link InjectionJudge#heuristicAnswer}: the
+ *       heuristic detector's score as {@code {"injection", "score", "reason"}} JSON; vision: the prompt and each image's media type
  *       and size ({@code data:} URL) or URL ({@code https:}), e.g. {@code Describe it: image/png, 68 bytes};</li>
  *   <li>sentiment and moderation: the local lexicon and keyword lists; embeddings: one 16-dimension
  *       unit vector per input, derived from its SHA-256;</li>
@@ -285,7 +288,10 @@ public final class MockProvider implements ModelProvider {
         long prompt = LocalProvider.promptTokens(request, counter);
         List<String> inputs = LocalProvider.inputsOf(request);
         return switch (request.task()) {
-            case CHAT -> text(target, request.lastUserText(), prompt, counter);
+            // a guard classifier's judge request: a deterministic verdict instead of the echo
+            case CHAT -> text(target, InjectionJudge.isJudgeRequest(request)
+                    ? InjectionJudge.heuristicAnswer(request.lastUserText())
+                    : request.lastUserText(), prompt, counter);
             case VISION -> text(target, describe(request), prompt, counter);
             case SENTIMENT -> fields(target, sentiment.fields(inputs), prompt);
             case MODERATION -> fields(target, moderation.fields(inputs), prompt);
