@@ -4,8 +4,6 @@ import dev.braid.server.budgets.BudgetGate;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.metrics.LimitMetrics;
 import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.invoke.InvokeResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.http.filter.FilterContinuation;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -93,6 +91,8 @@ public final class AccessFilter implements Ordered {
             }
             return Mono.just(response);
         }
+        // the request's spend: settles its budget reservation and counts its tokens when its answer ends
+        budgets.open(request, key.tokensPerDay() == null ? null : used -> limits.recordTokens(key.id(), used));
         CompletionStage<ApiProblem> admitted = limits.admit(key)
                 .thenCompose(limited -> limited != null || pipeline == null
                         ? CompletableFuture.completedFuture(limited)
@@ -116,24 +116,13 @@ public final class AccessFilter implements Ordered {
     }
 
     /**
-     * Counts the tokens of a key's answered request toward its daily quota (the quota refuses the
-     * next request once used up). Streamed answers are not counted yet.
+     * Ends the spend of a plain answer or an error (the controllers settle what they know first, a
+     * stream settles when it ends): an error releases the reservation, an answer no path settled
+     * keeps it.
      */
     @ResponseFilter
-    public void count(HttpRequest<?> request, MutableHttpResponse<?> response) {
+    public void settle(HttpRequest<?> request, MutableHttpResponse<?> response) {
         budgets.settle(request, response);
-        ApiKey key = Access.key(request).orElse(null);
-        if (key == null || key == Access.UNCHECKED || key.tokensPerDay() == null) {
-            return;
-        }
-        Object body = response.getBody().orElse(null);
-        long tokens = 0;
-        if (body instanceof InvokeResponse invoked && invoked.usage() != null) {
-            tokens = invoked.usage().totalTokens();
-        } else if (body instanceof JsonNode node) {
-            tokens = node.path("usage").path("total_tokens").asLong(0);
-        }
-        limits.recordTokens(key.id(), tokens);
     }
 
     private ApiKey authenticate(HttpRequest<?> request) {
