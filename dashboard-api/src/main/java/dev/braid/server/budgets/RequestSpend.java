@@ -86,7 +86,9 @@ public final class RequestSpend {
 
     /** The answer is a stream: it ends through {@link #settle} or {@link #streamFailed}, not with its HTTP response. */
     public void streaming() {
-        streamed = true;
+        if (this != NONE) {
+            streamed = true;
+        }
     }
 
     /** Counts a streamed piece toward the estimate of what was produced (used if the stream ends early). */
