@@ -170,8 +170,7 @@ class StreamBudgetTest {
 
         // so the budget still has room for more: with the reservations kept, 5 × worst would leave less than one
         assertTrue(budget - 5 * worst < worst && budget - spent >= worst);
-        HttpResponse<String> later = server.post("/v1/chat/completions", secret, streamedChat("openai/gpt-4o-mini", "slow: " + "y".repeat(30)));
-        assertStreamedToTheEnd(later);
+        assertStreamedToTheEnd(server.post("/v1/chat/completions", secret, body));
         assertEquals(6 * ACTUAL_CHAT_MICROS, spent(server, "key:" + key.path("id").asText()));
     }
 
