@@ -3,6 +3,7 @@ package dev.braid.server.budgets;
 import dev.braid.components.guard.InjectionJudge;
 import dev.braid.components.model.PriceTable;
 import dev.braid.components.model.Target;
+import dev.braid.components.model.Usage;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.Step;
 import dev.braid.engine.spec.StepSpec;
@@ -12,10 +13,9 @@ import java.util.List;
  * The most a pipeline call can cost, reserved before it runs: for every model step (parallel
  * branches included) the priciest of its targets, with the prompt estimated generously from the
  * request's size plus the step's templates (two characters per token: real text averages about
- * four) and the completion at the step's {@code maxTokens} (else {@link #DEFAULT_MAX_OUTPUT}).
- * A guard's {@code classifier} counts as one more call: its judge prompt plus the request, and a
- * verdict of {@link InjectionJudge#MAX_TOKENS}. Failed attempts are not billed by providers, so one
- * successful call per step is the bound.
+ * four) and the completion at the step's {@code maxTokens} (else {@link #DEFAULT_MAX_OUTPUT}); a
+ * guard's LLM judge likewise, with its verdict at {@link InjectionJudge#MAX_TOKENS}.
+ * Failed attempts are not billed by providers, so one successful call per step is the bound.
  */
 public final class CostEstimate {
 
@@ -24,46 +24,68 @@ public final class CostEstimate {
     private CostEstimate() {}
 
     public static double worstCaseUsd(PipelineSpec spec, PriceTable prices, long requestBytes) {
-        return steps(spec.steps(), prices, requestBytes);
+        return walk(spec.steps(), prices, requestBytes, null, 0).costUsd();
     }
 
-    private static double steps(List<StepSpec> steps, PriceTable prices, long requestBytes) {
-        double total = 0;
+    /**
+     * What a streamed invocation that ended early (failed, or its client left) may have cost: its
+     * stream step with the prompt estimate and the {@code streamedTokens} the caller was sent, every
+     * other model step at its worst case (a failed invocation reports no usage, and those steps may
+     * have run). Never more than {@link #worstCaseUsd}.
+     */
+    public static Usage produced(PipelineSpec spec, PriceTable prices, long requestBytes, long streamedTokens) {
+        return walk(spec.steps(), prices, requestBytes, spec.stream(), streamedTokens);
+    }
+
+    /** The prompt a model call may send: its request's size (plus templates) at two characters a token. */
+    public static long promptTokens(long chars) {
+        return chars / 2 + 16;
+    }
+
+    private static Usage walk(List<StepSpec> steps, PriceTable prices, long requestBytes, String streamStep,
+            long streamedTokens) {
+        Usage total = Usage.ZERO;
         for (StepSpec s : steps) {
             // Java 17: no pattern switch; only model steps (and the branches of parallel ones) cost money
             if (s.step() instanceof Step.Model m) {
-                total += model(m, prices, requestBytes);
+                Long output = s.id().equals(streamStep) ? Long.valueOf(Math.min(streamedTokens, maxOutput(m))) : null;
+                total = total.plus(model(m, prices, requestBytes, output));
             } else if (s.step() instanceof Step.Guard g && g.classifier() != null) {
-                total += classifier(g.classifier(), prices, requestBytes);
+                total = total.plus(classifier(g.classifier(), prices, requestBytes));
             } else if (s.step() instanceof Step.Parallel p) {
-                total += steps(p.branches(), prices, requestBytes);
+                total = total.plus(walk(p.branches(), prices, requestBytes, streamStep, streamedTokens));
             }
         }
         return total;
     }
 
-    private static double model(Step.Model m, PriceTable prices, long requestBytes) {
+    /** @param output completion tokens, or null for the step's maximum */
+    private static Usage model(Step.Model m, PriceTable prices, long requestBytes, Long output) {
         long templates = length(m.messages()) + length(m.text());
         if (m.prompt() != null) {
             templates += length(m.prompt().system()) + length(m.prompt().user());
         }
-        long prompt = (requestBytes + templates) / 2 + 16;
-        long output = m.maxTokens() != null ? m.maxTokens() : DEFAULT_MAX_OUTPUT;
+        long prompt = promptTokens(requestBytes + templates);
+        long completion = output != null ? output : maxOutput(m);
         double worst = 0;
         for (Target t : m.targets()) {
-            worst = Math.max(worst, prices.costOf(t, prompt, output));
+            worst = Math.max(worst, prices.costOf(t, prompt, completion));
         }
-        return worst;
+        return Usage.of(prompt, completion, worst, true);
     }
 
     /** A guard's judge: the request's text behind a fixed instruction, a verdict of at most {@link InjectionJudge#MAX_TOKENS}. */
-    private static double classifier(Step.Classifier c, PriceTable prices, long requestBytes) {
-        long prompt = (requestBytes + InjectionJudge.INSTRUCTION.length()) / 2 + 16;
+    private static Usage classifier(Step.Classifier c, PriceTable prices, long requestBytes) {
+        long prompt = promptTokens(requestBytes + InjectionJudge.INSTRUCTION.length());
         double worst = 0;
         for (Target t : c.targets()) {
             worst = Math.max(worst, prices.costOf(t, prompt, InjectionJudge.MAX_TOKENS));
         }
-        return worst;
+        return Usage.of(prompt, InjectionJudge.MAX_TOKENS, worst, true);
+    }
+
+    private static long maxOutput(Step.Model m) {
+        return m.maxTokens() != null ? m.maxTokens() : DEFAULT_MAX_OUTPUT;
     }
 
     private static long length(String s) {

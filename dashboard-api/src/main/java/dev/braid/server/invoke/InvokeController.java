@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.engine.runtime.InvokeOptions;
 import dev.braid.engine.runtime.PipelineRuntime;
+import dev.braid.server.budgets.RequestSpend;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorBody;
 import dev.braid.server.errors.ErrorResponses;
@@ -68,7 +69,10 @@ public final class InvokeController {
         try {
             answer = tracing.invocation(request, name, () -> runtime.invoke(name, body.input(), options))
                     .whenComplete((result, error) -> usage.invocation(request, "invoke", name, started, result, error, null))
-                    .thenApply(result -> HttpResponse.ok(InvokeResponse.of(result)));
+                    .thenApply(result -> {
+                        RequestSpend.of(request).settle(result.usage());
+                        return HttpResponse.ok(InvokeResponse.of(result));
+                    });
         } catch (RuntimeException e) {
             // the runtime should fail the stage, but an early throw must get the same answer
             answer = CompletableFuture.failedFuture(e);
@@ -86,11 +90,14 @@ public final class InvokeController {
     private CompletionStage<MutableHttpResponse<?>> stream(
             String name, Object input, InvokeOptions options, HttpRequest<?> request) {
         EventStream events = new EventStream(request);
+        RequestSpend spend = RequestSpend.of(request);
+        spend.streaming();
         long started = UsageCapture.start();
         AtomicLong firstDeltaMs = new AtomicLong(-1);
         try {
             tracing.invocation(request, name, () -> runtime.invokeStreaming(name, input, options, delta -> {
                         firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
+                        spend.produced(delta.text());
                         if (events.isCancelled()) {
                             // the model router aborts the provider call when its sink throws
                             throw new CancellationException("the client closed the stream");
@@ -102,6 +109,12 @@ public final class InvokeController {
                         usage.invocation(request, "invoke", name, started, result,
                                 events.isCancelled() && error != null ? new CancellationException() : error,
                                 first < 0 ? null : first);
+                        // settled before the last event goes out: a caller that saw it sees the spend
+                        if (error == null) {
+                            spend.settle(result.usage());
+                        } else {
+                            spend.streamFailed(events.isOpen());
+                        }
                         if (events.isCancelled()) {
                             events.end(); // nobody to tell, and not an error of ours
                         } else if (error == null) {
@@ -114,6 +127,7 @@ public final class InvokeController {
                         events.end();
                     });
         } catch (RuntimeException e) {
+            spend.release();
             events.failBeforeOpen(e);
         }
         return events.response();

@@ -3,9 +3,7 @@ package dev.braid.server.keys;
 import dev.braid.server.budgets.BudgetGate;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.invoke.InvokeResponse;
 import dev.braid.server.metrics.LimitMetrics;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
@@ -18,11 +16,7 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.http.filter.ServerFilterPhase;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -35,7 +29,6 @@ import java.util.concurrent.CompletionStage;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class AccessFilter implements Ordered {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AccessFilter.class);
     private static final String INVOKE_PREFIX = "/v1/pipelines/";
 
     private final KeyStore keys;
@@ -98,11 +91,13 @@ public final class AccessFilter implements Ordered {
             }
             return Mono.just(response);
         }
+        // the request's spend: settles its budget reservation and counts its tokens when its answer ends
+        budgets.open(request, key.tokensPerDay() == null ? null : used -> limits.recordTokens(key.id(), used));
         CompletionStage<ApiProblem> admitted = limits.admit(key)
                 .thenCompose(limited -> limited != null || pipeline == null
                         ? CompletableFuture.completedFuture(limited)
                         : budgets.reserve(request, key.id(), key.usdPerMonth(), pipeline))
-                .exceptionally(AccessFilter::limitsUnavailable);
+                .exceptionally(BudgetGate::limitsUnavailable);
         CompletableFuture<ApiProblem> done = admitted.toCompletableFuture();
         if (done.isDone() && !done.isCompletedExceptionally()) {
             // local limits answer at once: no reactive detour
@@ -122,34 +117,13 @@ public final class AccessFilter implements Ordered {
     }
 
     /**
-     * The shared limit store (Redis) failed or timed out: a key with limits is refused with 503
-     * rather than let through unmetered (a budget must hold); keys without limits never ask it.
-     */
-    private static ApiProblem limitsUnavailable(Throwable failure) {
-        LOG.warn("limits store unavailable, refusing a limited key's request: {}", failure.toString());
-        return new ApiProblem(503, "limits_unavailable",
-                "rate limits and budgets cannot be checked right now; retry shortly", null, List.of(), Duration.ofSeconds(1));
-    }
-
-    /**
-     * Counts the tokens of a key's answered request toward its daily quota (the quota refuses the
-     * next request once used up). Streamed answers are not counted yet.
+     * Ends the spend of a plain answer or an error (the controllers settle what they know first, a
+     * stream settles when it ends): an error releases the reservation, an answer no path settled
+     * keeps it.
      */
     @ResponseFilter
-    public void count(HttpRequest<?> request, MutableHttpResponse<?> response) {
+    public void settle(HttpRequest<?> request, MutableHttpResponse<?> response) {
         budgets.settle(request, response);
-        ApiKey key = Access.key(request).orElse(null);
-        if (key == null || key == Access.UNCHECKED || key.tokensPerDay() == null) {
-            return;
-        }
-        Object body = response.getBody().orElse(null);
-        long tokens = 0;
-        if (body instanceof InvokeResponse invoked && invoked.usage() != null) {
-            tokens = invoked.usage().totalTokens();
-        } else if (body instanceof JsonNode node) {
-            tokens = node.path("usage").path("total_tokens").asLong(0);
-        }
-        limits.recordTokens(key.id(), tokens);
     }
 
     private ApiKey authenticate(HttpRequest<?> request) {

@@ -14,6 +14,7 @@ import dev.braid.engine.runtime.InvokeOptions;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.budgets.BudgetGate;
+import dev.braid.server.budgets.RequestSpend;
 import dev.braid.server.keys.Access;
 import dev.braid.server.keys.ApiKey;
 import dev.braid.server.metrics.LimitMetrics;
@@ -84,15 +85,22 @@ public final class OpenAiController {
         }
         ChatWire wire = new ChatWire(json, chat.model());
         ApiKey key = Access.key(request).orElse(null);
-        if (target instanceof ChatTarget.Routed routed && key != null && key.usdPerMonth() != null) {
-            // the key's monthly budget: reserve the worst case before any provider is called
-            ChatCompletionRequest call = chat;
-            return budgets.reserveModelCall(request, key.id(), key.usdPerMonth(), routed.policy().targets(),
-                            chat.options() == null ? null : chat.options().maxTokens(), body.length())
-                    .thenCompose(refused -> refused != null ? refuse(request, refused)
-                            : call.stream() ? stream(call, routed, wire, request) : complete(call, routed, wire, request));
+        if (key == null) {
+            return chat.stream() ? stream(chat, target, wire, request) : complete(chat, target, wire, request);
         }
-        return chat.stream() ? stream(chat, target, wire, request) : complete(chat, target, wire, request);
+        // budgets: reserve the worst case before any provider is called, exactly as an invoke does
+        CompletionStage<ApiProblem> admitted;
+        if (target instanceof ChatTarget.Routed routed) {
+            admitted = budgets.reserveModelCall(request, key.id(), key.usdPerMonth(), routed.policy().targets(),
+                    chat.options() == null ? null : chat.options().maxTokens(), body.length());
+        } else {
+            admitted = budgets.reserve(request, key.id(), key.usdPerMonth(), ((ChatTarget.Pipeline) target).name());
+        }
+        ChatCompletionRequest call = chat;
+        ChatTarget resolved = target;
+        return admitted.thenCompose(refused -> refused != null ? refuse(request, refused)
+                        : call.stream() ? stream(call, resolved, wire, request) : complete(call, resolved, wire, request))
+                .exceptionally(error -> ErrorResponses.of(request, error));
     }
 
     private CompletionStage<MutableHttpResponse<?>> refuse(HttpRequest<?> request, ApiProblem refused) {
@@ -110,15 +118,20 @@ public final class OpenAiController {
                 answer = tracing.modelCall(request, "chat", chat.model(), call,
                                 () -> models.router().route(call, routed.policy()))
                         .whenComplete((r, error) -> usage.modelCall(request, "chat", chat.model(), started, r, error))
-                        .thenApply(r -> ok(
-                        wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
+                        .thenApply(r -> {
+                            RequestSpend.of(request).settle(r.usage());
+                            return ok(wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage()));
+                        });
             } else {
                 ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
                 answer = tracing.invocation(request, pipeline.name(), () -> models.runtime()
                         .invoke(pipeline.name(), chat.pipelineInput(), new InvokeOptions(null, RequestIds.of(request))))
                         .whenComplete((result, error) ->
                                 usage.invocation(request, "chat", pipeline.name(), started, result, error, null))
-                        .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage())));
+                        .thenApply(result -> {
+                            RequestSpend.of(request).settle(result.usage());
+                            return ok(wire.completion(textOf(result), List.of(), "stop", result.usage()));
+                        });
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
@@ -130,16 +143,25 @@ public final class OpenAiController {
             ChatCompletionRequest chat, ChatTarget target, ChatWire wire, HttpRequest<?> request) {
         EventStream events = new EventStream(request);
         ChatStream stream = new ChatStream(events, wire, json, request, chat.includeUsage());
+        RequestSpend spend = RequestSpend.of(request);
+        spend.streaming();
         long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
                 ModelRequest call = chat.toModelRequest();
                 tracing.modelCall(request, "chat", chat.model(), call,
-                        () -> models.stream(call, routed.policy(), stream::delta)).whenComplete((r, error) -> {
+                        () -> models.stream(call, routed.policy(), delta -> {
+                            spend.produced(delta);
+                            stream.delta(delta);
+                        })).whenComplete((r, error) -> {
                     usage.modelCall(request, "chat", chat.model(), started, r, error);
+                    // settled before the last chunk goes out: a caller that saw [DONE] sees the spend.
+                    // Braid always asks the upstream for its usage, so r.usage() is the provider's
                     if (error != null) {
+                        spend.streamFailed(events.isOpen());
                         stream.fail(error);
                     } else {
+                        spend.settle(r.usage());
                         stream.complete(r.finishReason(), r.usage());
                     }
                 });
@@ -151,6 +173,7 @@ public final class OpenAiController {
                                 new InvokeOptions(null, RequestIds.of(request)),
                                 delta -> {
                                     firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
+                                    spend.produced(delta.text());
                                     stream.delta(new ModelDelta.Text(delta.text()));
                                 }))
                         .whenComplete((result, error) -> {
@@ -158,9 +181,11 @@ public final class OpenAiController {
                             usage.invocation(request, "chat", pipeline.name(), started, result, error,
                                     first < 0 ? null : first);
                             if (error != null) {
+                                spend.streamFailed(events.isOpen());
                                 stream.fail(error);
                                 return;
                             }
+                            spend.settle(result.usage());
                             if (!stream.sawContent()) {
                                 // a pipeline without stream: (or whose stream step is not its answer) answers at once
                                 stream.delta(new ModelDelta.Text(textOf(result)));
@@ -169,6 +194,7 @@ public final class OpenAiController {
                         });
             }
         } catch (RuntimeException e) {
+            spend.release();
             stream.fail(e);
         }
         return events.response();
@@ -202,14 +228,28 @@ public final class OpenAiController {
         } catch (RuntimeException e) {
             return done(ErrorResponses.of(request, e));
         }
+        ChatTarget.Routed routed = (ChatTarget.Routed) target;
+        ApiKey key = Access.key(request).orElse(null);
+        if (key == null) {
+            return embed(model, inputs, base64, routed, request);
+        }
+        return budgets.reserveEmbeddings(request, key.id(), key.usdPerMonth(), routed.policy().targets(), inputs)
+                .thenCompose(refused -> refused != null ? refuse(request, refused) : embed(model, inputs, base64, routed, request))
+                .exceptionally(error -> ErrorResponses.of(request, error));
+    }
+
+    private CompletionStage<MutableHttpResponse<?>> embed(
+            String model, List<String> inputs, boolean base64, ChatTarget.Routed routed, HttpRequest<?> request) {
         ModelRequest call = ModelRequest.ofInputs(ModelTask.EMBEDDINGS, inputs);
         CompletionStage<MutableHttpResponse<?>> answer;
         long started = UsageCapture.start();
         try {
-            ChatTarget.Routed routed = (ChatTarget.Routed) target;
             answer = tracing.modelCall(request, "embeddings", model, call, () -> models.router().route(call, routed.policy()))
                     .whenComplete((r, error) -> usage.modelCall(request, "embeddings", model, started, r, error))
-                    .thenApply(r -> ok(embeddingList(model, r, base64)));
+                    .thenApply(r -> {
+                        RequestSpend.of(request).settle(r.usage());
+                        return ok(embeddingList(model, r, base64));
+                    });
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

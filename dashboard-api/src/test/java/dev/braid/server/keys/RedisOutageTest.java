@@ -54,6 +54,8 @@ class RedisOutageTest {
                     .statusCode());
             String limited = server.createKey("{\"name\":\"limited\",\"role\":\"invoker\",\"requestsPerMinute\":1000}")
                     .path("key").asText();
+            String budgeted = server.createKey("{\"name\":\"budgeted\",\"role\":\"invoker\",\"usdPerMonth\":5}")
+                    .path("key").asText();
             String unlimited = server.secret("invoker");
             assertEquals(200, server.post("/v1/pipelines/cached-outage/invoke", limited, BODY).statusCode());
             assertEquals(1, upstream.calls.get());
@@ -69,6 +71,11 @@ class RedisOutageTest {
             assertEquals("upstream_error", error.path("type").asText());
             assertTrue(refused.headers().firstValue("Retry-After").isPresent());
             assertTrue(ms < 10_000, "refused without waiting on Redis: " + ms + " ms");
+            // a budget reserved by the chat front door (no rate limit, so the filter lets it reach the controller)
+            HttpResponse<String> chat = server.post("/v1/chat/completions", budgeted,
+                    "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertEquals(503, chat.statusCode(), chat.body());
+            assertEquals("limits_unavailable", KeyServer.json(chat).path("error").path("code").asText());
             assertEquals(1, upstream.calls.get(), "nothing unmetered went upstream");
 
             // no limits: Redis is not asked for admission; the cache lookup fails, which is a miss

@@ -22,23 +22,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * placeholder), puts usage on a final chunk with {@code "choices": null} as vLLM does, then
  * {@code [DONE]}. A request with tools gets a streamed tool call instead; a guard classifier's request
  * (response format {@code prompt_injection_verdict}) gets a verdict: 0.97 when the text mentions
- * "exfiltrate", else 0.03.
+ * "exfiltrate", else 0.03. Public: the budget tests in {@code keys} bill against it too.
  */
-final class FakeOpenAi implements AutoCloseable {
+public final class FakeOpenAi implements AutoCloseable {
 
-    static final String KEY = "sk-upstream-secret-123";
-    static final long PROMPT_TOKENS = 1234;
-    static final long COMPLETION_TOKENS = 56;
-    static final long EMBEDDING_TOKENS = 77;
+    public static final String KEY = "sk-upstream-secret-123";
+    public static final long PROMPT_TOKENS = 1234;
+    public static final long COMPLETION_TOKENS = 56;
+    public static final long EMBEDDING_TOKENS = 77;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     /** Streams whose client went away mid-answer (a write failed). */
-    final AtomicInteger aborted = new AtomicInteger();
+    public final AtomicInteger aborted = new AtomicInteger();
     private final HttpServer server;
 
-    FakeOpenAi() throws IOException {
+    public FakeOpenAi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/v1/embeddings", this::embeddings);
@@ -51,7 +51,7 @@ final class FakeOpenAi implements AutoCloseable {
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
@@ -77,8 +77,10 @@ final class FakeOpenAi implements AutoCloseable {
             }
         }
         boolean tools = body.path("tools").size() > 0;
+        // the requested model answers (as OpenAI's does), so Braid prices it as it would the real one
+        String model = body.path("model").asText("fake-gpt");
         if (!body.path("stream").asBoolean()) {
-            ObjectNode root = head("chat.completion");
+            ObjectNode root = head("chat.completion", model);
             ObjectNode choice = root.putArray("choices").addObject();
             choice.put("index", 0);
             ObjectNode message = choice.putObject("message").put("role", "assistant");
@@ -101,27 +103,27 @@ final class FakeOpenAi implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
-            ObjectNode role = head("chat.completion.chunk");
+            ObjectNode role = head("chat.completion.chunk", model);
             role.putArray("choices").addObject().put("index", 0).putObject("delta").put("role", "assistant").put("content", "");
             frame(out, role);
             if (tools) {
-                frame(out, toolChunk(true, "{\"city\":"));
-                frame(out, toolChunk(false, "\"Paris\"}"));
+                frame(out, toolChunk(true, "{\"city\":", model));
+                frame(out, toolChunk(false, "\"Paris\"}", model));
             } else {
                 for (int i = 0; i < text.length(); i += 3) {
-                    ObjectNode c = head("chat.completion.chunk");
+                    ObjectNode c = head("chat.completion.chunk", model);
                     c.putArray("choices").addObject().put("index", 0).putObject("delta")
                             .put("content", text.substring(i, Math.min(text.length(), i + 3)));
                     frame(out, c);
                     pause(pauseMs);
                 }
             }
-            ObjectNode finish = head("chat.completion.chunk");
+            ObjectNode finish = head("chat.completion.chunk", model);
             ObjectNode fc = finish.putArray("choices").addObject().put("index", 0);
             fc.putObject("delta");
             fc.put("finish_reason", tools ? "tool_calls" : "stop");
             frame(out, finish);
-            ObjectNode usage = head("chat.completion.chunk");
+            ObjectNode usage = head("chat.completion.chunk", model);
             usage.putNull("choices"); // vLLM's way
             usage(usage.putObject("usage"), COMPLETION_TOKENS);
             frame(out, usage);
@@ -153,8 +155,8 @@ final class FakeOpenAi implements AutoCloseable {
                 : "{\"injection\":false,\"score\":0.03,\"reason\":\"JUDGE_REASON: an ordinary request\"}";
     }
 
-    private static ObjectNode toolChunk(boolean first, String arguments) {
-        ObjectNode c = head("chat.completion.chunk");
+    private static ObjectNode toolChunk(boolean first, String arguments, String model) {
+        ObjectNode c = head("chat.completion.chunk", model);
         ObjectNode call = c.putArray("choices").addObject().put("index", 0).putObject("delta")
                 .putArray("tool_calls").addObject();
         call.put("index", 0);
@@ -187,12 +189,12 @@ final class FakeOpenAi implements AutoCloseable {
         send(exchange, 200, "application/json", JSON.writeValueAsString(root));
     }
 
-    private static ObjectNode head(String object) {
+    private static ObjectNode head(String object, String model) {
         ObjectNode root = JSON.createObjectNode();
         root.put("id", "chatcmpl-upstream");
         root.put("object", object);
         root.put("created", 1_700_000_000L);
-        root.put("model", "fake-gpt");
+        root.put("model", model);
         return root;
     }
 
