@@ -17,15 +17,14 @@ import com.openai.models.completions.CompletionUsage;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import dev.braid.server.FakeOpenAi;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,18 +50,10 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final FakeOpenAi upstream = start();
+    final FakeOpenAi upstream = new FakeOpenAi();
 
     @Inject
     EmbeddedServer server;
-
-    private static FakeOpenAi start() {
-        try {
-            return new FakeOpenAi();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public Map<String, String> getProperties() {

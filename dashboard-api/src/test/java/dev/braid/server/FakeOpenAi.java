@@ -1,4 +1,4 @@
-package dev.braid.server.openai;
+package dev.braid.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,28 +17,39 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local server speaking OpenAI's Chat Completions and Embeddings wire format (JSON and SSE), with
- * usage numbers no tokenizer would produce, so a test can tell passed-through usage from counted.
- * Chat echoes the last user message; streamed, it sends it in 3-character pieces (splitting any
- * placeholder), puts usage on a final chunk with {@code "choices": null} as vLLM does, then
- * {@code [DONE]}. A request with tools gets a streamed tool call instead.
+ * The server tests' one OpenAI upstream: a local server speaking OpenAI's Chat Completions and
+ * Embeddings wire format (JSON and SSE), with usage numbers no tokenizer would produce, so a test
+ * can tell passed-through usage from counted.
+ *
+ * <p>Chat echoes the last user message; streamed, it sends it in 3-character pieces (splitting any
+ * placeholder; a message starting {@code slow:} pauses between pieces), puts usage on a final chunk
+ * with {@code "choices": null} as vLLM does, then {@code [DONE]}. A request with tools gets a tool
+ * call instead. Some model names fail on purpose: {@code fail-401} answers like OpenAI does to a bad
+ * key (quoting the key, as OpenAI does in part), {@code fail-500} quotes the prompt in its error,
+ * {@code slow} answers after 3 s.
  */
-final class FakeOpenAi implements AutoCloseable {
+public final class FakeOpenAi implements AutoCloseable {
 
-    static final String KEY = "sk-upstream-secret-123";
-    static final long PROMPT_TOKENS = 1234;
-    static final long COMPLETION_TOKENS = 56;
-    static final long EMBEDDING_TOKENS = 77;
+    /** The key the fake accepts; its middle ({@code SECRET-9f8e}) lets a test find partial leaks. */
+    public static final String KEY = "sk-test-SECRET-9f8e7d6c5b4a";
+    public static final long PROMPT_TOKENS = 1234;
+    public static final long COMPLETION_TOKENS = 56;
+    public static final long EMBEDDING_TOKENS = 77;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    /** Every request body received, in order. */
+    public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     /** Streams whose client went away mid-answer (a write failed). */
-    final AtomicInteger aborted = new AtomicInteger();
+    public final AtomicInteger aborted = new AtomicInteger();
     private final HttpServer server;
 
-    FakeOpenAi() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    public FakeOpenAi() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/v1/embeddings", this::embeddings);
         // a slow stream must not hold up other requests
@@ -49,14 +61,19 @@ final class FakeOpenAi implements AutoCloseable {
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    private boolean authorized(HttpExchange exchange) throws IOException {
-        if (!("Bearer " + KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            send(exchange, 401, "application/json",
-                    "{\"error\":{\"message\":\"Incorrect API key\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
+    /** Every request the upstream was ever sent, as one text. */
+    public String everythingReceived() {
+        return requests.toString();
+    }
+
+    private boolean authorized(HttpExchange exchange, String model) throws IOException {
+        if (!("Bearer " + KEY).equals(exchange.getRequestHeaders().getFirst("Authorization")) || "fail-401".equals(model)) {
+            send(exchange, 401, "application/json", "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY
+                    + ".\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
             return false;
         }
         return true;
@@ -65,7 +82,8 @@ final class FakeOpenAi implements AutoCloseable {
     private void chat(HttpExchange exchange) throws IOException {
         JsonNode body = JSON.readTree(exchange.getRequestBody());
         requests.add(body);
-        if (!authorized(exchange)) {
+        String model = body.path("model").asText();
+        if (!authorized(exchange, model)) {
             return;
         }
         String text = "";
@@ -73,6 +91,14 @@ final class FakeOpenAi implements AutoCloseable {
             if ("user".equals(m.path("role").asText())) {
                 text = m.path("content").isTextual() ? m.path("content").asText() : m.path("content").path(0).path("text").asText();
             }
+        }
+        if ("fail-500".equals(model)) {
+            send(exchange, 500, "application/json", "{\"error\":{\"message\":\"internal error while reading: "
+                    + text.replace("\"", "'") + "\",\"type\":\"server_error\"}}");
+            return;
+        }
+        if ("slow".equals(model)) {
+            pause(3000); // an upstream that does not answer in time
         }
         boolean tools = body.path("tools").size() > 0;
         if (!body.path("stream").asBoolean()) {
@@ -154,7 +180,7 @@ final class FakeOpenAi implements AutoCloseable {
     private void embeddings(HttpExchange exchange) throws IOException {
         JsonNode body = JSON.readTree(exchange.getRequestBody());
         requests.add(body);
-        if (!authorized(exchange)) {
+        if (!authorized(exchange, body.path("model").asText())) {
             return;
         }
         ObjectNode root = JSON.createObjectNode();
