@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ConfiguredProvidersTest {
 
     static ProviderConfiguration entry(String name, String type, String baseUrl, String key) {
-        return new ProviderConfiguration(name, type, baseUrl, key, null, null, null, null);
+        return new ProviderConfiguration(name, type, baseUrl, key, null, null, null, null, null);
     }
 
     static Map<String, ProviderSettings> resolve(List<ProviderConfiguration> config, Map<String, String> env) {
@@ -98,7 +98,7 @@ class ConfiguredProvidersTest {
 
     @Test
     void aDisabledProviderStaysOff() {
-        var off = new ProviderConfiguration("openai", null, null, "sk-x", null, null, null, false);
+        var off = new ProviderConfiguration("openai", null, null, "sk-x", null, null, null, false, null);
         assertFalse(resolve(List.of(off), Map.of("OPENAI_API_KEY", "sk-env")).containsKey("openai"),
                 "disabled in config beats the environment");
     }

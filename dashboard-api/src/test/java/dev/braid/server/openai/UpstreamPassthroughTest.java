@@ -61,7 +61,8 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
                 "braid.providers.upstream.type", "openai",
                 "braid.providers.upstream.base-url", upstream.baseUrl(),
                 "braid.providers.upstream.api-key", FakeOpenAi.KEY,
-                "braid.providers.upstream.models", "fake-gpt");
+                "braid.providers.upstream.models", "fake-gpt",
+                "braid.providers.upstream.reasoning-parameters", "true");
     }
 
     @AfterAll
@@ -84,6 +85,21 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
         assertEquals(FakeOpenAi.PROMPT_TOKENS + FakeOpenAi.COMPLETION_TOKENS, usage.totalTokens());
         JsonNode sent = upstream.requests.get(upstream.requests.size() - 1);
         assertEquals("fake-gpt", sent.get("model").asText(), "the provider prefix is Braid's, not the upstream's");
+    }
+
+    @Test
+    void aReasoningModelGetsMaxCompletionTokensAndNoTemperatureWhenTheProviderIsConfiguredForThem() {
+        client().chat().completions().create(ChatCompletionCreateParams.builder().model("upstream/o3-mini")
+                .addUserMessage("think").maxCompletionTokens(64).temperature(0.3).build());
+        JsonNode sent = upstream.requests.get(upstream.requests.size() - 1);
+        assertEquals("o3-mini", sent.get("model").asText());
+        assertEquals(64, sent.path("max_completion_tokens").asInt(), sent.toString());
+        assertFalse(sent.has("max_tokens") || sent.has("temperature"), sent.toString());
+        client().chat().completions().create(ChatCompletionCreateParams.builder().model("upstream/fake-gpt")
+                .addUserMessage("chat").maxCompletionTokens(64).temperature(0.3).build());
+        JsonNode chat = upstream.requests.get(upstream.requests.size() - 1);
+        assertEquals(64, chat.path("max_tokens").asInt(), "a chat model keeps max_tokens: " + chat);
+        assertEquals(0.3, chat.path("temperature").asDouble(), 1e-9);
     }
 
     @Test
