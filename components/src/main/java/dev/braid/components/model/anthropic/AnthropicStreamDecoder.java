@@ -34,7 +34,6 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
     private final String provider;
     private final List<String> secrets;
     private final Optional<String> answerTool;
-    // a tool_use without any input_json_delta had no input: "{}", as in a buffered answer
     private final StreamAccumulator answer;
     private final SseDecoder sse = new SseDecoder(this::event);
     private final Map<Integer, Block> blocks = new HashMap<>();
@@ -47,6 +46,7 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
         this.provider = provider;
         this.secrets = secrets;
         this.answerTool = AnthropicWire.answerTool(request);
+        // a tool_use without any input_json_delta had no input: "{}", as in a buffered answer
         this.answer = new StreamAccumulator(provider, model, request, sink).emptyArgumentsAs("{}");
     }
 
