@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with {@code "choices": null} as vLLM does, then {@code [DONE]}. A request with tools gets a tool
  * call instead. Some model names fail on purpose: {@code fail-401} answers like OpenAI does to a bad
  * key (quoting the key, as OpenAI does in part), {@code fail-500} quotes the prompt in its error,
- * {@code slow} answers after 3 s.
+ * {@code fail-quota} answers 429 {@code insufficient_quota} byte for byte as OpenAI does to an account
+ * without quota, {@code slow} answers after 3 s.
  */
 public final class FakeOpenAi implements AutoCloseable {
 
@@ -37,6 +38,18 @@ public final class FakeOpenAi implements AutoCloseable {
     public static final long EMBEDDING_TOKENS = 77;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** OpenAI's answer to a key whose account has no quota left (pretty-printed, as OpenAI sends it). */
+    static final String INSUFFICIENT_QUOTA = """
+            {
+                "error": {
+                    "message": "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
+                    "type": "insufficient_quota",
+                    "param": null,
+                    "code": "insufficient_quota"
+                }
+            }
+            """;
 
     /** Every request body received, in order. */
     public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
@@ -95,6 +108,11 @@ public final class FakeOpenAi implements AutoCloseable {
         if ("fail-500".equals(model)) {
             send(exchange, 500, "application/json", "{\"error\":{\"message\":\"internal error while reading: "
                     + text.replace("\"", "'") + "\",\"type\":\"server_error\"}}");
+            return;
+        }
+        if ("fail-quota".equals(model)) {
+            exchange.getResponseHeaders().set("retry-after", "20");
+            send(exchange, 429, "application/json", INSUFFICIENT_QUOTA);
             return;
         }
         if ("slow".equals(model)) {

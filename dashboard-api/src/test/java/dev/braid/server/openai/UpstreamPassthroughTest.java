@@ -62,7 +62,13 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
                 "braid.providers.upstream.base-url", upstream.baseUrl(),
                 "braid.providers.upstream.api-key", FakeOpenAi.KEY,
                 "braid.providers.upstream.models", "fake-gpt",
-                "braid.providers.upstream.reasoning-parameters", "true");
+                "braid.providers.upstream.reasoning-parameters", "true",
+                // an account without quota first, a working model second
+                "braid.models.aliases.spent-first.targets[0].provider", "upstream",
+                "braid.models.aliases.spent-first.targets[0].model", "fail-quota",
+                "braid.models.aliases.spent-first.targets[1].provider", "upstream",
+                "braid.models.aliases.spent-first.targets[1].model", "fake-gpt",
+                "braid.models.aliases.spent-first.retries", "2");
     }
 
     @AfterAll
@@ -256,6 +262,30 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
         }
         assertEquals(abortedBefore + 1, upstream.aborted.get(),
                 "Braid hung up on the upstream well before its 3 s answer ended");
+    }
+
+    @Test
+    void anUpstreamAccountWithoutQuotaIsNotRetriedButTheNextTargetAnswers() {
+        int before = upstream.requests.size();
+        ChatCompletion completion = client().chat().completions().create(
+                ChatCompletionCreateParams.builder().model("spent-first").addUserMessage("hello fallback").build());
+        assertEquals("hello fallback", completion.choices().get(0).message().content().orElseThrow());
+        List<String> models = upstream.requests.subList(before, upstream.requests.size()).stream()
+                .map(r -> r.path("model").asText()).toList();
+        assertEquals(List.of("fail-quota", "fake-gpt"), models, "retries: 2, but a spent account answers the same every time");
+    }
+
+    @Test
+    void anUpstreamAccountWithoutQuotaIsA502WithoutRetryAfter() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.getURL() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"upstream/fail-quota\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, response.statusCode(), response.body());
+        assertEquals("provider_quota_exhausted", JSON.readTree(response.body()).at("/error/code").asText(), response.body());
+        assertTrue(response.headers().firstValue("retry-after").isEmpty(), "waiting does not pay the bill");
     }
 
     @Test
