@@ -10,7 +10,8 @@ import java.time.Duration;
  * again or reopens.
  *
  * <p>Only failures that say something about the target's health count: 5xx, 408, timeouts,
- * connection failures and, when {@code countRateLimits} (the default), 429. Caller errors (400, 401,
+ * connection failures, an account out of quota or credit and, when {@code countRateLimits} (the
+ * default), 429. Caller errors (400, 401,
  * 404 …) neither count as failures nor as successes.
  *
  * @param enabled false turns circuits off: every target is always tried
@@ -56,6 +57,9 @@ public record CircuitBreakerSettings(
             return true;
         }
         if (error instanceof ModelException.ProviderError pe) {
+            if (pe.quotaExhausted()) {
+                return true; // a spent account fails every call until someone pays: skip it
+            }
             return pe.upstreamStatus() == 429 ? countRateLimits : pe.retryable();
         }
         return false; // ModelNotFound: the caller asked for something that does not exist

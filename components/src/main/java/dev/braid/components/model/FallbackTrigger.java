@@ -10,7 +10,7 @@ import java.util.Set;
  * failures that are never retryable (400, 404 …) end it whatever the set.
  */
 public enum FallbackTrigger {
-    /** The provider answered 429. */
+    /** The provider answered 429, or its account is out of quota or credit (whatever status it used). */
     RATE_LIMITED("429"),
     /** The provider answered 5xx (a failed connection is {@link #CONNECT}, not this). */
     SERVER_ERROR("5xx"),
@@ -54,6 +54,9 @@ public enum FallbackTrigger {
         if (error instanceof ModelException.ProviderError pe) {
             if (pe.unreachable()) {
                 return CONNECT;
+            }
+            if (pe.quotaExhausted()) {
+                return RATE_LIMITED;
             }
             int s = pe.upstreamStatus();
             if (s == 429) {

@@ -20,29 +20,54 @@ public abstract sealed class ModelException extends RuntimeException
     /** Whether another attempt or another target may succeed. */
     public abstract boolean retryable();
 
+    /**
+     * Whether another attempt at the same target may succeed; false where only another target can
+     * (a provider account out of quota or credit answers the same until someone pays).
+     */
+    public boolean retryOnSameTarget() {
+        return retryable();
+    }
+
     /** An error answer from a provider. 429 stays 429, 5xx becomes 502, 4xx stays as is. */
     public static final class ProviderError extends ModelException {
         private final String provider;
         private final int upstreamStatus;
         private final Duration retryAfter;
         private final boolean unreachable;
+        private final boolean quotaExhausted;
 
         public ProviderError(String provider, int upstreamStatus, String message, Duration retryAfter) {
-            this(provider, upstreamStatus, message, retryAfter, false);
+            this(provider, upstreamStatus, message, retryAfter, false, false);
         }
 
         private ProviderError(String provider, int upstreamStatus, String message, Duration retryAfter,
-                boolean unreachable) {
+                boolean unreachable, boolean quotaExhausted) {
             super(message);
             this.provider = provider;
             this.upstreamStatus = upstreamStatus;
             this.retryAfter = retryAfter;
             this.unreachable = unreachable;
+            this.quotaExhausted = quotaExhausted;
         }
 
         /** The provider could not be reached at all (answers 502 like a 503 from upstream). */
         public static ProviderError unreachable(String provider, String message) {
-            return new ProviderError(provider, 503, message, null, true);
+            return new ProviderError(provider, 503, message, null, true, false);
+        }
+
+        /**
+         * The provider account behind the target is out of quota or credit (OpenAI 429
+         * {@code insufficient_quota}, Anthropic billing errors): the same target answers the same
+         * until someone pays, so it is not retried, but the next target is tried. Answers 502
+         * {@code provider_quota_exhausted}: not the caller's fault, and no Retry-After would help.
+         */
+        public static ProviderError quotaExhausted(String provider, int upstreamStatus, String message) {
+            return new ProviderError(provider, upstreamStatus, message, null, false, true);
+        }
+
+        /** Whether the provider account is out of quota or credit (see {@link #quotaExhausted(String, int, String)}). */
+        public boolean quotaExhausted() {
+            return quotaExhausted;
         }
 
         /** Whether no connection was made: {@link FallbackTrigger#CONNECT} rather than a 5xx. */
@@ -69,6 +94,9 @@ public abstract sealed class ModelException extends RuntimeException
          */
         @Override
         public int status() {
+            if (quotaExhausted) {
+                return 502;
+            }
             if (upstreamStatus == 429) {
                 return 429;
             }
@@ -80,6 +108,9 @@ public abstract sealed class ModelException extends RuntimeException
 
         @Override
         public String code() {
+            if (quotaExhausted) {
+                return "provider_quota_exhausted";
+            }
             if (upstreamStatus == 429) {
                 return "provider_rate_limited";
             }
@@ -92,7 +123,12 @@ public abstract sealed class ModelException extends RuntimeException
 
         @Override
         public boolean retryable() {
-            return upstreamStatus == 429 || upstreamStatus >= 500 || upstreamStatus == 408;
+            return quotaExhausted || upstreamStatus == 429 || upstreamStatus >= 500 || upstreamStatus == 408;
+        }
+
+        @Override
+        public boolean retryOnSameTarget() {
+            return retryable() && !quotaExhausted;
         }
     }
 

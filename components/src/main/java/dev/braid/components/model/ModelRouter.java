@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * Executes a {@link RoutingPolicy} for one request without blocking a thread: the strategy orders
  * the targets, each target gets {@code 1 + retries} attempts, and a retryable failure (429, 5xx,
  * timeout, connection) moves on to the next target. Timeouts and backoff waits are scheduled on
- * the shared scheduler; a non-retryable failure (400, 404 …) ends the call at once.
+ * the shared scheduler; a non-retryable failure (400, 404 …) ends the call at once. A provider
+ * account out of quota or credit ({@link ModelException.ProviderError#quotaExhausted()}) skips the
+ * target's remaining retries, which would all fail alike, and moves on to the next target.
  *
  * <p>Which error a call fails with when every target failed: the last error, except when every
  * target ended rate limited (429): then the 429 with the shortest {@code Retry-After}, so the
@@ -540,7 +542,7 @@ public final class ModelRouter {
                 result.completeExceptionally(error);
                 return;
             }
-            if (retry < policy.retries()) {
+            if (retry < policy.retries() && error.retryOnSameTarget()) {
                 Duration retryAfter = error instanceof ModelException.ProviderError pe ? pe.retryAfter() : null;
                 if (retryAfter == null || retryAfter.compareTo(backoff.maxRetryAfter()) <= 0) {
                     long delay = retryAfter != null ? retryAfter.toMillis() : backoff.delayMillis(retry, random);

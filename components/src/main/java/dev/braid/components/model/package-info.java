@@ -17,7 +17,8 @@
  * {@code write}); headers {@link dev.braid.components.model.ModelHeaders} carry provider, model, usage,
  * cost and latency. A failure is set on the exchange as the {@link dev.braid.components.model.ModelException}
  * itself: 404 {@code model_not_found}, 429 {@code provider_rate_limited} (with Retry-After), 502
- * {@code provider_error}, 504 {@code provider_timeout}, or 4xx as the provider answered.
+ * {@code provider_error} or {@code provider_quota_exhausted}, 504 {@code provider_timeout}, or 4xx as the
+ * provider answered.
  *
  * <h2>Routing ({@link dev.braid.components.model.ModelRouter})</h2>
  * Strategies order the targets: fallback (as written), weighted (random by target option {@code weight},
@@ -26,7 +27,9 @@
  * {@code 1 + retries} attempts with a per-attempt timeout; waits between attempts are exponential backoff
  * with full jitter (100 ms base, 2 s cap) or the provider's Retry-After when it is at most 10 s (a longer
  * Retry-After moves on to the next target at once). Retryable failures (429, 5xx, 408, timeout, connection)
- * fall back to the next target; anything else (400, 404 …) fails the call at once. When every target
+ * fall back to the next target; anything else (400, 404 …) fails the call at once. A provider account out of
+ * quota or credit (OpenAI {@code insufficient_quota}, Anthropic billing and credit errors) is not retried on
+ * the same target but falls back like a 429, and answers 502 {@code provider_quota_exhausted} when no target is left. When every target
  * failed, the last error wins, except that when all of them were rate limited the 429 with the shortest
  * Retry-After wins. The router prices every answer from the price table, and estimates usage with the
  * tokenizer ({@code estimated: true}) for whichever side (prompt, completion) a provider left out: one place for

@@ -101,7 +101,7 @@ public final class ConfiguredProviders {
                 continue;
             }
             resolved.put(c.name(), new ProviderSettings(c.name(), type, baseUrl, key, blankToNull(c.apiVersion()),
-                    c.models(), c.deployments()));
+                    c.models(), c.deployments(), c.reasoningParameters()));
         }
         for (ProviderType type : ProviderType.values()) {
             String name = type.configName();
@@ -115,7 +115,7 @@ public final class ConfiguredProviders {
                     : key != null;
             if (usable) {
                 resolved.put(name, new ProviderSettings(name, type, baseUrl, key, env.get("AZURE_OPENAI_API_VERSION"),
-                        null, null));
+                        null, null, null));
             }
         }
         return List.copyOf(resolved.values());

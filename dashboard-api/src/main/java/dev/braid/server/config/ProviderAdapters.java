@@ -25,7 +25,7 @@ public class ProviderAdapters {
     public Optional<ModelProvider> build(ProviderSettings s) {
         return switch (s.type()) {
             case OPENAI -> Optional.of(new OpenAiProvider(
-                    new OpenAiSettings(s.name(), s.baseUrl(), s.apiKey(), HttpLimits.DEFAULTS)));
+                    new OpenAiSettings(s.name(), s.baseUrl(), s.apiKey(), HttpLimits.DEFAULTS, s.reasoningParameters())));
             case AZURE_OPENAI -> {
                 if (s.baseUrl() == null) {
                     throw new IllegalStateException("braid.providers." + s.name()

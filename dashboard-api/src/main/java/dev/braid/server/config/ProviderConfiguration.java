@@ -14,6 +14,7 @@ import java.util.Map;
  *   providers:
  *     openai:     { type: openai, api-key: "${OPENAI_API_KEY}" }
  *     groq:       { type: openai, base-url: https://api.groq.com/openai/v1, api-key: "…", models: [llama-3.1-8b-instant] }
+ *     proxy:      { type: openai, base-url: https://llm-proxy.internal/v1, api-key: "…", reasoning-parameters: true }
  *     azure:      { type: azure-openai, base-url: https://my.openai.azure.com, api-key: "…", api-version: 2024-10-21,
  *                   deployments: { gpt-4o-mini: my-mini-deployment } }
  *     anthropic:  { type: anthropic, api-key: "…" }
@@ -28,6 +29,9 @@ import java.util.Map;
  * @param models model names {@code GET /v1/models} lists for this provider besides the price table's
  * @param deployments azure-openai only: model name → deployment name (a model not listed is its own deployment)
  * @param enabled false turns a provider off without deleting its settings
+ * @param reasoningParameters openai only: whether reasoning models (o1, o3, o4-mini, gpt-5 …) get
+ *     {@code max_completion_tokens} and no {@code temperature}, as OpenAI requires; default true for
+ *     {@code api.openai.com}, false for other base URLs (compatible servers may know only {@code max_tokens})
  */
 @EachProperty("braid.providers")
 public record ProviderConfiguration(
@@ -38,7 +42,8 @@ public record ProviderConfiguration(
         @Nullable String apiVersion,
         @Nullable List<String> models,
         @Nullable Map<String, String> deployments,
-        @Nullable Boolean enabled) {
+        @Nullable Boolean enabled,
+        @Nullable Boolean reasoningParameters) {
 
     @Override
     public String toString() {

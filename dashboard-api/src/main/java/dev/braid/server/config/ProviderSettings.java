@@ -7,6 +7,7 @@ import java.util.Map;
  * A provider to register, after config and environment were merged: what an adapter is built from.
  *
  * @param apiKey null when the provider needs none; never printed
+ * @param reasoningParameters openai only; null lets the base URL decide (see {@link ProviderConfiguration})
  */
 public record ProviderSettings(
         String name,
@@ -15,7 +16,8 @@ public record ProviderSettings(
         String apiKey,
         String apiVersion,
         List<String> models,
-        Map<String, String> deployments) {
+        Map<String, String> deployments,
+        Boolean reasoningParameters) {
 
     public ProviderSettings {
         models = models == null ? List.of() : List.copyOf(models);

@@ -179,7 +179,7 @@ public class ProviderCredentials {
     }
 
     private ModelProvider build(String name, ProviderType type, String baseUrl, String apiKey) {
-        return adapters.build(new ProviderSettings(name, type, baseUrl, apiKey, null, List.of(), Map.of()))
+        return adapters.build(new ProviderSettings(name, type, baseUrl, apiKey, null, List.of(), Map.of(), null))
                 .orElseThrow(() -> new IllegalArgumentException("no adapter for provider type " + type.configName()));
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ConfiguredProvidersTest {
 
     static ProviderConfiguration entry(String name, String type, String baseUrl, String key) {
-        return new ProviderConfiguration(name, type, baseUrl, key, null, null, null, null);
+        return new ProviderConfiguration(name, type, baseUrl, key, null, null, null, null, null);
     }
 
     static Map<String, ProviderSettings> resolve(List<ProviderConfiguration> config, Map<String, String> env) {
@@ -49,6 +49,26 @@ class ConfiguredProvidersTest {
     }
 
     @Test
+    void environmentBaseUrlsAndAzureVersionOverrideTheDefaultsAndABlankKeyIsNoKey() {
+        Map<String, String> env = Map.of(
+                "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", "http://vllm:8000/v1",
+                "ANTHROPIC_API_KEY", "a", "ANTHROPIC_BASE_URL", "http://proxy/v1",
+                "GEMINI_API_KEY", " ",
+                "AZURE_OPENAI_API_KEY", "az", "AZURE_OPENAI_ENDPOINT", "https://r.openai.azure.com",
+                "AZURE_OPENAI_API_VERSION", "2025-01-01-preview");
+        List<ProviderSettings> settings = ConfiguredProviders.resolve(List.of(), env);
+        assertEquals(List.of("openai", "azure-openai", "anthropic"), settings.stream().map(ProviderSettings::name).toList(),
+                "a blank GEMINI_API_KEY registers nothing; the order is the type order");
+        Map<String, ProviderSettings> s = resolve(List.of(), env);
+        assertEquals("http://vllm:8000/v1", s.get("openai").baseUrl());
+        assertEquals("http://proxy/v1", s.get("anthropic").baseUrl());
+        assertEquals("2025-01-01-preview", s.get("azure-openai").apiVersion());
+        ConfiguredProviders configured = new ConfiguredProviders(List.of(), env, new ProviderAdapters());
+        assertEquals(List.of("openai", "azure-openai", "anthropic"),
+                configured.providers().stream().map(ModelProvider::name).toList());
+    }
+
+    @Test
     void aConfigEntryNamedAfterItsTypeFallsBackToTheEnvironmentOthersDoNot() {
         Map<String, ProviderSettings> s = resolve(
                 List.of(entry("anthropic", null, null, null), entry("groq", "openai", null, null)),
@@ -78,7 +98,7 @@ class ConfiguredProvidersTest {
 
     @Test
     void aDisabledProviderStaysOff() {
-        var off = new ProviderConfiguration("openai", null, null, "sk-x", null, null, null, false);
+        var off = new ProviderConfiguration("openai", null, null, "sk-x", null, null, null, false, null);
         assertFalse(resolve(List.of(off), Map.of("OPENAI_API_KEY", "sk-env")).containsKey("openai"),
                 "disabled in config beats the environment");
     }

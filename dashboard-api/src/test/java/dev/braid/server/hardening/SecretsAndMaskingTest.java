@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.braid.server.FakeOpenAi;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -49,7 +50,7 @@ class SecretsAndMaskingTest implements TestPropertyProvider {
         root.addAppender(LOGS);
     }
 
-    final FakeUpstream upstream = new FakeUpstream();
+    final FakeOpenAi upstream = new FakeOpenAi();
     final List<String> bodies = new ArrayList<>();
 
     @Inject
@@ -62,7 +63,7 @@ class SecretsAndMaskingTest implements TestPropertyProvider {
         return Map.of(
                 "braid.providers.upstream.type", "openai",
                 "braid.providers.upstream.base-url", upstream.baseUrl(),
-                "braid.providers.upstream.api-key", FakeUpstream.KEY,
+                "braid.providers.upstream.api-key", FakeOpenAi.KEY,
                 "braid.providers.upstream.models", "echo",
                 "braid.camel.allowed-schemes", "log,seda",
                 "braid.guard.secrets", "regex:BRAID-INTERNAL-[0-9]+");
@@ -148,7 +149,7 @@ class SecretsAndMaskingTest implements TestPropertyProvider {
         keep(client.send(client.request("/api/pipelines/hard-401/versions/1").GET()));
 
         for (String body : bodies) {
-            assertFalse(body.contains(FakeUpstream.KEY), "a response holds the provider key: " + body);
+            assertFalse(body.contains(FakeOpenAi.KEY), "a response holds the provider key: " + body);
             assertFalse(body.contains("SECRET-9f8e"), "a response holds part of the provider key: " + body);
             if (!body.contains("apiVersion")) { // a version's YAML is the pipeline, not a prompt
                 assertFalse(body.contains(CANARY), "a response quotes the prompt: " + body);
@@ -161,7 +162,7 @@ class SecretsAndMaskingTest implements TestPropertyProvider {
         }
         assertFalse(lines.isEmpty(), "the appender sees the server's log");
         for (String line : lines) {
-            assertFalse(line.contains(FakeUpstream.KEY) || line.contains("SECRET-9f8e"), "logged the provider key: " + line);
+            assertFalse(line.contains(FakeOpenAi.KEY) || line.contains("SECRET-9f8e"), "logged the provider key: " + line);
             assertFalse(line.contains(CANARY), "logged prompt text: " + line);
             assertFalse(line.contains(EMAIL) || line.contains(CARD), "logged a masked value: " + line);
         }
@@ -196,7 +197,7 @@ class SecretsAndMaskingTest implements TestPropertyProvider {
         assertEquals("output_blocked", json(leak).at("/error/code").asText(), leak.body());
         assertFalse(leak.body().contains(EMAIL), leak.body());
         // a configured secret pattern and a provider's key are blocked too, and never quoted
-        for (String secret : List.of("BRAID-INTERNAL-4242", FakeUpstream.KEY)) {
+        for (String secret : List.of("BRAID-INTERNAL-4242", FakeOpenAi.KEY)) {
             HttpResponse<String> r = client.invoke("hard-out", "{\"text\":\"hi\",\"note\":\"" + secret + "\"}");
             assertEquals(502, r.statusCode(), r.body());
             assertEquals("output_blocked", json(r).at("/error/code").asText(), r.body());

@@ -3,7 +3,7 @@ package dev.braid.server.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.braid.server.openai.FakeOpenAi;
+import dev.braid.server.FakeOpenAi;
 import dev.braid.server.registry.TestDatabase;
 import java.net.http.HttpResponse;
 import java.util.Locale;

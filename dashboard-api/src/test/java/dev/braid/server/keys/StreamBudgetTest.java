@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braid.server.budgets.SpendLedger;
-import dev.braid.server.openai.FakeOpenAi;
+import dev.braid.server.FakeOpenAi;
 import dev.braid.server.openai.Sse;
 import java.io.BufferedReader;
 import java.io.InputStream;

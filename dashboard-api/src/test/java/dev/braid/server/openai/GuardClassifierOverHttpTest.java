@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.braid.server.FakeOpenAi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.server.usage.UsageRecorder;
@@ -12,8 +13,6 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,11 +73,7 @@ class GuardClassifierOverHttpTest implements TestPropertyProvider {
     DataSource dataSource;
 
     private static FakeOpenAi start() {
-        try {
-            return new FakeOpenAi();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new FakeOpenAi();
     }
 
     @Override

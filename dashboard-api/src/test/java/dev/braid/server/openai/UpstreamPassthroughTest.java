@@ -17,15 +17,14 @@ import com.openai.models.completions.CompletionUsage;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import dev.braid.server.FakeOpenAi;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,18 +50,10 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final FakeOpenAi upstream = start();
+    final FakeOpenAi upstream = new FakeOpenAi();
 
     @Inject
     EmbeddedServer server;
-
-    private static FakeOpenAi start() {
-        try {
-            return new FakeOpenAi();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public Map<String, String> getProperties() {
@@ -70,7 +61,14 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
                 "braid.providers.upstream.type", "openai",
                 "braid.providers.upstream.base-url", upstream.baseUrl(),
                 "braid.providers.upstream.api-key", FakeOpenAi.KEY,
-                "braid.providers.upstream.models", "fake-gpt");
+                "braid.providers.upstream.models", "fake-gpt",
+                "braid.providers.upstream.reasoning-parameters", "true",
+                // an account without quota first, a working model second
+                "braid.models.aliases.spent-first.targets[0].provider", "upstream",
+                "braid.models.aliases.spent-first.targets[0].model", "fail-quota",
+                "braid.models.aliases.spent-first.targets[1].provider", "upstream",
+                "braid.models.aliases.spent-first.targets[1].model", "fake-gpt",
+                "braid.models.aliases.spent-first.retries", "2");
     }
 
     @AfterAll
@@ -93,6 +91,21 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
         assertEquals(FakeOpenAi.PROMPT_TOKENS + FakeOpenAi.COMPLETION_TOKENS, usage.totalTokens());
         JsonNode sent = upstream.requests.get(upstream.requests.size() - 1);
         assertEquals("fake-gpt", sent.get("model").asText(), "the provider prefix is Braid's, not the upstream's");
+    }
+
+    @Test
+    void aReasoningModelGetsMaxCompletionTokensAndNoTemperatureWhenTheProviderIsConfiguredForThem() {
+        client().chat().completions().create(ChatCompletionCreateParams.builder().model("upstream/o3-mini")
+                .addUserMessage("think").maxCompletionTokens(64).temperature(0.3).build());
+        JsonNode sent = upstream.requests.get(upstream.requests.size() - 1);
+        assertEquals("o3-mini", sent.get("model").asText());
+        assertEquals(64, sent.path("max_completion_tokens").asInt(), sent.toString());
+        assertFalse(sent.has("max_tokens") || sent.has("temperature"), sent.toString());
+        client().chat().completions().create(ChatCompletionCreateParams.builder().model("upstream/fake-gpt")
+                .addUserMessage("chat").maxCompletionTokens(64).temperature(0.3).build());
+        JsonNode chat = upstream.requests.get(upstream.requests.size() - 1);
+        assertEquals(64, chat.path("max_tokens").asInt(), "a chat model keeps max_tokens: " + chat);
+        assertEquals(0.3, chat.path("temperature").asDouble(), 1e-9);
     }
 
     @Test
@@ -249,6 +262,30 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
         }
         assertEquals(abortedBefore + 1, upstream.aborted.get(),
                 "Braid hung up on the upstream well before its 3 s answer ended");
+    }
+
+    @Test
+    void anUpstreamAccountWithoutQuotaIsNotRetriedButTheNextTargetAnswers() {
+        int before = upstream.requests.size();
+        ChatCompletion completion = client().chat().completions().create(
+                ChatCompletionCreateParams.builder().model("spent-first").addUserMessage("hello fallback").build());
+        assertEquals("hello fallback", completion.choices().get(0).message().content().orElseThrow());
+        List<String> models = upstream.requests.subList(before, upstream.requests.size()).stream()
+                .map(r -> r.path("model").asText()).toList();
+        assertEquals(List.of("fail-quota", "fake-gpt"), models, "retries: 2, but a spent account answers the same every time");
+    }
+
+    @Test
+    void anUpstreamAccountWithoutQuotaIsA502WithoutRetryAfter() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.getURL() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"upstream/fail-quota\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, response.statusCode(), response.body());
+        assertEquals("provider_quota_exhausted", JSON.readTree(response.body()).at("/error/code").asText(), response.body());
+        assertTrue(response.headers().firstValue("retry-after").isEmpty(), "waiting does not pay the bill");
     }
 
     @Test

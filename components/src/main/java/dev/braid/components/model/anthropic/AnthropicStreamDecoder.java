@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ToolCall;
-import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.LineSink;
 import dev.braid.components.model.http.ProviderErrors;
 import dev.braid.components.model.http.ProviderJson;
 import dev.braid.components.model.http.SseDecoder;
 import dev.braid.components.model.http.SseEvent;
-import java.util.ArrayList;
+import dev.braid.components.model.http.StreamAccumulator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,45 +29,25 @@ import java.util.function.Consumer;
 final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
 
     /** One content block by its stream index; {@code toolIndex} ≥ 0 for tool calls. */
-    private static final class Block {
-        final String type;
-        final int toolIndex;
-        final boolean answer;
-        final StringBuilder json = new StringBuilder();
-        String id;
-        String name;
-
-        Block(String type, int toolIndex, boolean answer) {
-            this.type = type;
-            this.toolIndex = toolIndex;
-            this.answer = answer;
-        }
-    }
+    private record Block(String type, int toolIndex, boolean answer) {}
 
     private final String provider;
-    private final String model;
-    private final ModelRequest request;
-    private final Consumer<ModelDelta> sink;
     private final List<String> secrets;
     private final Optional<String> answerTool;
+    private final StreamAccumulator answer;
     private final SseDecoder sse = new SseDecoder(this::event);
     private final Map<Integer, Block> blocks = new HashMap<>();
-    private final List<Block> tools = new ArrayList<>();
-    private final StringBuilder text = new StringBuilder();
-    private String answeredModel;
     private long inputTokens = -1;
     private long outputTokens = -1;
-    private String finish;
     private boolean answered;
     private boolean done;
 
     AnthropicStreamDecoder(String provider, String model, ModelRequest request, Consumer<ModelDelta> sink, List<String> secrets) {
         this.provider = provider;
-        this.model = model;
-        this.request = request;
-        this.sink = sink;
         this.secrets = secrets;
         this.answerTool = AnthropicWire.answerTool(request);
+        // a tool_use without any input_json_delta had no input: "{}", as in a buffered answer
+        this.answer = new StreamAccumulator(provider, model, request, sink).emptyArgumentsAs("{}");
     }
 
     @Override
@@ -91,7 +69,7 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
         switch (type) {
             case "message_start" -> {
                 JsonNode message = data.path("message");
-                answeredModel = message.path("model").asText(null);
+                answer.answeredModel(message.path("model").asText(null));
                 JsonNode usage = message.path("usage");
                 inputTokens = AnthropicWire.inputTokens(usage);
                 outputTokens = ProviderJson.count(usage, "output_tokens");
@@ -100,9 +78,8 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
             case "content_block_delta" -> delta(data.path("index").asInt(), data.path("delta"));
             case "message_delta" -> {
                 String reason = data.path("delta").path("stop_reason").asText(null);
-                if (reason != null && finish == null) {
-                    finish = answered && tools.isEmpty() ? "stop" : AnthropicWire.finishReason(reason);
-                    sink.accept(new ModelDelta.Finish(finish));
+                if (reason != null && answer.finishReason() == null) {
+                    answer.finish(answered && answer.toolCalls() == 0 ? "stop" : AnthropicWire.finishReason(reason));
                 }
                 JsonNode usage = data.path("usage");
                 long out = ProviderJson.count(usage, "output_tokens");
@@ -129,50 +106,37 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
         if ("tool_use".equals(type)) {
             String name = block.path("name").asText(null);
             boolean isAnswer = answerTool.isPresent() && answerTool.get().equals(name);
-            Block b = new Block(type, isAnswer ? -1 : tools.size(), isAnswer);
-            b.id = block.path("id").asText(null);
-            b.name = name;
+            Block b = new Block(type, isAnswer ? -1 : answer.toolCalls(), isAnswer);
             blocks.put(index, b);
             if (isAnswer) {
                 answered = true;
             } else {
-                tools.add(b);
-                sink.accept(new ModelDelta.ToolCallFragment(b.toolIndex, b.id, b.name, ""));
+                answer.toolFragment(b.toolIndex(), block.path("id").asText(null), name, "");
             }
         } else {
             blocks.put(index, new Block(type, -1, false));
             if ("text".equals(type) && !block.path("text").asText("").isEmpty()) {
-                text(block.get("text").asText());
+                answer.text(block.get("text").asText());
             }
         }
     }
 
     private void delta(int index, JsonNode delta) {
         switch (delta.path("type").asText("")) {
-            case "text_delta" -> text(delta.path("text").asText(""));
+            case "text_delta" -> answer.text(delta.path("text").asText(""));
             case "input_json_delta" -> {
                 Block b = blocks.get(index);
-                if (b == null || !"tool_use".equals(b.type)) {
+                if (b == null || !"tool_use".equals(b.type())) {
                     throw ProviderErrors.malformed(provider, "input_json_delta for block " + index + " without content_block_start");
                 }
                 String part = delta.path("partial_json").asText("");
-                if (b.answer) {
-                    text(part); // the forced answer tool's input is the answer text
-                } else {
-                    b.json.append(part);
-                    if (!part.isEmpty()) {
-                        sink.accept(new ModelDelta.ToolCallFragment(b.toolIndex, null, null, part));
-                    }
+                if (b.answer()) {
+                    answer.text(part); // the forced answer tool's input is the answer text
+                } else if (!part.isEmpty()) {
+                    answer.toolFragment(b.toolIndex(), null, null, part);
                 }
             }
             default -> { } // thinking_delta, signature_delta: not part of the answer
-        }
-    }
-
-    private void text(String t) {
-        if (!t.isEmpty()) {
-            text.append(t);
-            sink.accept(new ModelDelta.Text(t));
         }
     }
 
@@ -187,12 +151,6 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
         if (!done) {
             throw ProviderErrors.endedEarly(provider);
         }
-        List<ToolCall> calls = new ArrayList<>();
-        for (Block b : tools) {
-            calls.add(new ToolCall(b.id, b.name, b.json.length() == 0 ? "{}" : b.json.toString()));
-        }
-        String t = text.toString();
-        return new ModelResponse(provider, answeredModel != null ? answeredModel : model, t, calls, finish, null,
-                HttpProvider.usage(inputTokens, outputTokens, request, t, model), 0);
+        return answer.response(inputTokens, outputTokens);
     }
 }

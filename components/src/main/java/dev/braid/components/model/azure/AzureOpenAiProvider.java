@@ -44,7 +44,9 @@ public final class AzureOpenAiProvider implements ModelProvider {
                 return task != ModelTask.MODERATION;
             }
         };
-        this.wire = new OpenAiProvider(settings.name(), endpoints, settings.limits(), settings.apiKey());
+        // Azure's o-series and gpt-5 deployments take OpenAI's reasoning parameters; the target's model
+        // name (mapped to a deployment by settings) is what tells them apart
+        this.wire = new OpenAiProvider(settings.name(), endpoints, settings.limits(), settings.apiKey(), true);
     }
 
     @Override

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ToolCall;
-import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.LineSink;
 import dev.braid.components.model.http.ProviderErrors;
 import dev.braid.components.model.http.ProviderJson;
 import dev.braid.components.model.http.SseDecoder;
 import dev.braid.components.model.http.SseEvent;
-import java.util.ArrayList;
+import dev.braid.components.model.http.StreamAccumulator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -25,23 +23,15 @@ import java.util.function.Consumer;
 final class GeminiStreamDecoder implements LineSink<ModelResponse> {
 
     private final String provider;
-    private final String model;
-    private final ModelRequest request;
-    private final Consumer<ModelDelta> sink;
     private final List<String> secrets;
+    private final StreamAccumulator answer;
     private final SseDecoder sse = new SseDecoder(this::event);
-    private final StringBuilder text = new StringBuilder();
-    private final List<ToolCall> calls = new ArrayList<>();
     private JsonNode usage;
-    private String answeredModel;
-    private String finish;
 
     GeminiStreamDecoder(String provider, String model, ModelRequest request, Consumer<ModelDelta> sink, List<String> secrets) {
         this.provider = provider;
-        this.model = model;
-        this.request = request;
-        this.sink = sink;
         this.secrets = secrets;
+        this.answer = new StreamAccumulator(provider, model, request, sink);
     }
 
     @Override
@@ -63,18 +53,12 @@ final class GeminiStreamDecoder implements LineSink<ModelResponse> {
                     err.path("message").asText(null), secrets);
         }
         if (frame.path("modelVersion").isTextual()) {
-            answeredModel = frame.get("modelVersion").asText();
+            answer.answeredModel(frame.get("modelVersion").asText());
         }
         JsonNode candidate = frame.path("candidates").path(0);
-        GeminiWire.Parts parts = GeminiWire.parts(candidate, calls.size());
-        if (!parts.text().isEmpty()) {
-            text.append(parts.text());
-            sink.accept(new ModelDelta.Text(parts.text()));
-        }
-        for (ToolCall c : parts.calls()) {
-            sink.accept(new ModelDelta.ToolCallFragment(calls.size(), c.id(), c.name(), c.arguments()));
-            calls.add(c);
-        }
+        GeminiWire.Parts parts = GeminiWire.parts(candidate, answer.toolCalls());
+        answer.text(parts.text());
+        parts.calls().forEach(answer::toolCall);
         if (frame.hasNonNull("usageMetadata")) {
             usage = frame.get("usageMetadata"); // cumulative: replace
         }
@@ -82,21 +66,17 @@ final class GeminiStreamDecoder implements LineSink<ModelResponse> {
         if (reason == null && candidate.isMissingNode() && frame.path("promptFeedback").has("blockReason")) {
             reason = "SAFETY";
         }
-        if (reason != null && finish == null) {
-            finish = GeminiWire.finishReason(reason, !calls.isEmpty());
-            sink.accept(new ModelDelta.Finish(finish));
+        if (reason != null && answer.finishReason() == null) {
+            answer.finish(GeminiWire.finishReason(reason, answer.toolCalls() > 0));
         }
     }
 
     @Override
     public ModelResponse end() {
         sse.end();
-        if (finish == null) {
+        if (answer.finishReason() == null) {
             throw ProviderErrors.endedEarly(provider);
         }
-        String t = text.toString();
-        return new ModelResponse(provider, answeredModel != null ? answeredModel : model, t, calls, finish, null,
-                HttpProvider.usage(ProviderJson.count(usage, "promptTokenCount"), GeminiWire.completionTokens(usage),
-                        request, t, model), 0);
+        return answer.response(ProviderJson.count(usage, "promptTokenCount"), GeminiWire.completionTokens(usage));
     }
 }

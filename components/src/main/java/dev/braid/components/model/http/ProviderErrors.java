@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,10 @@ public final class ProviderErrors {
         if (status == 404) {
             return new ModelException.ModelNotFound(
                     "model '" + model + "' is not served by provider '" + provider + "'");
+        }
+        if (quotaExhausted(body)) {
+            return ModelException.ProviderError.quotaExhausted(provider, status,
+                    "provider '" + provider + "' is out of quota or credit" + (said == null ? "" : ": " + said));
         }
         Duration retryAfter = retryAfter(headers).or(() -> retryDelay(body)).orElse(null);
         if (status == 429) {
@@ -70,6 +75,36 @@ public final class ProviderErrors {
     public static ModelException.ProviderError malformed(String provider, String what) {
         return new ModelException.ProviderError(provider, 502,
                 "provider '" + provider + "' sent a malformed answer (" + what + ")", null);
+    }
+
+    /**
+     * Whether an error body says the provider account cannot pay for calls, as opposed to a passing
+     * rate limit or a bad request: OpenAI's {@code insufficient_quota} (as {@code code}, or as
+     * {@code type} with {@code code: null} in older answers), Anthropic's {@code billing_error}, its
+     * 400 "credit balance is too low" (an {@code invalid_request_error}: the message is the only
+     * sign) and its spend limit ({@code error.details.error_code: enforced_spend_limit_reached}).
+     */
+    static boolean quotaExhausted(byte[] body) {
+        if (body == null || body.length == 0) {
+            return false;
+        }
+        JsonNode error;
+        try {
+            JsonNode root = ProviderJson.MAPPER.readTree(body);
+            if (root == null || !root.path("error").isObject()) {
+                return false;
+            }
+            error = root.get("error");
+        } catch (Exception notJson) {
+            return false;
+        }
+        String code = error.path("code").asText("");
+        String type = error.path("type").asText("");
+        return "insufficient_quota".equals(code) || "insufficient_quota".equals(type)
+                || "billing_error".equals(type)
+                || "enforced_spend_limit_reached".equals(error.path("details").path("error_code").asText(""))
+                || "invalid_request_error".equals(type)
+                        && error.path("message").asText("").toLowerCase(Locale.ROOT).contains("credit balance is too low");
     }
 
     /** Gemini puts the pause in the body: {@code error.details[].retryDelay: "30s"} (google.rpc.RetryInfo). */

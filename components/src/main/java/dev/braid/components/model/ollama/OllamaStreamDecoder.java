@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ToolCall;
-import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.LineSink;
 import dev.braid.components.model.http.NdjsonDecoder;
 import dev.braid.components.model.http.ProviderErrors;
 import dev.braid.components.model.http.ProviderJson;
-import java.util.ArrayList;
+import dev.braid.components.model.http.StreamAccumulator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -22,22 +20,15 @@ import java.util.function.Consumer;
 final class OllamaStreamDecoder implements LineSink<ModelResponse> {
 
     private final String provider;
-    private final String model;
-    private final ModelRequest request;
-    private final Consumer<ModelDelta> sink;
     private final List<String> secrets;
+    private final StreamAccumulator answer;
     private final NdjsonDecoder ndjson;
-    private final StringBuilder text = new StringBuilder();
-    private final List<ToolCall> calls = new ArrayList<>();
     private JsonNode last;
-    private String finish;
 
     OllamaStreamDecoder(String provider, String model, ModelRequest request, Consumer<ModelDelta> sink, List<String> secrets) {
         this.provider = provider;
-        this.model = model;
-        this.request = request;
-        this.sink = sink;
         this.secrets = secrets;
+        this.answer = new StreamAccumulator(provider, model, request, sink);
         this.ndjson = new NdjsonDecoder(provider, this::chunk);
     }
 
@@ -47,42 +38,32 @@ final class OllamaStreamDecoder implements LineSink<ModelResponse> {
     }
 
     private void chunk(JsonNode chunk) {
-        if (finish != null) {
+        if (last != null) {
             return;
         }
         if (chunk.hasNonNull("error")) {
             throw ProviderErrors.midStream(provider, 500, chunk.get("error").asText(null), secrets);
         }
         JsonNode message = chunk.path("message");
-        String t = message.path("content").asText("");
-        if (!t.isEmpty()) {
-            text.append(t);
-            sink.accept(new ModelDelta.Text(t));
-        }
-        for (ToolCall c : OllamaWire.toolCalls(message, calls.size())) {
-            sink.accept(new ModelDelta.ToolCallFragment(calls.size(), c.id(), c.name(), c.arguments()));
-            calls.add(c);
-        }
+        answer.text(message.path("content").asText(""));
+        OllamaWire.toolCalls(message, answer.toolCalls()).forEach(answer::toolCall);
         if (chunk.path("done").asBoolean(false)) {
             last = chunk;
-            finish = OllamaWire.finishReason(chunk.path("done_reason").asText(null), !calls.isEmpty());
-            sink.accept(new ModelDelta.Finish(finish));
+            answer.answeredModel(chunk.path("model").asText(null));
+            answer.finish(OllamaWire.finishReason(chunk.path("done_reason").asText(null), answer.toolCalls() > 0));
         }
     }
 
     @Override
     public boolean finished() {
-        return finish != null;
+        return last != null;
     }
 
     @Override
     public ModelResponse end() {
-        if (finish == null) {
+        if (last == null) {
             throw ProviderErrors.endedEarly(provider);
         }
-        String t = text.toString();
-        return new ModelResponse(provider, last.path("model").asText(model), t, calls, finish, null,
-                HttpProvider.usage(ProviderJson.count(last, "prompt_eval_count"), ProviderJson.count(last, "eval_count"),
-                        request, t, model), 0);
+        return answer.response(ProviderJson.count(last, "prompt_eval_count"), ProviderJson.count(last, "eval_count"));
     }
 }

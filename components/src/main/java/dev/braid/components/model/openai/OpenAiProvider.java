@@ -20,22 +20,30 @@ import java.util.function.Consumer;
 public final class OpenAiProvider extends HttpProvider {
 
     private final OpenAiEndpoints endpoints;
+    private final boolean reasoningParameters;
 
     public OpenAiProvider(OpenAiSettings settings) {
-        this(settings.name(), OpenAiEndpoints.of(settings), settings.limits(), settings.apiKey());
+        this(settings.name(), OpenAiEndpoints.of(settings), settings.limits(), settings.apiKey(),
+                settings.reasoningParameters());
     }
 
-    /** For other deployments of the OpenAI wire format (Azure OpenAI). */
-    public OpenAiProvider(String name, OpenAiEndpoints endpoints, HttpLimits limits, String secret) {
+    /**
+     * For other deployments of the OpenAI wire format (Azure OpenAI).
+     *
+     * @param reasoningParameters see {@link OpenAiSettings#reasoningParameters()}
+     */
+    public OpenAiProvider(String name, OpenAiEndpoints endpoints, HttpLimits limits, String secret,
+            boolean reasoningParameters) {
         super(name, new ProviderHttp(name, limits, secret == null ? List.of() : List.of(secret)));
         this.endpoints = endpoints;
+        this.reasoningParameters = reasoningParameters;
     }
 
     @Override
     protected CompletableFuture<ModelResponse> chat(ModelRequest request, Target target) {
         String model = target.model();
         return http.map(http.postJson(endpoints.uri("chat/completions", model), endpoints.headers(),
-                        OpenAiWire.chatBody(request, model, false), http.limits().forTarget(target), model),
+                        OpenAiWire.chatBody(request, model, false, reasoningParameters), http.limits().forTarget(target), model),
                 root -> OpenAiWire.chatResponse(root, request, name, model));
     }
 
@@ -43,7 +51,7 @@ public final class OpenAiProvider extends HttpProvider {
     protected CompletableFuture<ModelResponse> streamChat(ModelRequest request, Target target, Consumer<ModelDelta> sink) {
         String model = target.model();
         return http.map(http.postStream(endpoints.uri("chat/completions", model), endpoints.headers(),
-                OpenAiWire.chatBody(request, model, true), http.limits().forTarget(target), model,
+                OpenAiWire.chatBody(request, model, true, reasoningParameters), http.limits().forTarget(target), model,
                 new OpenAiStreamDecoder(name, model, request, sink, http.secrets())), r -> r);
     }
 

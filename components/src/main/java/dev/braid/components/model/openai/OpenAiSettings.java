@@ -1,6 +1,7 @@
 package dev.braid.components.model.openai;
 
 import dev.braid.components.model.http.HttpLimits;
+import java.net.URI;
 import java.util.Objects;
 
 /**
@@ -8,8 +9,13 @@ import java.util.Objects;
  * Mistral, DeepSeek, Together, LM Studio) by {@code baseUrl}, under its own provider {@code name}.
  *
  * @param apiKey sent as {@code Authorization: Bearer}; null or empty for servers without auth
+ * @param reasoningParameters whether reasoning models (o1, o3, o4-mini, the gpt-5 family) get OpenAI's
+ *     parameters for them: {@code max_completion_tokens} instead of {@code max_tokens}, which they
+ *     reject, and no {@code temperature}, of which they take only the default. Null means: true for
+ *     {@code api.openai.com}, false for any other server (vLLM, llama.cpp … may know only
+ *     {@code max_tokens}).
  */
-public record OpenAiSettings(String name, String baseUrl, String apiKey, HttpLimits limits) {
+public record OpenAiSettings(String name, String baseUrl, String apiKey, HttpLimits limits, Boolean reasoningParameters) {
 
     public static final String DEFAULT_NAME = "openai";
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -18,6 +24,20 @@ public record OpenAiSettings(String name, String baseUrl, String apiKey, HttpLim
         Objects.requireNonNull(name, "name");
         baseUrl = trimSlash(baseUrl == null ? DEFAULT_BASE_URL : baseUrl);
         limits = limits == null ? HttpLimits.DEFAULTS : limits;
+        reasoningParameters = reasoningParameters != null ? reasoningParameters : isOpenAi(baseUrl);
+    }
+
+    /** With {@code reasoningParameters} decided by the base URL. */
+    public OpenAiSettings(String name, String baseUrl, String apiKey, HttpLimits limits) {
+        this(name, baseUrl, apiKey, limits, null);
+    }
+
+    private static boolean isOpenAi(String baseUrl) {
+        try {
+            return "api.openai.com".equalsIgnoreCase(URI.create(baseUrl).getHost());
+        } catch (IllegalArgumentException e) {
+            return false; // not a URL: the HTTP client will say so on the first call
+        }
     }
 
     public static OpenAiSettings openAi(String apiKey) {
@@ -30,7 +50,7 @@ public record OpenAiSettings(String name, String baseUrl, String apiKey, HttpLim
     }
 
     public OpenAiSettings withLimits(HttpLimits l) {
-        return new OpenAiSettings(name, baseUrl, apiKey, l);
+        return new OpenAiSettings(name, baseUrl, apiKey, l, reasoningParameters);
     }
 
     static String trimSlash(String url) {
@@ -41,6 +61,6 @@ public record OpenAiSettings(String name, String baseUrl, String apiKey, HttpLim
     @Override
     public String toString() {
         return "OpenAiSettings[name=" + name + ", baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "***")
-                + ", limits=" + limits + "]";
+                + ", limits=" + limits + ", reasoningParameters=" + reasoningParameters + "]";
     }
 }

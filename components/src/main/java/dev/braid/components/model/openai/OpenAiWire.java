@@ -15,14 +15,33 @@ import dev.braid.components.model.http.ProviderJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The unified model to and from OpenAI's Chat Completions, Embeddings and Moderations wire format. */
 final class OpenAiWire {
 
     private OpenAiWire() {}
 
-    static ObjectNode chatBody(ModelRequest request, String model, boolean stream) {
+    /**
+     * OpenAI's reasoning models: the o-series ({@code o1}, {@code o3-mini}, {@code o4-mini} …) and
+     * the gpt-5 family except {@code gpt-5-chat}, which is a chat model. A dated or suffixed name
+     * ({@code o3-2025-04-16}) is the same model.
+     */
+    static boolean isReasoningModel(String model) {
+        String m = model.toLowerCase(Locale.ROOT);
+        return REASONING.matcher(m).matches() || m.startsWith("gpt-5") && !m.startsWith("gpt-5-chat");
+    }
+
+    private static final Pattern REASONING = Pattern.compile("o\\d+(-.*)?");
+
+    /**
+     * @param reasoningParameters whether a reasoning model gets {@code max_completion_tokens} and no
+     *     {@code temperature} (OpenAI and Azure reject {@code max_tokens} and a non-default temperature
+     *     for them); compatible servers get {@code max_tokens} as given
+     */
+    static ObjectNode chatBody(ModelRequest request, String model, boolean stream, boolean reasoningParameters) {
         ObjectNode body = ProviderJson.object();
         body.put("model", model);
         ArrayNode messages = body.putArray("messages");
@@ -41,11 +60,12 @@ final class OpenAiWire {
             }
         }
         GenerationOptions o = request.options();
-        if (o.temperature() != null) {
+        boolean reasoning = reasoningParameters && isReasoningModel(model);
+        if (o.temperature() != null && !reasoning) {
             body.put("temperature", o.temperature());
         }
         if (o.maxTokens() != null) {
-            body.put("max_tokens", o.maxTokens());
+            body.put(reasoning ? "max_completion_tokens" : "max_tokens", o.maxTokens());
         }
         if (o.stop() != null && !o.stop().isEmpty()) {
             body.set("stop", ProviderJson.tree(o.stop()));

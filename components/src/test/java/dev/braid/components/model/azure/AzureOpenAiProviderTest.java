@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.braid.components.model.GenerationOptions;
+import dev.braid.components.model.Message;
 import dev.braid.components.model.ModelProvider;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
@@ -92,6 +94,22 @@ class AzureOpenAiProviderTest extends ProviderContractTest {
         await(provider().call(ModelRequest.ofInputs(ModelTask.EMBEDDINGS, List.of("a", "b")),
                 Target.of("azure-openai", "text-embedding-3-small")));
         assertEquals("/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21", server.last().uri());
+    }
+
+    @Test
+    void oSeriesDeploymentsGetMaxCompletionTokensAndNoTemperature() {
+        ModelRequest limited = new ModelRequest(ModelTask.CHAT, List.of(Message.user("Hello")),
+                null, null, new GenerationOptions(0.2, 100, null, null));
+        server.reply(Reply.json(200, chatAnswer("ok")));
+        await(provider().call(limited, Target.of("azure-openai", "o4-mini")));
+        assertEquals("/openai/deployments/o4-mini/chat/completions?api-version=2024-10-21", server.last().uri());
+        assertEquals(100, server.last().json().path("max_completion_tokens").asInt());
+        assertFalse(server.last().json().has("max_tokens") || server.last().json().has("temperature"), server.last().body());
+
+        server.reply(Reply.json(200, chatAnswer("ok")));
+        await(provider().call(limited, target()));
+        assertEquals(100, server.last().json().path("max_tokens").asInt(), "gpt-4o-mini is a chat model: as before");
+        assertEquals(0.2, server.last().json().path("temperature").asDouble());
     }
 
     @Test

@@ -72,6 +72,33 @@ class ProviderErrorsTest {
     }
 
     @Test
+    void quotaAndCreditExhaustionIsToldApartFromRateLimitsAndBadRequests() {
+        // OpenAI before 2023-11 sent code: null and only the type
+        byte[] oldOpenAi = "{\"error\":{\"message\":\"You exceeded your current quota, please check your plan and billing details.\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":null}}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] billing = "{\"type\":\"error\",\"error\":{\"type\":\"billing_error\",\"message\":\"There is an issue with your billing.\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] spendLimit = "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"spend limit reached\",\"details\":{\"error_code\":\"enforced_spend_limit_reached\"}}}"
+                .getBytes(StandardCharsets.UTF_8);
+        for (byte[] body : List.of(oldOpenAi, billing, spendLimit)) {
+            ModelException.ProviderError e = assertInstanceOf(ModelException.ProviderError.class,
+                    ProviderErrors.fromStatus("p", "m", 429, headers(Map.of("retry-after", "3")), body, List.of()));
+            assertTrue(e.quotaExhausted(), new String(body, StandardCharsets.UTF_8));
+            assertTrue(e.retryable() && !e.retryOnSameTarget());
+            assertEquals(null, e.retryAfter(), "no pause makes a spent account answer");
+        }
+        byte[] rateLimit = "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"Number of request tokens has exceeded your per-minute rate limit\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        ModelException.ProviderError limited = (ModelException.ProviderError)
+                ProviderErrors.fromStatus("anthropic", "m", 429, headers(Map.of()), rateLimit, List.of());
+        assertTrue(!limited.quotaExhausted() && limited.retryOnSameTarget());
+        byte[] badRequest = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: Field required\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        ModelException bad = ProviderErrors.fromStatus("anthropic", "m", 400, headers(Map.of()), badRequest, List.of());
+        assertTrue(!bad.retryable() && !bad.retryOnSameTarget());
+    }
+
+    @Test
     void forbiddenIsLikeUnauthorized() {
         ModelException e = ProviderErrors.fromStatus("openai", "m", 403, headers(Map.of()), new byte[0], List.of());
         assertEquals(502, e.status());

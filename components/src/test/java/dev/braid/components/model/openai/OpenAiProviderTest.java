@@ -212,6 +212,70 @@ class OpenAiProviderTest extends ProviderContractTest {
         assertEquals("/openai/v1/chat/completions", server.last().uri());
     }
 
+    /** "Hello" with temperature 0.2 and at most 100 tokens. */
+    static ModelRequest helloWithLimits() {
+        return new ModelRequest(ModelTask.CHAT, List.of(Message.user("Hello")), null, null,
+                new GenerationOptions(0.2, 100, null, null));
+    }
+
+    @Test
+    void reasoningModelsGetMaxCompletionTokensAndNoTemperatureFromAnOpenAiTypeProvider() {
+        // the fake is not api.openai.com, so the provider is told it speaks OpenAI's own dialect
+        OpenAiProvider openai = new OpenAiProvider(new OpenAiSettings("openai", server.baseUrl() + "/v1", SECRET, FAST, true));
+        // the fake answers in this order (the last reply repeats)
+        server.reply(Reply.json(200, chatAnswer("ok"))).reply(Reply.stream(SSE, stream(List.of("a"))))
+                .reply(Reply.json(200, chatAnswer("ok")));
+        await(openai.call(helloWithLimits(), Target.of("openai", "o3-mini")));
+        ObjectNode expected = (ObjectNode) ProviderJson.MAPPER.createObjectNode();
+        expected.put("model", "o3-mini");
+        expected.putArray("messages").addObject().put("role", "user").put("content", "Hello");
+        expected.put("max_completion_tokens", 100);
+        assertEquals(expected, server.last().json());
+
+        deltas.clear();
+        await(openai.stream(helloWithLimits(), Target.of("openai", "gpt-5-mini"), deltas::add));
+        assertEquals(100, server.last().json().path("max_completion_tokens").asInt());
+        assertTrue(!server.last().json().has("max_tokens") && !server.last().json().has("temperature"), server.last().body());
+
+        // a chat model on the same provider keeps both, as before
+        await(openai.call(helloWithLimits(), Target.of("openai", "gpt-4o-mini")));
+        assertEquals(100, server.last().json().path("max_tokens").asInt());
+        assertEquals(0.2, server.last().json().path("temperature").asDouble());
+        assertTrue(!server.last().json().has("max_completion_tokens"), server.last().body());
+    }
+
+    @Test
+    void anOpenAiCompatibleServerKeepsMaxTokensEvenForAReasoningModelName() {
+        server.reply(Reply.json(200, chatAnswer("ok")));
+        await(provider().call(helloWithLimits(), Target.of("openai", "o3-mini")));
+        assertEquals(100, server.last().json().path("max_tokens").asInt());
+        assertEquals(0.2, server.last().json().path("temperature").asDouble());
+        assertTrue(!server.last().json().has("max_completion_tokens"), server.last().body());
+    }
+
+    @Test
+    void theBaseUrlDecidesTheDialectUnlessConfigured() {
+        assertTrue(new OpenAiSettings("openai", null, SECRET, null).reasoningParameters());
+        assertTrue(new OpenAiSettings("openai", "https://API.openai.com/v1/", SECRET, null).reasoningParameters());
+        assertTrue(!new OpenAiSettings("groq", "https://api.groq.com/openai/v1", SECRET, null).reasoningParameters());
+        assertTrue(!new OpenAiSettings("vllm", "http://gpu:8000/v1", null, null, null).reasoningParameters());
+        assertTrue(new OpenAiSettings("proxy", "http://proxy/v1", SECRET, null, true).reasoningParameters());
+        assertTrue(!new OpenAiSettings("openai", null, SECRET, null, false).reasoningParameters());
+        assertTrue(new OpenAiSettings("proxy", "http://proxy/v1", SECRET, null, true).withLimits(FAST).reasoningParameters());
+    }
+
+    @Test
+    void reasoningModelNames() {
+        for (String m : List.of("o1", "o1-mini", "o1-preview", "o3", "o3-mini", "o3-2025-04-16", "o3-pro", "o4-mini",
+                "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "GPT-5")) {
+            assertTrue(OpenAiWire.isReasoningModel(m), m);
+        }
+        for (String m : List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-5-chat-latest", "omni-moderation-latest",
+                "text-embedding-3-small", "llama-3.1-8b-instant", "ollama", "o")) {
+            assertTrue(!OpenAiWire.isReasoningModel(m), m);
+        }
+    }
+
     @Test
     void settingsNeverPrintTheKey() {
         assertTrue(!new OpenAiSettings("openai", null, SECRET, null).toString().contains(SECRET));

@@ -1,4 +1,4 @@
-package dev.braid.server.openai;
+package dev.braid.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,30 +17,54 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local server speaking OpenAI's Chat Completions and Embeddings wire format (JSON and SSE), with
- * usage numbers no tokenizer would produce, so a test can tell passed-through usage from counted.
- * Chat echoes the last user message; streamed, it sends it in 3-character pieces (splitting any
- * placeholder), puts usage on a final chunk with {@code "choices": null} as vLLM does, then
- * {@code [DONE]}. A request with tools gets a streamed tool call instead; a guard classifier's request
- * (response format {@code prompt_injection_verdict}) gets a verdict: 0.97 when the text mentions
- * "exfiltrate", else 0.03. Public: the budget tests in {@code keys} bill against it too.
+ * The server tests' one OpenAI upstream: a local server speaking OpenAI's Chat Completions and
+ * Embeddings wire format (JSON and SSE), with usage numbers no tokenizer would produce, so a test
+ * can tell passed-through usage from counted.
+ *
+ * <p>Chat echoes the last user message; streamed, it sends it in 3-character pieces (splitting any
+ * placeholder; a message starting {@code slow:} pauses between pieces), puts usage on a final chunk
+ * with {@code "choices": null} as vLLM does, then {@code [DONE]}. A request with tools gets a tool
+ * call instead; a guard classifier's request (response format {@code prompt_injection_verdict}) gets
+ * a verdict: 0.97 when the text mentions "exfiltrate", else 0.03. The answer names the requested
+ * model (as OpenAI's does), so Braid prices it as it would the real one. Some model names fail on purpose: {@code fail-401} answers like OpenAI does to a bad
+ * key (quoting the key, as OpenAI does in part), {@code fail-500} quotes the prompt in its error,
+ * {@code fail-quota} answers 429 {@code insufficient_quota} byte for byte as OpenAI does to an account
+ * without quota, {@code slow} answers after 3 s.
  */
 public final class FakeOpenAi implements AutoCloseable {
 
-    public static final String KEY = "sk-upstream-secret-123";
+    /** The key the fake accepts; its middle ({@code SECRET-9f8e}) lets a test find partial leaks. */
+    public static final String KEY = "sk-test-SECRET-9f8e7d6c5b4a";
     public static final long PROMPT_TOKENS = 1234;
     public static final long COMPLETION_TOKENS = 56;
     public static final long EMBEDDING_TOKENS = 77;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** OpenAI's answer to a key whose account has no quota left (pretty-printed, as OpenAI sends it). */
+    static final String INSUFFICIENT_QUOTA = """
+            {
+                "error": {
+                    "message": "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
+                    "type": "insufficient_quota",
+                    "param": null,
+                    "code": "insufficient_quota"
+                }
+            }
+            """;
+
+    /** Every request body received, in order. */
     public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     /** Streams whose client went away mid-answer (a write failed). */
     public final AtomicInteger aborted = new AtomicInteger();
     private final HttpServer server;
 
-    public FakeOpenAi() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    public FakeOpenAi() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/v1/embeddings", this::embeddings);
         // a slow stream must not hold up other requests
@@ -55,10 +80,15 @@ public final class FakeOpenAi implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    private boolean authorized(HttpExchange exchange) throws IOException {
-        if (!("Bearer " + KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            send(exchange, 401, "application/json",
-                    "{\"error\":{\"message\":\"Incorrect API key\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
+    /** Every request the upstream was ever sent, as one text. */
+    public String everythingReceived() {
+        return requests.toString();
+    }
+
+    private boolean authorized(HttpExchange exchange, String model) throws IOException {
+        if (!("Bearer " + KEY).equals(exchange.getRequestHeaders().getFirst("Authorization")) || "fail-401".equals(model)) {
+            send(exchange, 401, "application/json", "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY
+                    + ".\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
             return false;
         }
         return true;
@@ -67,7 +97,8 @@ public final class FakeOpenAi implements AutoCloseable {
     private void chat(HttpExchange exchange) throws IOException {
         JsonNode body = JSON.readTree(exchange.getRequestBody());
         requests.add(body);
-        if (!authorized(exchange)) {
+        String model = body.path("model").asText();
+        if (!authorized(exchange, model)) {
             return;
         }
         String text = "";
@@ -76,11 +107,23 @@ public final class FakeOpenAi implements AutoCloseable {
                 text = m.path("content").isTextual() ? m.path("content").asText() : m.path("content").path(0).path("text").asText();
             }
         }
+        if ("fail-500".equals(model)) {
+            send(exchange, 500, "application/json", "{\"error\":{\"message\":\"internal error while reading: "
+                    + text.replace("\"", "'") + "\",\"type\":\"server_error\"}}");
+            return;
+        }
+        if ("fail-quota".equals(model)) {
+            exchange.getResponseHeaders().set("retry-after", "20");
+            send(exchange, 429, "application/json", INSUFFICIENT_QUOTA);
+            return;
+        }
+        if ("slow".equals(model)) {
+            pause(3000); // an upstream that does not answer in time
+        }
         boolean tools = body.path("tools").size() > 0;
-        // the requested model answers (as OpenAI's does), so Braid prices it as it would the real one
-        String model = body.path("model").asText("fake-gpt");
+        String answered = model.isEmpty() ? "fake-gpt" : model;
         if (!body.path("stream").asBoolean()) {
-            ObjectNode root = head("chat.completion", model);
+            ObjectNode root = head("chat.completion", answered);
             ObjectNode choice = root.putArray("choices").addObject();
             choice.put("index", 0);
             ObjectNode message = choice.putObject("message").put("role", "assistant");
@@ -103,27 +146,27 @@ public final class FakeOpenAi implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
-            ObjectNode role = head("chat.completion.chunk", model);
+            ObjectNode role = head("chat.completion.chunk", answered);
             role.putArray("choices").addObject().put("index", 0).putObject("delta").put("role", "assistant").put("content", "");
             frame(out, role);
             if (tools) {
-                frame(out, toolChunk(true, "{\"city\":", model));
-                frame(out, toolChunk(false, "\"Paris\"}", model));
+                frame(out, toolChunk(true, "{\"city\":", answered));
+                frame(out, toolChunk(false, "\"Paris\"}", answered));
             } else {
                 for (int i = 0; i < text.length(); i += 3) {
-                    ObjectNode c = head("chat.completion.chunk", model);
+                    ObjectNode c = head("chat.completion.chunk", answered);
                     c.putArray("choices").addObject().put("index", 0).putObject("delta")
                             .put("content", text.substring(i, Math.min(text.length(), i + 3)));
                     frame(out, c);
                     pause(pauseMs);
                 }
             }
-            ObjectNode finish = head("chat.completion.chunk", model);
+            ObjectNode finish = head("chat.completion.chunk", answered);
             ObjectNode fc = finish.putArray("choices").addObject().put("index", 0);
             fc.putObject("delta");
             fc.put("finish_reason", tools ? "tool_calls" : "stop");
             frame(out, finish);
-            ObjectNode usage = head("chat.completion.chunk", model);
+            ObjectNode usage = head("chat.completion.chunk", answered);
             usage.putNull("choices"); // vLLM's way
             usage(usage.putObject("usage"), COMPLETION_TOKENS);
             frame(out, usage);
@@ -172,7 +215,7 @@ public final class FakeOpenAi implements AutoCloseable {
     private void embeddings(HttpExchange exchange) throws IOException {
         JsonNode body = JSON.readTree(exchange.getRequestBody());
         requests.add(body);
-        if (!authorized(exchange)) {
+        if (!authorized(exchange, body.path("model").asText())) {
             return;
         }
         ObjectNode root = JSON.createObjectNode();
