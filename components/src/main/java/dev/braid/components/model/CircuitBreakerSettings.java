@@ -57,8 +57,8 @@ public record CircuitBreakerSettings(
             return true;
         }
         if (error instanceof ModelException.ProviderError pe) {
-            if (pe.quotaExhausted()) {
-                return true; // a spent account fails every call until someone pays: skip it
+            if (pe.quotaExhausted() || pe.authFailure()) {
+                return true; // a spent account or a refused key fails every call until someone acts: skip it
             }
             return pe.upstreamStatus() == 429 ? countRateLimits : pe.retryable();
         }

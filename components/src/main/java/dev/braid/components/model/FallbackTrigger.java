@@ -7,7 +7,9 @@ import java.util.Set;
 /**
  * A kind of failure after which the router retries a target or moves on to the next one
  * ({@code on: [429, 5xx, timeout, connect]}). Failures outside the chosen set end the call at once;
- * failures that are never retryable (400, 404 …) end it whatever the set.
+ * failures that are never retryable (a 400 and other refusals of the request itself) end it whatever
+ * the set. {@link #AUTH} and {@link #NOT_FOUND} (and a spent account under {@link #RATE_LIMITED})
+ * move on to the next target without retrying the same one: it would answer the same.
  */
 public enum FallbackTrigger {
     /** The provider answered 429, or its account is out of quota or credit (whatever status it used). */
@@ -19,13 +21,17 @@ public enum FallbackTrigger {
     /** No answer within the timeout (connect or first byte). */
     TIMEOUT("timeout"),
     /** The provider could not be reached (connection refused or reset). */
-    CONNECT("connect");
+    CONNECT("connect"),
+    /** The provider refused Braid's credentials for it (401, 403): another target's account may work. */
+    AUTH("auth"),
+    /** The provider does not serve the model (404), or no provider has that name: another target may. */
+    NOT_FOUND("404");
 
     /** Today's behaviour: every retryable failure triggers. */
     public static final Set<FallbackTrigger> ALL = Set.copyOf(EnumSet.allOf(FallbackTrigger.class));
 
     /** The names as the pipeline language spells them. */
-    public static final List<String> YAML_NAMES = List.of("429", "5xx", "408", "timeout", "connect");
+    public static final List<String> YAML_NAMES = List.of("429", "5xx", "408", "timeout", "connect", "auth", "404");
 
     private final String yamlName;
 
@@ -51,12 +57,18 @@ public enum FallbackTrigger {
         if (error instanceof ModelException.ProviderTimeout) {
             return TIMEOUT;
         }
+        if (error instanceof ModelException.ModelNotFound) {
+            return NOT_FOUND;
+        }
         if (error instanceof ModelException.ProviderError pe) {
             if (pe.unreachable()) {
                 return CONNECT;
             }
             if (pe.quotaExhausted()) {
                 return RATE_LIMITED;
+            }
+            if (pe.authFailure()) {
+                return AUTH;
             }
             int s = pe.upstreamStatus();
             if (s == 429) {

@@ -100,7 +100,7 @@ public abstract sealed class ModelException extends RuntimeException
             if (upstreamStatus == 429) {
                 return 429;
             }
-            if (isAuthFailure()) {
+            if (authFailure()) {
                 return 502;
             }
             return upstreamStatus >= 400 && upstreamStatus < 500 ? upstreamStatus : 502;
@@ -114,21 +114,23 @@ public abstract sealed class ModelException extends RuntimeException
             if (upstreamStatus == 429) {
                 return "provider_rate_limited";
             }
-            return isAuthFailure() ? "provider_auth_failed" : "provider_error";
+            return authFailure() ? "provider_auth_failed" : "provider_error";
         }
 
-        private boolean isAuthFailure() {
+        /** The provider refused Braid's credentials (401, 403): another target may work, this one will not. */
+        public boolean authFailure() {
             return upstreamStatus == 401 || upstreamStatus == 403;
         }
 
         @Override
         public boolean retryable() {
-            return quotaExhausted || upstreamStatus == 429 || upstreamStatus >= 500 || upstreamStatus == 408;
+            return quotaExhausted || authFailure() || upstreamStatus == 429 || upstreamStatus >= 500
+                    || upstreamStatus == 408;
         }
 
         @Override
         public boolean retryOnSameTarget() {
-            return retryable() && !quotaExhausted;
+            return retryable() && !quotaExhausted && !authFailure();
         }
     }
 
@@ -170,8 +172,14 @@ public abstract sealed class ModelException extends RuntimeException
             return "model_not_found";
         }
 
+        /** Another target may serve it ({@code on: [404]}, on by default); this one never will. */
         @Override
         public boolean retryable() {
+            return true;
+        }
+
+        @Override
+        public boolean retryOnSameTarget() {
             return false;
         }
     }

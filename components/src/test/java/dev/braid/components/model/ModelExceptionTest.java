@@ -27,7 +27,10 @@ class ModelExceptionTest {
         for (int status : new int[] {401, 403}) {
             assertEquals(502, upstream(status).status());
             assertEquals("provider_auth_failed", upstream(status).code());
-            assertFalse(upstream(status).retryable());
+            // another target's account may work; this one answers the same until its key is fixed
+            assertTrue(upstream(status).retryable());
+            assertFalse(upstream(status).retryOnSameTarget());
+            assertEquals(FallbackTrigger.AUTH, FallbackTrigger.of(upstream(status)));
         }
     }
 

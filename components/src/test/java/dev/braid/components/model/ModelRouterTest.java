@@ -129,12 +129,26 @@ class ModelRouterTest {
     }
 
     @Test
-    void modelNotFoundFailsAtOnceWithoutFallback() throws Exception {
+    void modelNotFoundMovesOnToTheNextTargetWithoutRetrying() throws Exception {
+        // a provider that does not serve the model never will: no retry, but the next target may (on: [404])
         Target b = mockTarget("b");
-        ModelException e = failure(fallback(2, Target.of("local", "gpt-nothing"), b));
-        assertInstanceOf(ModelException.ModelNotFound.class, e);
-        assertEquals(404, e.status());
-        assertEquals("model_not_found", e.code());
+        ModelResponse r = call(fallback(2, Target.of("local", "gpt-nothing"), b));
+        assertEquals("b", r.model());
+        assertEquals(1, mock.calls(b));
+    }
+
+    @Test
+    void modelNotFoundIsTheAnswerWhenNoTargetIsLeftOrTheStepDoesNotListIt() throws Exception {
+        ModelException alone = failure(fallback(2, Target.of("local", "gpt-nothing")));
+        assertInstanceOf(ModelException.ModelNotFound.class, alone);
+        assertEquals(404, alone.status());
+        assertEquals("model_not_found", alone.code());
+
+        Target b = mockTarget("b");
+        RoutingPolicy only5xx = new RoutingPolicy(RoutingStrategy.FALLBACK,
+                List.of(Target.of("local", "gpt-nothing"), b), Duration.ofSeconds(5), 2,
+                java.util.Set.of(FallbackTrigger.SERVER_ERROR));
+        assertInstanceOf(ModelException.ModelNotFound.class, failure(only5xx));
         assertEquals(0, mock.calls(b));
     }
 

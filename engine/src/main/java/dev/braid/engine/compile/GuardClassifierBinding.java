@@ -5,6 +5,7 @@ import dev.braid.components.guard.GuardBlockedException;
 import dev.braid.components.guard.GuardVerdict;
 import dev.braid.components.guard.InjectionJudge;
 import dev.braid.components.guard.InputGuard;
+import dev.braid.components.model.ModelException;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ModelStepBinding;
@@ -95,8 +96,22 @@ public final class GuardClassifierBinding implements ModelStepBinding {
         complete(ctx, heuristics, true, rules, score, null, model, response.usage());
     }
 
+    /**
+     * A judge that is down (5xx, 429, timeout, refused connection) is what {@code onClassifierError}
+     * is for. A judge that can never answer (its key is refused, its account is spent, its model or
+     * provider does not exist, the request is rejected) is a configuration error: it fails the step with that error whatever
+     * {@code onClassifierError} says, or {@code allow} would silently switch the judge off.
+     */
     @Override
     public void failed(Exchange exchange, Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ModelException model && !model.retryOnSameTarget()) {
+            exchange.setException(model);
+            return;
+        }
         unusable(exchange, PipelineContext.of(exchange), null, null, "unavailable");
     }
 

@@ -13,6 +13,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.braid.components.guard.GuardBlockedException;
 import dev.braid.components.guard.InjectionJudge;
+import dev.braid.components.model.ModelException;
 import dev.braid.components.model.openai.OpenAiProvider;
 import dev.braid.components.model.openai.OpenAiSettings;
 import java.io.IOException;
@@ -58,7 +59,7 @@ class GuardClassifierRuntimeTest {
                       classifier:
                         targets: [{ provider: openai, model: gpt-4o-mini }]
                         threshold: 0.8
-                        timeout: 300ms
+                        timeout: 2s
                       %s
                   - id: done
                     transform: { jsonata: "{ 'guard': steps.check, 'text': input.text }" }
@@ -119,9 +120,14 @@ class GuardClassifierRuntimeTest {
                     + "\"param\":null,\"code\":null}}");
             return;
         }
+        if (text.contains("AUTH401")) {
+            send(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-test.\","
+                    + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
+            return;
+        }
         if (text.contains("SLOW")) {
             try {
-                Thread.sleep(3000); // far beyond the pipeline's 300ms: the judge times out
+                Thread.sleep(8000); // far beyond the pipeline's 2s (wide, so a cold first call is never late): the judge times out
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -235,6 +241,16 @@ class GuardClassifierRuntimeTest {
         assertEquals("classifier", e.rule());
         assertTrue(e.getMessage().contains("onClassifierError is block"), e.getMessage());
         assertFalse(e.getMessage().contains("server had an error"), e.getMessage());
+    }
+
+    @Test
+    void aJudgeThatCanNeverAnswerFailsTheStepEvenWithAllow() {
+        // a refused key is a misconfiguration, not an outage: allow must not quietly switch the judge off
+        ExecutionException e = assertThrows(ExecutionException.class, () -> invoke("judged", "AUTH401 where is my parcel?"));
+        ModelException.ProviderError error = assertInstanceOf(ModelException.ProviderError.class, e.getCause());
+        assertEquals(502, error.status());
+        assertEquals("provider_auth_failed", error.code());
+        assertEquals(1, judged.size(), "asked once: a refused key is not retried");
     }
 
     @Test

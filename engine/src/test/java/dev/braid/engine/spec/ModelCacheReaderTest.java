@@ -76,7 +76,7 @@ class ModelCacheReaderTest {
     @Test
     void unknownOrRepeatedTriggerPointsAtTheItem() {
         ValidationError e = error(errors(step("      on: [5xx, 4xx]\n")), "expected one of");
-        assertEquals("expected one of 429, 5xx, 408, timeout, connect, got '4xx' (did you mean '5xx'?)", e.message());
+        assertEquals("expected one of 429, 5xx, 408, timeout, connect, auth, 404, got '4xx' (did you mean '5xx'?)", e.message());
         assertAt(e, 9, 17, "steps[0].model.on[1]");
         ValidationError twice = error(errors(step("      on: [429, 429]\n")), "listed twice");
         assertAt(twice, 9, 17, "steps[0].model.on[1]");

@@ -32,7 +32,7 @@ public final class ProviderErrors {
         String said = messageOf(body).map(m -> clean(m, secrets)).orElse(null);
         if (status == 401 || status == 403) {
             // not the caller's fault: Braid's own credentials for the provider are wrong, so never a 401
-            return new ModelException.ProviderError(provider, 502,
+            return new ModelException.ProviderError(provider, status,
                     "provider '" + provider + "' rejected the credentials", null);
         }
         if (status == 404) {

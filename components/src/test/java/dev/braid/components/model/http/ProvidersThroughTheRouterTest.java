@@ -115,6 +115,44 @@ class ProvidersThroughTheRouterTest {
         assertEquals(1, anthropic.requests().size());
     }
 
+    /** OpenAI's answer to a revoked or wrong key, byte for byte (pretty-printed, the key partly quoted). */
+    static final String OPENAI_INVALID_KEY = """
+            {
+                "error": {
+                    "message": "Incorrect API key provided: o-key. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": "invalid_api_key"
+                }
+            }
+            """;
+
+    @Test
+    void aRefusedKeyIsNotRetriedButFallsBackAndAloneIsA502NamingTheAuthFailure() throws Exception {
+        openai.reply(Reply.json(401, OPENAI_INVALID_KEY));
+        anthropic.reply(Reply.json(200, CLAUDE_ANSWER));
+        ModelResponse r = route(fallback(2, Target.of("openai", "gpt-4o-mini"), Target.of("anthropic", "claude-3-5-haiku-latest")));
+        assertEquals("from claude", r.text());
+        assertEquals(1, openai.requests().size(), "retries: 2, but a refused key is refused every time");
+
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> route(fallback(2, Target.of("openai", "gpt-4o-mini"))));
+        ModelException.ProviderError pe = assertInstanceOf(ModelException.ProviderError.class, e.getCause());
+        assertEquals(502, pe.status(), "Braid's key, not the caller's fault");
+        assertEquals("provider_auth_failed", pe.code());
+        assertTrue(!pe.getMessage().contains("o-key"), pe.getMessage());
+    }
+
+    @Test
+    void aModelTheProviderDoesNotServeFallsBackWithoutRetrying() throws Exception {
+        openai.reply(Reply.json(404, "{\"error\":{\"message\":\"The model `gpt-4o-minni` does not exist or you do not have access to it.\","
+                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"model_not_found\"}}"));
+        anthropic.reply(Reply.json(200, CLAUDE_ANSWER));
+        ModelResponse r = route(fallback(2, Target.of("openai", "gpt-4o-minni"), Target.of("anthropic", "claude-3-5-haiku-latest")));
+        assertEquals("from claude", r.text());
+        assertEquals(1, openai.requests().size());
+    }
+
     @Test
     void aPassingOpenAiRateLimitIsStillRetriedOnTheSameTarget() throws Exception {
         openai.reply(Reply.json(429, "{\"error\":{\"message\":\"Rate limit reached for gpt-4o-mini\",\"type\":\"requests\","
