@@ -30,6 +30,10 @@ import org.apache.camel.Exchange;
  * in a later field, the exact placeholder issued for an earlier one of the same request).
  * {@link #restore} is a single pass, so an original holding placeholder-shaped text is never
  * expanded again.
+ *
+ * <p>Output masking ({@code mask:output}) uses the request's {@link #outputVault()}: a second vault
+ * with its own originals that shares this one's lock, counters and reserved literals, so its
+ * placeholders never equal one issued here and no restore ever turns them back.
  */
 public final class MaskVault {
 

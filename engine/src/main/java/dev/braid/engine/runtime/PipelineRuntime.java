@@ -372,7 +372,7 @@ public final class PipelineRuntime implements AutoCloseable {
     /**
      * Runs a pipeline like {@link #invoke}, handing every text delta of the pipeline's
      * {@code stream:} step to {@code deltas} as it arrives (restored when a mask step asked for
-     * {@code restore: true}). A pipeline without {@code stream:} sends no delta; the result is the
+     * {@code restore: true}, then masked by the pipeline's output masks). A pipeline without {@code stream:} sends no delta; the result is the
      * same envelope {@link #invoke} gives. Deltas come on I/O threads, one at a time, before the
      * stage completes.
      */
