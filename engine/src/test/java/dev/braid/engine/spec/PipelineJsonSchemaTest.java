@@ -97,20 +97,6 @@ class PipelineJsonSchemaTest {
     }
 
     @Test
-    void fallbackTriggersAreAcceptedAndUnknownOnesRefusedByBoth() {
-        String base = SpecAssertions.HEADER + "steps:\n  - id: a\n    model: { targets: [{ provider: mock, model: a }], "
-                + "prompt: { user: hi }, on: %s }\n";
-        String ok = base.formatted("[429, 5xx, 408, timeout, connect]");
-        assertEquals(List.of(), schemaErrors(ok));
-        new PipelineReader().read(ok);
-        for (String bad : List.of("[]", "[4xx]", "5xx")) {
-            String yaml = base.formatted(bad);
-            assertFalse(schemaErrors(yaml).isEmpty(), "the schema accepted " + bad);
-            assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml));
-        }
-    }
-
-    @Test
     void outputMaskIsAcceptedAndItsMisusesRefusedByBoth() {
         String base = SpecAssertions.HEADER + "steps:\n  - id: a\n    model: { targets: [{ provider: mock, model: a }], "
                 + "prompt: { user: hi } }\n%s";
@@ -132,6 +118,20 @@ class PipelineJsonSchemaTest {
             String yaml = base.formatted(bad);
             assertFalse(schemaErrors(yaml).isEmpty(), "the schema accepted " + bad);
             assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml), bad);
+        }
+    }
+
+    @Test
+    void fallbackTriggersAreAcceptedAndUnknownOnesRefusedByBoth() {
+        String base = SpecAssertions.HEADER + "steps:\n  - id: a\n    model: { targets: [{ provider: mock, model: a }], "
+                + "prompt: { user: hi }, on: %s }\n";
+        String ok = base.formatted("[429, 5xx, 408, timeout, connect]");
+        assertEquals(List.of(), schemaErrors(ok));
+        new PipelineReader().read(ok);
+        for (String bad : List.of("[]", "[4xx]", "5xx")) {
+            String yaml = base.formatted(bad);
+            assertFalse(schemaErrors(yaml).isEmpty(), "the schema accepted " + bad);
+            assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml));
         }
     }
 }
