@@ -8,7 +8,7 @@ import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * {@code mask:mask} or {@code mask:restore}. Options (bound by reflection, unknown ones rejected):
+ * {@code mask:mask}, {@code mask:restore} or {@code mask:output}. Options (bound by reflection, unknown ones rejected):
  * {@code step} names a {@link MaskStepBinding} in the registry's {@code StepBindings}; without it,
  * {@code entities} (comma list, empty = every built-in) and {@code restore} apply to the body.
  */
@@ -37,7 +37,10 @@ public class MaskEndpoint extends DefaultEndpoint {
         if (operation == MaskOperation.RESTORE && (entities != null || restore)) {
             throw new IllegalArgumentException("mask:restore takes no entities or restore option");
         }
-        if (operation == MaskOperation.MASK && step == null) {
+        if (operation == MaskOperation.OUTPUT && restore) {
+            throw new IllegalArgumentException("mask:output never restores; its placeholders stay in the output");
+        }
+        if (operation != MaskOperation.RESTORE && step == null) {
             bodyMasker = getComponent().masker(new MaskPolicy(entityList(), null, restore));
         }
     }

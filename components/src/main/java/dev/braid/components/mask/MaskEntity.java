@@ -134,36 +134,66 @@ public enum MaskEntity implements Detector {
         return anchor;
     }
 
+    /** How far a start check ({@link Anchor#mayStart}) reads ahead, at most. */
+    private static final int START_LOOKAHEAD = 40;
+
     /**
      * Tries the pattern only where a value can start (a cheap character test), anchored there:
      * far fewer regex attempts than {@code find()} trying every position. Transparent bounds let
-     * the look-behinds see the characters before the attempt.
+     * the look-behinds see the characters before the attempt. On an open text (a stream) an
+     * attempt that reads to the end marks its start as unsettled, and so does a trailing run of
+     * characters an e-mail's local part may hold (an {@code @} may still follow); near the end the
+     * start check is skipped, since it may only have failed for want of text.
      */
     @Override
-    public void find(String text, List<Span> out) {
+    public int scan(String text, int from, List<Span> out, boolean open) {
         int n = text.length();
+        int unstable = n;
         Matcher m = pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
         if (anchor == Anchor.AT_SIGN) {
+            if (open) {
+                int run = n;
+                while (run > from && n - run < 65 && isLocalChar(text.charAt(run - 1))) {
+                    run--;
+                }
+                if (run < n) {
+                    unstable = run;
+                }
+            }
             // walk back from each '@' to the start of its local part
-            int from = 0;
-            for (int at = text.indexOf('@'); at > 0; at = text.indexOf('@', from)) {
+            int next = from;
+            for (int at = text.indexOf('@', next); at >= 0; at = text.indexOf('@', next)) {
                 int start = at;
                 while (start > 0 && at - start < 65 && isLocalChar(text.charAt(start - 1))) {
                     start--;
                 }
-                from = at + 1;
-                if (start < at && m.region(start, n).lookingAt()) {
-                    out.add(new Span(start, m.end(), name()));
-                    from = m.end();
+                next = at + 1;
+                if (start < at && start >= from) {
+                    if (m.region(start, n).lookingAt()) {
+                        out.add(new Span(start, m.end(), name()));
+                        next = m.end();
+                    }
+                    if (open && m.hitEnd()) {
+                        unstable = Math.min(unstable, start);
+                    }
                 }
-                if (from >= n) {
+                if (next >= n) {
                     break;
                 }
             }
-            return;
+            return unstable;
         }
-        for (int i = 0; i < n; i++) {
-            if (anchor.mayStart(text, i) && m.region(i, n).lookingAt()) {
+        int edge = open ? n - START_LOOKAHEAD : n;
+        for (int i = from; i < n; i++) {
+            boolean may = anchor.mayStart(text, i);
+            if (!may && i < edge) {
+                continue;
+            }
+            boolean matched = m.region(i, n).lookingAt();
+            if (open && m.hitEnd()) {
+                unstable = Math.min(unstable, i);
+            }
+            if (matched && may) {
                 int end = validEnd(text, i, m.end());
                 if (end > i) {
                     out.add(new Span(i, end, name()));
@@ -171,6 +201,7 @@ public enum MaskEntity implements Detector {
                 }
             }
         }
+        return unstable;
     }
 
     /** The end of the valid value starting at {@code start}, at most {@code end}; -1 when invalid. */

@@ -22,24 +22,25 @@ public class MaskProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         switch (endpoint.getOperation()) {
-            case MASK -> mask(exchange);
+            case MASK -> mask(exchange, false);
             case RESTORE -> restore(exchange);
+            case OUTPUT -> mask(exchange, true);
         }
     }
 
-    private void mask(Exchange exchange) throws Exception {
-        MaskVault vault = MaskVault.of(exchange);
+    private void mask(Exchange exchange, boolean output) throws Exception {
+        MaskVault vault = output ? MaskVault.of(exchange).outputVault() : MaskVault.of(exchange);
         int[] count = new int[1];
         if (endpoint.getStep() != null) {
             MaskStepBinding binding = StepBindings.find(exchange, endpoint.getStep(), MaskStepBinding.class);
             Masker masker = endpoint.getComponent().masker(binding.policy());
-            if (masker.restore()) {
+            if (masker.restore() && !output) {
                 vault.requestRestore();
             }
             binding.write(exchange, masker.maskDeep(binding.read(exchange), vault, count));
         } else {
             Masker masker = endpoint.bodyMasker();
-            if (masker.restore()) {
+            if (masker.restore() && !output) {
                 vault.requestRestore();
             }
             Message message = exchange.getMessage();

@@ -30,6 +30,10 @@ import org.apache.camel.Exchange;
  * in a later field, the exact placeholder issued for an earlier one of the same request).
  * {@link #restore} is a single pass, so an original holding placeholder-shaped text is never
  * expanded again.
+ *
+ * <p>Output masking ({@code mask:output}) uses the request's {@link #outputVault()}: a second vault
+ * with its own originals that shares this one's lock, counters and reserved literals, so its
+ * placeholders never equal one issued here and no restore ever turns them back.
  */
 public final class MaskVault {
 
@@ -40,12 +44,29 @@ public final class MaskVault {
     static final int MAX_PLACEHOLDER_LENGTH = 80;
 
     private final Map<String, String> originalsByPlaceholder = new ConcurrentHashMap<>();
-    // guarded by this
+    // all guarded by lock; lock, counters and reserved are shared with the output vault
+    private final Object lock;
     private final Map<String, String> placeholdersByValue = new HashMap<>();
-    private final Map<String, Integer> counters = new HashMap<>();
-    private final Set<String> reserved = new HashSet<>();
+    private final Map<String, Integer> counters;
+    private final Set<String> reserved;
+    private final boolean forOutput;
+    private MaskVault outputVault;
     private volatile int longestPlaceholder;
     private volatile boolean restoreRequested;
+
+    public MaskVault() {
+        this.lock = new Object();
+        this.counters = new HashMap<>();
+        this.reserved = new HashSet<>();
+        this.forOutput = false;
+    }
+
+    private MaskVault(MaskVault parent) {
+        this.lock = parent.lock;
+        this.counters = parent.counters;
+        this.reserved = parent.reserved;
+        this.forOutput = true;
+    }
 
     /** The exchange's vault, created and stored on the exchange when it has none yet. */
     public static MaskVault of(Exchange exchange) {
@@ -59,6 +80,29 @@ public final class MaskVault {
         }
     }
 
+    /**
+     * The request's output vault ({@code mask: {output: true}}): its own originals, never restored
+     * and never checked by an output guard, but numbered from the same per-entity counters, so no
+     * output placeholder ever equals one this vault issued (a restore can never turn it back).
+     * Created on first use; an output vault has none of its own.
+     */
+    public MaskVault outputVault() {
+        if (forOutput) {
+            return this;
+        }
+        synchronized (lock) {
+            if (outputVault == null) {
+                outputVault = new MaskVault(this);
+            }
+            return outputVault;
+        }
+    }
+
+    /** Whether this is a request's output vault, whose placeholders are never restored. */
+    public boolean isOutputVault() {
+        return forOutput;
+    }
+
     /** The exchange's vault if something was masked on it (or an ancestor) already. */
     public static Optional<MaskVault> find(Exchange exchange) {
         return Optional.ofNullable(exchange.getProperty(EXCHANGE_PROPERTY, MaskVault.class));
@@ -70,7 +114,13 @@ public final class MaskVault {
      *
      * @param entity upper-case name: a letter, then letters, digits or underscores
      */
-    public synchronized String placeholderFor(String entity, String original) {
+    public String placeholderFor(String entity, String original) {
+        synchronized (lock) {
+            return issue(entity, original);
+        }
+    }
+
+    private String issue(String entity, String original) {
         if (!isEntityName(entity)) {
             throw new IllegalArgumentException("invalid entity name for a placeholder: " + entity);
         }
@@ -103,15 +153,21 @@ public final class MaskVault {
      * reserved, so it is never issued later and restore leaves it alone; an issued one is an
      * already-masked value (masking twice changes nothing).
      */
-    synchronized void reserveLiteral(String token) {
-        if (!originalsByPlaceholder.containsKey(token)) {
-            reserved.add(token);
+    void reserveLiteral(String token) {
+        synchronized (lock) {
+            // a token the sibling vault issued may be reserved too: the shared counters are past it anyway
+            if (!originalsByPlaceholder.containsKey(token)) {
+                reserved.add(token);
+            }
         }
     }
 
-    /** Replaces every placeholder this vault issued by its original; anything else stays as it is. */
+    /**
+     * Replaces every placeholder this vault issued by its original; anything else stays as it is.
+     * An output vault restores nothing: its placeholders are meant to stay.
+     */
     public String restore(String text) {
-        if (text == null || originalsByPlaceholder.isEmpty()) {
+        if (text == null || forOutput || originalsByPlaceholder.isEmpty()) {
             return text;
         }
         int lt = text.indexOf('<');
@@ -197,9 +253,12 @@ public final class MaskVault {
     }
 
     @Override
-    public synchronized String toString() {
+    public String toString() {
         // counts only: originals never reach a log
-        return "MaskVault[placeholders=" + originalsByPlaceholder.size() + ", entities=" + counters.size() + "]";
+        synchronized (lock) {
+            return (forOutput ? "MaskVault[output, placeholders=" : "MaskVault[placeholders=")
+                    + originalsByPlaceholder.size() + ", entities=" + counters.size() + "]";
+        }
     }
 
     /** The end (exclusive) of a placeholder-shaped token starting at {@code lt}, or -1. */
@@ -232,6 +291,21 @@ public final class MaskVault {
             }
         }
         return -1;
+    }
+
+    /** Whether the text from {@code lt} to its end could still grow into a placeholder-shaped token. */
+    static boolean mayBecomeToken(CharSequence text, int lt) {
+        int n = text.length();
+        if (n - lt >= MAX_PLACEHOLDER_LENGTH) {
+            return false;
+        }
+        for (int i = lt + 1; i < n; i++) {
+            char c = text.charAt(i);
+            if (i == lt + 1 ? !isUpper(c) : !isUpper(c) && !isDigit(c) && c != '_') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String entityOf(String token) {

@@ -166,22 +166,39 @@ public final class Masker {
             return text;
         }
         List<Span> spans = new ArrayList<>();
-        BitSet covered = null;
-        // placeholder-shaped literals (reserved, or masked already): kept as they are, never rescanned
-        for (int lt = text.indexOf('<'); lt >= 0; lt = text.indexOf('<', lt + 1)) {
+        List<Span> literals = new ArrayList<>();
+        scan(text, 0, false, spans, literals);
+        if (spans.isEmpty()) {
+            return text;
+        }
+        return render(text, 0, text.length(), spans, literals, vault, count);
+    }
+
+    /**
+     * Collects the candidate values starting at or after {@code from} into {@code spans} and the
+     * placeholder-shaped literals (kept as they are, never rescanned) into {@code literals}.
+     *
+     * @return with {@code open}, the earliest position whose outcome more text could still change
+     *     (see {@link Detector#scan}), a partial literal's {@code <} included; else {@code text.length()}
+     */
+    private int scan(String text, int from, boolean open, List<Span> spans, List<Span> literals) {
+        int n = text.length();
+        int unstable = n;
+        for (int lt = text.indexOf('<', from); lt >= 0; lt = text.indexOf('<', lt + 1)) {
             int end = MaskVault.tokenEnd(text, lt);
             if (end > 0) {
-                if (covered == null) {
-                    covered = new BitSet(text.length());
-                }
-                covered.set(lt, end);
+                literals.add(new Span(lt, end, null));
                 lt = end - 1;
+            } else if (open && MaskVault.mayBecomeToken(text, lt)) {
+                unstable = lt;
+                break;
             }
         }
         boolean hasDigit = false;
         boolean hasAt = false;
         boolean hasColon = false;
-        for (int i = 0, n = text.length(); i < n; i++) {
+        boolean hasLocalTail = false;
+        for (int i = from; i < n; i++) {
             char c = text.charAt(i);
             if (c >= '0' && c <= '9') {
                 hasDigit = true;
@@ -191,30 +208,48 @@ public final class Masker {
                 hasColon = true;
             }
         }
+        if (open && n > from) {
+            // the text may still grow: a digit, '@' or ':' may yet come
+            hasDigit = hasAt = hasColon = hasLocalTail = true;
+        }
         for (Detector d : detectors) {
+            int u;
             if (d instanceof MaskEntity e) {
                 boolean possible =
                         switch (e.anchor()) {
-                            case AT_SIGN -> hasAt;
+                            case AT_SIGN -> hasAt || hasLocalTail;
                             case IPV6_START -> hasColon;
                             case PHONE_START, DIGIT_RUN, IBAN_START, IPV4_START, SSN_START, CARD_START -> hasDigit;
                         };
-                if (possible) {
-                    e.find(text, spans);
-                }
+                u = possible ? e.scan(text, from, spans, open) : n;
             } else {
-                d.find(text, spans);
+                u = d.scan(text, from, spans, open);
+            }
+            unstable = Math.min(unstable, u);
+        }
+        return unstable;
+    }
+
+    /**
+     * {@code text[from, to)} with the chosen candidates replaced: overlaps resolved longest first,
+     * then earliest; nothing inside a literal; placeholders issued in text order. Every span and
+     * literal lies inside or outside {@code [from, to)}, never across it.
+     */
+    private static String render(
+            String text, int from, int to, List<Span> spans, List<Span> literals, MaskVault vault, int[] count) {
+        BitSet covered = new BitSet(to);
+        for (Span l : literals) {
+            if (l.start() >= from && l.end() <= to) {
+                covered.set(l.start(), l.end());
             }
         }
-        if (spans.isEmpty()) {
-            return text;
-        }
-        spans.sort(LONGEST_THEN_EARLIEST);
-        if (covered == null) {
-            covered = new BitSet(text.length());
-        }
-        List<Span> chosen = new ArrayList<>(spans.size());
-        for (Span s : spans) {
+        List<Span> sorted = new ArrayList<>(spans);
+        sorted.sort(LONGEST_THEN_EARLIEST);
+        List<Span> chosen = new ArrayList<>(sorted.size());
+        for (Span s : sorted) {
+            if (s.start() < from || s.end() > to) {
+                continue;
+            }
             int firstCovered = covered.nextSetBit(s.start());
             if (firstCovered < 0 || firstCovered >= s.end()) {
                 covered.set(s.start(), s.end());
@@ -222,15 +257,132 @@ public final class Masker {
             }
         }
         chosen.sort(Comparator.comparingInt(Span::start));
-        StringBuilder out = new StringBuilder(text.length() + 16 * chosen.size());
-        int copied = 0;
+        StringBuilder out = new StringBuilder(to - from + 16 * chosen.size());
+        int copied = from;
         for (Span s : chosen) {
             String replacement = vault.placeholderFor(s.entity(), text.substring(s.start(), s.end()));
             out.append(text, copied, s.start()).append(replacement);
             copied = s.end();
             count[0]++;
         }
-        return out.append(text, copied, text.length()).toString();
+        return out.append(text, copied, to).toString();
+    }
+
+    /**
+     * A masker for one stream of text chunks (a model's streamed answer), not thread-safe: one per
+     * stream. The concatenated output equals {@link #mask(String, MaskVault)} of the concatenated
+     * input, even when a value is split across chunks.
+     */
+    public StreamMasker streamMasker(MaskVault vault) {
+        return new StreamMasker(this, vault);
+    }
+
+    /**
+     * Masks a stream, the counterpart of {@link MaskVault.StreamRestorer}: text is released once
+     * no more text can change how it is masked; a tail that could still be (the start of) a value
+     * or a placeholder is held back, at most {@link #MAX_HELD} characters (the longest built-in
+     * value, an e-mail address, is 601), until the next chunk or {@link #finish()}. Placeholder
+     * literals are reserved as they are released, so a literal arriving after a number was issued
+     * cannot reserve it any more (the one difference to masking the whole text at once).
+     */
+    public static final class StreamMasker {
+
+        /** The most text held back; a custom value longer than this may be cut (built-ins never are). */
+        public static final int MAX_HELD = CustomPatternDetector.MAX_OPEN;
+
+        /** Text kept before the release point: look-behinds and the e-mail walk-back read that far. */
+        private static final int CONTEXT = 96;
+
+        private final Masker masker;
+        private final MaskVault vault;
+        private final StringBuilder text = new StringBuilder();
+        /** Where the unreleased text starts in {@link #text}; what comes before is context only. */
+        private int from;
+
+        StreamMasker(Masker masker, MaskVault vault) {
+            this.masker = masker;
+            this.vault = vault;
+        }
+
+        /** The masked text that is safe to emit now (possibly empty). */
+        public String accept(String chunk) {
+            if (chunk == null || chunk.isEmpty()) {
+                return "";
+            }
+            text.append(chunk);
+            return release(false);
+        }
+
+        /** Whatever is still held back, masked; call once when the stream ends. */
+        public String finish() {
+            return release(true);
+        }
+
+        private String release(boolean end) {
+            String s = text.toString();
+            int n = s.length();
+            if (n == from) {
+                return "";
+            }
+            List<Span> spans = new ArrayList<>();
+            List<Span> literals = new ArrayList<>();
+            int cut = end ? n : masker.scan(s, from, true, spans, literals);
+            if (end) {
+                masker.scan(s, from, false, spans, literals);
+            } else {
+                // never split a value or a literal: release up to its start
+                cut = Math.max(from, backBefore(cut, spans, literals));
+                if (cut < n - MAX_HELD) {
+                    // held too long (only a custom pattern can do that): release, but whole values
+                    cut = forwardPast(n - MAX_HELD, spans, literals);
+                }
+            }
+            if (cut <= from) {
+                return "";
+            }
+            for (Span l : literals) {
+                if (l.start() >= from && l.end() <= cut) {
+                    vault.reserveLiteral(s.substring(l.start(), l.end()));
+                }
+            }
+            String out = render(s, from, cut, spans, literals, vault, new int[1]);
+            int keep = Math.max(0, cut - CONTEXT);
+            text.delete(0, keep);
+            from = cut - keep;
+            return out;
+        }
+
+        private static int backBefore(int cut, List<Span> spans, List<Span> literals) {
+            boolean moved = true;
+            while (moved) {
+                moved = false;
+                for (List<Span> list : List.of(spans, literals)) {
+                    for (Span sp : list) {
+                        if (sp.start() < cut && sp.end() > cut) {
+                            cut = sp.start();
+                            moved = true;
+                        }
+                    }
+                }
+            }
+            return cut;
+        }
+
+        private static int forwardPast(int cut, List<Span> spans, List<Span> literals) {
+            boolean moved = true;
+            while (moved) {
+                moved = false;
+                for (List<Span> list : List.of(spans, literals)) {
+                    for (Span sp : list) {
+                        if (sp.start() < cut && sp.end() > cut) {
+                            cut = sp.end();
+                            moved = true;
+                        }
+                    }
+                }
+            }
+            return cut;
+        }
     }
 
     /** The placeholder name for a custom entity: upper case, other characters as underscores. */

@@ -42,6 +42,12 @@ class MaskerTest {
     }
 
     @Test
+    void aTextStartingWithAnAtSignStillHasItsAddressesMasked() {
+        // an '@' at position 0 once ended the e-mail scan before it began
+        assertEquals("@team: write to <EMAIL_1>", ALL.mask("@team: write to a@x.com", new MaskVault()));
+    }
+
+    @Test
     void aNewRequestStartsNumberingAgain() {
         assertEquals("<EMAIL_1>", ALL.mask("z@x.com", new MaskVault()));
         assertEquals("<EMAIL_1>", ALL.mask("y@x.com", new MaskVault()));

@@ -15,17 +15,39 @@ import org.apache.camel.Exchange;
  * A mask step as {@code mask:} sees it. Without {@code fields} the whole input is masked; with
  * them, {@link #read} hands over only those values (keyed by field path) and {@link #write} puts the
  * masked values back into a copy of the input. The masked input replaces the context's input.
+ *
+ * <p>An output mask ({@link #output(String, MaskPolicy, String)}, run by {@code mask:output}) reads
+ * the previous top-level step's output instead, as an output guard does, and its masked copy
+ * becomes only its own output: the input stays as it is.
  */
 public final class MaskBinding implements MaskStepBinding {
 
     private final String id;
     private final MaskPolicy policy;
     private final List<Template.Reference> fields;
+    private final boolean output;
+    /** An output mask's source step (null: the input). */
+    private final String source;
 
     MaskBinding(String id, MaskPolicy policy, List<Template.Reference> fields) {
+        this(id, policy, fields, false, null);
+    }
+
+    private MaskBinding(String id, MaskPolicy policy, List<Template.Reference> fields, boolean output, String source) {
         this.id = id;
         this.policy = policy;
         this.fields = List.copyOf(fields);
+        this.output = output;
+        this.source = source;
+    }
+
+    /** An output mask of {@code source}'s output (null: of the input). */
+    static MaskBinding output(String id, MaskPolicy policy, String source) {
+        return new MaskBinding(id, policy, List.of(), true, source);
+    }
+
+    public boolean isOutput() {
+        return output;
     }
 
     public String id() {
@@ -40,6 +62,9 @@ public final class MaskBinding implements MaskStepBinding {
     @Override
     public Object read(Exchange exchange) {
         PipelineContext ctx = PipelineContext.of(exchange);
+        if (output) {
+            return source == null ? ctx.input() : ctx.output(source);
+        }
         if (fields.isEmpty()) {
             return ctx.input();
         }
@@ -56,6 +81,10 @@ public final class MaskBinding implements MaskStepBinding {
     @Override
     public void write(Exchange exchange, Object masked) {
         PipelineContext ctx = PipelineContext.of(exchange);
+        if (output) {
+            ctx.complete(id, masked, new StepResult(id, "ok", ctx.elapsedMs(id), null, null, null));
+            return;
+        }
         Object input;
         if (fields.isEmpty()) {
             input = masked;

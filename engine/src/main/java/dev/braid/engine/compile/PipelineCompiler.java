@@ -2,6 +2,7 @@ package dev.braid.engine.compile;
 
 import dev.braid.components.guard.GuardPolicy;
 import dev.braid.components.mask.MaskPolicy;
+import dev.braid.components.mask.Masker;
 import dev.braid.components.model.GenerationOptions;
 import dev.braid.components.model.RoutingPolicy;
 import dev.braid.engine.spec.InvalidPipelineException;
@@ -73,6 +74,7 @@ public final class PipelineCompiler {
         private final Map<String, List<Object>> bindings = new LinkedHashMap<>();
         private final Set<String> ids = new java.util.LinkedHashSet<>();
         private boolean restore;
+        private final List<Masker> outputMaskers = new ArrayList<>();
         private final List<java.util.regex.Pattern> outputSecrets;
         /** The top-level step before the one being compiled: what an output guard checks. */
         private String previousStep;
@@ -109,7 +111,7 @@ public final class PipelineCompiler {
                 throw new InvalidPipelineException(errors);
             }
             String lastId = spec.steps().get(spec.steps().size() - 1).id();
-            bindings.put(versionKey, List.of(new FinishBinding(lastId, restore)));
+            bindings.put(versionKey, List.of(new FinishBinding(lastId, restore, outputMaskers)));
             routes.add(route(StepKeys.group(name, version), StepKeys.entryUri(name, version), entrySteps));
             routes.addAll(stepRoutes);
             return new CompiledPipeline(name, version, CamelYaml.write(routes), bindings, List.copyOf(ids));
@@ -143,6 +145,15 @@ public final class PipelineCompiler {
                     kindBindings.add(b);
                 }
                 body.add(to("model:" + (m.task() == null ? "chat" : m.task().uriName()) + q));
+            } else if (s.step() instanceof Step.Mask m && m.output()) {
+                MaskPolicy policy = new MaskPolicy(m.entities(), m.custom(), false);
+                try {
+                    outputMaskers.add(new Masker(policy));
+                } catch (IllegalArgumentException e) {
+                    error(s, path + ".mask", e.getMessage());
+                }
+                kindBindings.add(MaskBinding.output(s.id(), policy, previousStep));
+                body.add(to("mask:output" + q));
             } else if (s.step() instanceof Step.Mask m) {
                 List<Template.Reference> fields = new ArrayList<>();
                 for (String f : m.fields() == null ? List.<String>of() : m.fields()) {

@@ -1,6 +1,7 @@
 package dev.braid.engine.runtime;
 
 import dev.braid.components.mask.MaskVault;
+import dev.braid.components.mask.Masker;
 import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.AggregateBinding;
 import dev.braid.engine.compile.CamelBinding;
@@ -167,6 +168,13 @@ final class BraidProducer extends DefaultAsyncProducer {
             Optional<MaskVault> vault = MaskVault.find(exchange);
             if (vault.isPresent()) {
                 output = vault.get().restoreDeep(output);
+            }
+        }
+        if (!b.outputMaskers().isEmpty()) {
+            // after restore, so output masking wins: a restored original is masked again
+            MaskVault out = MaskVault.of(exchange).outputVault();
+            for (Masker masker : b.outputMaskers()) {
+                output = masker.maskDeep(output, out);
             }
         }
         exchange.getMessage().setBody(output);

@@ -1,7 +1,10 @@
 package dev.braid.engine.runtime;
 
 import dev.braid.components.mask.MaskVault;
+import dev.braid.components.mask.Masker;
 import dev.braid.components.model.ModelDelta;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 
@@ -10,7 +13,9 @@ import org.apache.camel.Exchange;
  * exchange ({@link #EXCHANGE_PROPERTY}; parallel branches share it, as they share every property
  * object), read by that step's binding. Text passes through a {@link MaskVault.StreamRestorer}
  * when the pipeline restores masked values, so a placeholder split across chunks still comes back
- * whole. Calls come from one provider stream at a time, so the restorer's state needs no lock
+ * whole, and then through one {@link Masker.StreamMasker} per output mask of the pipeline, in
+ * order (as {@code braid:finish} applies them to the final output), so a value split across chunks
+ * is still masked. Calls come from one provider stream at a time, so their state needs no lock
  * beyond the one taken here against the final {@link #flush()} racing a late delta.
  */
 public final class DeltaStream {
@@ -20,11 +25,26 @@ public final class DeltaStream {
     private final String stepId;
     private final Consumer<StepDelta> sink;
     private final MaskVault.StreamRestorer restorer;
+    private final List<Masker.StreamMasker> maskers;
 
     DeltaStream(String stepId, Consumer<StepDelta> sink, MaskVault vault) {
+        this(stepId, sink, vault, List.of(), null);
+    }
+
+    /**
+     * @param restoring the vault whose placeholders are restored, or null
+     * @param outputMaskers the pipeline's output maskers, applied in order with {@code outputVault}
+     */
+    DeltaStream(String stepId, Consumer<StepDelta> sink, MaskVault restoring, List<Masker> outputMaskers,
+            MaskVault outputVault) {
         this.stepId = stepId;
         this.sink = sink;
-        this.restorer = vault == null ? null : vault.streamRestorer();
+        this.restorer = restoring == null ? null : restoring.streamRestorer();
+        List<Masker.StreamMasker> streams = new ArrayList<>(outputMaskers.size());
+        for (Masker m : outputMaskers) {
+            streams.add(m.streamMasker(outputVault));
+        }
+        this.maskers = List.copyOf(streams);
     }
 
     /** The stream of an exchange, or null when the invocation does not stream. */
@@ -40,7 +60,11 @@ public final class DeltaStream {
     /** Text deltas go to the caller; a finish releases text held back by the restorer. */
     public synchronized void accept(ModelDelta delta) {
         if (delta instanceof ModelDelta.Text t) {
-            emit(restorer == null ? t.text() : restorer.accept(t.text()));
+            String text = restorer == null ? t.text() : restorer.accept(t.text());
+            for (Masker.StreamMasker m : maskers) {
+                text = m.accept(text);
+            }
+            emit(text);
         } else if (delta instanceof ModelDelta.Finish) {
             flush();
         }
@@ -49,9 +73,12 @@ public final class DeltaStream {
 
     /** Emits whatever the restorer still holds; called at the stream's end. */
     public synchronized void flush() {
-        if (restorer != null) {
-            emit(restorer.finish());
+        String text = restorer == null ? "" : restorer.finish();
+        for (Masker.StreamMasker m : maskers) {
+            // what the masker before released last goes through this one, then whatever this one held
+            text = m.accept(text) + m.finish();
         }
+        emit(text);
     }
 
     private void emit(String text) {

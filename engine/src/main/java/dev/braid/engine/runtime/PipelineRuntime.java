@@ -1,8 +1,10 @@
 package dev.braid.engine.runtime;
 
 import dev.braid.components.mask.MaskVault;
+import dev.braid.components.mask.Masker;
 import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.CompiledPipeline;
+import dev.braid.engine.compile.FinishBinding;
 import dev.braid.engine.compile.PipelineCompiler;
 import dev.braid.engine.compile.StepKeys;
 import dev.braid.engine.context.PipelineContext;
@@ -370,7 +372,7 @@ public final class PipelineRuntime implements AutoCloseable {
     /**
      * Runs a pipeline like {@link #invoke}, handing every text delta of the pipeline's
      * {@code stream:} step to {@code deltas} as it arrives (restored when a mask step asked for
-     * {@code restore: true}). A pipeline without {@code stream:} sends no delta; the result is the
+     * {@code restore: true}, then masked by the pipeline's output masks). A pipeline without {@code stream:} sends no delta; the result is the
      * same envelope {@link #invoke} gives. Deltas come on I/O threads, one at a time, before the
      * stage completes.
      */
@@ -417,7 +419,8 @@ public final class PipelineRuntime implements AutoCloseable {
             DeltaStream stream = null;
             String streamStep = v.deployed.spec().stream();
             if (deltas != null && streamStep != null) {
-                stream = new DeltaStream(streamStep, deltas, v.restores ? vault : null);
+                stream = new DeltaStream(streamStep, deltas, v.restores ? vault : null, v.outputMaskers,
+                        vault == null ? null : vault.outputVault());
                 exchange.setProperty(DeltaStream.EXCHANGE_PROPERTY, stream);
             }
             DeltaStream opened = stream;
@@ -639,6 +642,8 @@ public final class PipelineRuntime implements AutoCloseable {
         final Function<Object, List<String>> inputCheck;
         final boolean masks;
         final boolean restores;
+        /** The output maskers {@code braid:finish} applies; the stream applies them too. */
+        final List<Masker> outputMaskers;
         final AtomicInteger inFlight = new AtomicInteger();
         volatile boolean retiring;
         volatile long lastUsed = System.nanoTime();
@@ -652,6 +657,13 @@ public final class PipelineRuntime implements AutoCloseable {
             this.inputCheck = inputCheck;
             this.masks = hasMask(deployed.spec().steps());
             this.restores = restores(deployed.spec().steps());
+            this.outputMaskers = compiled.bindings()
+                    .getOrDefault(StepKeys.versionKey(deployed.name(), deployed.version()), List.of())
+                    .stream()
+                    .filter(b -> b instanceof FinishBinding)
+                    .map(b -> ((FinishBinding) b).outputMaskers())
+                    .findFirst()
+                    .orElse(List.of());
         }
 
         private static boolean restores(List<StepSpec> steps) {

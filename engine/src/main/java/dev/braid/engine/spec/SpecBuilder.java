@@ -291,7 +291,7 @@ final class SpecBuilder {
             case "parallel" -> parallel(body, bodyPath, before);
             case "transform" -> transform(body, bodyPath);
             case "aggregate" -> aggregate(body, bodyPath, before);
-            case "mask" -> mask(body, bodyPath);
+            case "mask" -> mask(body, bodyPath, f);
             case "guard" -> guard(body, bodyPath);
             case "enrich" -> enrich(body, bodyPath, before);
             default -> camel(body, bodyPath);
@@ -490,11 +490,16 @@ final class SpecBuilder {
                 problems.at(branchesNode, f.pathOf("branches"), "a parallel step needs at least one branch");
             } else if (seq != null) {
                 // Branches run at once: none sees a sibling's output, all see what ran before.
-                for (int i = 0; i < seq.getValue().size(); i++) {
-                    StepSpec b = step(seq.getValue().get(i), f.pathOf("branches") + "[" + i + "]", before);
-                    if (b != null) {
-                        branches.add(b);
+                branchDepth++;
+                try {
+                    for (int i = 0; i < seq.getValue().size(); i++) {
+                        StepSpec b = step(seq.getValue().get(i), f.pathOf("branches") + "[" + i + "]", before);
+                        if (b != null) {
+                            branches.add(b);
+                        }
                     }
+                } finally {
+                    branchDepth--;
                 }
             }
         }
@@ -544,12 +549,36 @@ final class SpecBuilder {
         return ok ? new Step.Aggregate(expr, List.copyOf(require)) : null;
     }
 
-    private Step.Mask mask(Node node, String path) {
+    /** How many parallel steps enclose the step being read (0: a top-level step). */
+    private int branchDepth;
+
+    private Step.Mask mask(Node node, String path, Fields stepFields) {
         Fields f = Fields.of(node, path, problems);
         if (f == null) {
             return null;
         }
-        f.allowOnly(List.of("entities", "custom", "fields", "restore"), problems);
+        f.allowOnly(List.of("entities", "custom", "fields", "restore", "output"), problems);
+        Boolean outputFlag = bool(f, "output");
+        boolean output = outputFlag != null && outputFlag;
+        if (output) {
+            // output placeholders are never restored, and what is returned is not a field of input
+            for (String key : List.of("fields", "restore")) {
+                if (f.has(key)) {
+                    problems.at(f.key(key), f.pathOf(key), "'" + key + "' does not apply to an output mask (output: true): "
+                            + ("fields".equals(key) ? "it masks the previous step's output and what the pipeline returns"
+                                    : "its placeholders are never restored"));
+                }
+            }
+            // what the pipeline returns is masked by every output mask, so one must run on every request
+            if (branchDepth > 0) {
+                problems.at(f.key("output"), f.pathOf("output"),
+                        "an output mask is a top-level step, not a parallel branch");
+            }
+            if (stepFields.has("when")) {
+                problems.at(stepFields.key("when"), stepFields.pathOf("when"),
+                        "an output mask always runs; it takes no 'when'");
+            }
+        }
         List<String> entities = new ArrayList<>();
         Node entNode = f.get("entities");
         if (entNode != null) {
@@ -594,7 +623,9 @@ final class SpecBuilder {
         boolean anyCustom = customNode instanceof MappingNode cm && !cm.getValue().isEmpty();
         boolean wellTyped = (entNode == null || entNode instanceof SequenceNode)
                 && (customNode == null || customNode instanceof MappingNode);
-        if (!anyEntity && !anyCustom && wellTyped) {
+        boolean outputInvalid = f.has("output") && outputFlag == null; // reported already
+        if (!anyEntity && !anyCustom && wellTyped && !output && !outputInvalid) {
+            // an output mask without a list masks every built-in entity
             problems.at(node, path, "a mask step needs at least one entity or custom pattern");
         }
         List<String> fields = new ArrayList<>();
@@ -618,7 +649,7 @@ final class SpecBuilder {
         }
         Boolean restore = bool(f, "restore");
         return new Step.Mask(List.copyOf(entities), Collections.unmodifiableMap(custom), List.copyOf(fields),
-                restore != null && restore);
+                restore != null && restore && !output, output);
     }
 
     static final List<String> GUARD_KEYS = List.of(

@@ -79,9 +79,17 @@ public sealed interface Step
     /**
      * Masks PII in {@code input} (every string, or only {@code fields} such as {@code input.text});
      * {@code restore} puts originals back into the final output.
+     *
+     * @param output an output mask: masks the previous top-level step's output, and what the
+     *     pipeline returns and streams, with placeholders that are never restored (no
+     *     {@code fields}, no {@code restore}; empty {@code entities} means every built-in)
      */
-    record Mask(List<String> entities, Map<String, String> custom, List<String> fields, boolean restore)
+    record Mask(List<String> entities, Map<String, String> custom, List<String> fields, boolean restore, boolean output)
             implements Step {
+        public Mask(List<String> entities, Map<String, String> custom, List<String> fields, boolean restore) {
+            this(entities, custom, fields, restore, false);
+        }
+
         public String kind() {
             return "mask";
         }

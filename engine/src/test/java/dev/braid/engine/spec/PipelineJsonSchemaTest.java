@@ -97,6 +97,31 @@ class PipelineJsonSchemaTest {
     }
 
     @Test
+    void outputMaskIsAcceptedAndItsMisusesRefusedByBoth() {
+        String base = SpecAssertions.HEADER + "steps:\n  - id: a\n    model: { targets: [{ provider: mock, model: a }], "
+                + "prompt: { user: hi } }\n%s";
+        for (String ok : List.of(
+                "  - id: m\n    mask: { output: true }\n",
+                "  - id: m\n    mask: { output: true, entities: [EMAIL, PHONE], custom: { TICKET: 'TCK-[0-9]{6}' } }\n",
+                "  - id: m\n    mask: { entities: [EMAIL], output: false, restore: true }\n")) {
+            String yaml = base.formatted(ok);
+            assertEquals(List.of(), schemaErrors(yaml), ok);
+            new PipelineReader().read(yaml);
+        }
+        for (String bad : List.of(
+                "  - id: m\n    mask: { output: true, restore: true }\n",
+                "  - id: m\n    mask: { output: true, restore: false }\n",
+                "  - id: m\n    mask: { output: true, fields: [input.text] }\n",
+                "  - id: m\n    mask: { output: yes please }\n",
+                "  - id: m\n    when: 'true'\n    mask: { output: true }\n",
+                "  - id: p\n    parallel: { branches: [{ id: m, mask: { output: true } }] }\n")) {
+            String yaml = base.formatted(bad);
+            assertFalse(schemaErrors(yaml).isEmpty(), "the schema accepted " + bad);
+            assertThrows(InvalidPipelineException.class, () -> new PipelineReader().read(yaml), bad);
+        }
+    }
+
+    @Test
     void fallbackTriggersAreAcceptedAndUnknownOnesRefusedByBoth() {
         String base = SpecAssertions.HEADER + "steps:\n  - id: a\n    model: { targets: [{ provider: mock, model: a }], "
                 + "prompt: { user: hi }, on: %s }\n";

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -365,6 +366,45 @@ class PipelineValidationTest {
                 """);
         assertAt(error(errors, "at least one check"), 6, 12, "steps[0].guard");
         assertAt(error(errors, "at least one entity"), 8, 11, "steps[1].mask");
+    }
+
+    @Test
+    void outputMaskRefusesFieldsRestoreWhenAndBranchesWithLineAndColumn() {
+        List<ValidationError> errors = errors(HEADER + """
+                steps:
+                  - id: a
+                    model: { targets: [{ provider: mock, model: a }], prompt: { user: hi } }
+                  - id: m
+                    mask: { output: true, fields: [input.text], restore: true }
+                  - id: n
+                    when: "true"
+                    mask: { output: true }
+                  - id: p
+                    parallel:
+                      branches:
+                        - id: q
+                          mask: { output: true, entities: [EMAIL] }
+                  - id: r
+                    mask: { output: "yes" }
+                """);
+        assertAt(error(errors, "'fields' does not apply to an output mask"), 8, 27, "steps[1].mask.fields");
+        assertAt(error(errors, "'restore' does not apply to an output mask"), 8, 49, "steps[1].mask.restore");
+        assertAt(error(errors, "takes no 'when'"), 10, 5, "steps[2].when");
+        assertAt(error(errors, "not a parallel branch"), 16, 19, "steps[3].parallel.branches[0].mask.output");
+        assertAt(error(errors, "expected true or false, got 'yes'"), 18, 21, "steps[4].mask.output");
+        assertEquals(5, errors.size(), errors.toString());
+    }
+
+    @Test
+    void outputMaskWithoutEntitiesMasksEveryBuiltIn() {
+        PipelineSpec spec = new PipelineReader().read(HEADER + """
+                steps:
+                  - id: a
+                    model: { targets: [{ provider: mock, model: a }], prompt: { user: hi } }
+                  - id: m
+                    mask: { output: true }
+                """);
+        assertEquals(new Step.Mask(List.of(), Map.of(), List.of(), false, true), spec.steps().get(1).step());
     }
 
     @Test
