@@ -76,7 +76,7 @@ public class BudgetGate {
         PriceTable prices = prices();
         long bytes = Math.max(0, request.getContentLength());
         RequestSpend spend = limits.isEmpty() ? RequestSpend.of(request) : RequestSpend.ensure(request, ledger);
-        spend.estimateWith(seen -> CostEstimate.produced(spec, prices, bytes, seen), TokenCounter.standard());
+        spend.estimateWith(seen -> CostEstimate.streamStep(spec, prices, bytes, seen), TokenCounter.standard());
         if (limits.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }

@@ -24,17 +24,36 @@ public final class CostEstimate {
     private CostEstimate() {}
 
     public static double worstCaseUsd(PipelineSpec spec, PriceTable prices, long requestBytes) {
-        return walk(spec.steps(), prices, requestBytes, null, 0).costUsd();
+        return walk(spec.steps(), prices, requestBytes).costUsd();
     }
 
     /**
-     * What a streamed invocation that ended early (failed, or its client left) may have cost: its
-     * stream step with the prompt estimate and the {@code streamedTokens} the caller was sent, every
-     * other model step at its worst case (a failed invocation reports no usage, and those steps may
-     * have run). Never more than {@link #worstCaseUsd}.
+     * What the {@code stream:} step of an invocation that ended early (failed, or its client left)
+     * may have cost: the prompt estimate and the {@code streamedTokens} the caller was sent. The
+     * steps that finished are billed from their own usage ({@code InvokeOptions.onFailure}), so only
+     * the interrupted stream step is estimated. Zero for a pipeline without {@code stream:}.
      */
-    public static Usage produced(PipelineSpec spec, PriceTable prices, long requestBytes, long streamedTokens) {
-        return walk(spec.steps(), prices, requestBytes, spec.stream(), streamedTokens);
+    public static Usage streamStep(PipelineSpec spec, PriceTable prices, long requestBytes, long streamedTokens) {
+        StepSpec step = find(spec.steps(), spec.stream());
+        if (step == null || !(step.step() instanceof Step.Model m)) {
+            return Usage.ZERO;
+        }
+        return model(m, prices, requestBytes, Math.min(streamedTokens, maxOutput(m)));
+    }
+
+    private static StepSpec find(List<StepSpec> steps, String id) {
+        for (StepSpec s : steps) {
+            if (s.id().equals(id)) {
+                return s;
+            }
+            if (s.step() instanceof Step.Parallel p) {
+                StepSpec inBranch = find(p.branches(), id);
+                if (inBranch != null) {
+                    return inBranch;
+                }
+            }
+        }
+        return null;
     }
 
     /** The prompt a model call may send: its request's size (plus templates) at two characters a token. */
@@ -42,18 +61,16 @@ public final class CostEstimate {
         return chars / 2 + 16;
     }
 
-    private static Usage walk(List<StepSpec> steps, PriceTable prices, long requestBytes, String streamStep,
-            long streamedTokens) {
+    private static Usage walk(List<StepSpec> steps, PriceTable prices, long requestBytes) {
         Usage total = Usage.ZERO;
         for (StepSpec s : steps) {
             // Java 17: no pattern switch; only model steps (and the branches of parallel ones) cost money
             if (s.step() instanceof Step.Model m) {
-                Long output = s.id().equals(streamStep) ? Long.valueOf(Math.min(streamedTokens, maxOutput(m))) : null;
-                total = total.plus(model(m, prices, requestBytes, output));
+                total = total.plus(model(m, prices, requestBytes, null));
             } else if (s.step() instanceof Step.Guard g && g.classifier() != null) {
                 total = total.plus(classifier(g.classifier(), prices, requestBytes));
             } else if (s.step() instanceof Step.Parallel p) {
-                total = total.plus(walk(p.branches(), prices, requestBytes, streamStep, streamedTokens));
+                total = total.plus(walk(p.branches(), prices, requestBytes));
             }
         }
         return total;

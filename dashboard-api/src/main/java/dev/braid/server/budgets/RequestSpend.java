@@ -17,9 +17,10 @@ import java.util.function.LongFunction;
  * <ul>
  *   <li>{@link #settle}: the call completed; its usage is the actual cost and token count;
  *   <li>{@link #release}: it failed before anything was produced (providers bill no failed call);
- *   <li>{@link #streamFailed}: a stream failed, or its client left, mid-way: the cost of what was
- *       produced, estimated from the tokens seen, never 0 and never above the reservation (a
- *       stream that completes settles with its usage, like any call).
+ *   <li>{@link #failed}: a call or invocation failed: what its finished steps used (exact: a
+ *       provider bills an earlier step even when a later one fails), plus, when a stream broke or
+ *       its client left mid-way, the interrupted call estimated from the tokens seen; never above
+ *       the reservation (a stream that completes settles with its usage, like any call).
  * </ul>
  * Opened by the access filter (or the budget gate) and kept on the request; a request without one
  * gets {@link #of} a no-op instance. Ledger and quota writes are fire and forget (Redis answers
@@ -84,7 +85,7 @@ public final class RequestSpend {
         return !ended.get() && (reservation != null || tokens != null);
     }
 
-    /** The answer is a stream: it ends through {@link #settle} or {@link #streamFailed}, not with its HTTP response. */
+    /** The answer is a stream: it ends through {@link #settle} or {@link #failed}, not with its HTTP response. */
     public void streaming() {
         if (this != NONE) {
             streamed = true;
@@ -119,25 +120,28 @@ public final class RequestSpend {
     }
 
     /**
-     * A stream failed or its client left before the call completed: the cost of what was produced
-     * (provider usage is not known then), estimated from the tokens seen, when anything was; a
-     * release when nothing reached the stream.
+     * The call failed. {@code finished} is what its finished steps used (a pipeline's, from
+     * {@code InvokeOptions.onFailure}; null for a single model call, whose failed attempts are not
+     * billed). When a stream had started ({@code streamStarted}) or tokens were seen, the interrupted
+     * call produced something and is billed too, estimated from the tokens seen (its provider usage
+     * never arrived), never 0. The total never exceeds the reservation.
      */
-    public void streamFailed(boolean producedAnything) {
+    public void failed(Usage finished, boolean streamStarted) {
+        Usage total = finished == null ? Usage.ZERO : finished;
         long tokensSeen = seen.get();
-        if (!producedAnything && tokensSeen == 0) {
-            release();
-            return;
+        boolean interrupted = streamStarted || tokensSeen > 0;
+        if (interrupted) {
+            LongFunction<Usage> e = estimate;
+            total = total.plus(e != null ? e.apply(tokensSeen) : Usage.of(0, tokensSeen, 0, true));
         }
-        LongFunction<Usage> e = estimate;
-        Usage u = e != null ? e.apply(tokensSeen) : Usage.of(0, tokensSeen, 0, true);
+        long micros = SpendLedger.micros(total.costUsd());
         SpendLedger.Reservation r = reservation;
-        long micros = SpendLedger.micros(u.costUsd());
         if (r != null) {
-            // providers bill partial generations: never 0, never above the worst case reserved
-            micros = Math.min(r.micros(), Math.max(micros, r.micros() > 0 ? 1 : 0));
+            // providers bill partial generations: an interrupted stream is never free; never above the worst case
+            long floor = interrupted && r.micros() > 0 ? 1 : 0;
+            micros = Math.min(r.micros(), Math.max(micros, floor));
         }
-        end(micros, u.totalTokens());
+        end(micros, total.totalTokens());
     }
 
     /**

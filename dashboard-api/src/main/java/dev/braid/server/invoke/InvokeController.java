@@ -2,6 +2,7 @@ package dev.braid.server.invoke;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.InvokeOptions;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.budgets.RequestSpend;
@@ -28,6 +29,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code POST /v1/pipelines/{name}/invoke}: runs a pipeline and answers with its envelope. The
@@ -60,19 +62,22 @@ public final class InvokeController {
             return CompletableFuture.completedFuture(ErrorResponses.render(request, refused));
         }
         Integer pinned = body.version() != null ? body.version() : version;
-        InvokeOptions options = new InvokeOptions(pinned, RequestIds.of(request));
+        // what a failed run did before failing: its finished steps are recorded and billed
+        AtomicReference<InvocationResult> failedRun = new AtomicReference<>();
+        InvokeOptions options = new InvokeOptions(pinned, RequestIds.of(request), failedRun::set);
         if (Boolean.TRUE.equals(body.stream())) {
-            return stream(name, body.input(), options, request);
+            return stream(name, body.input(), options, failedRun, request);
         }
         CompletionStage<MutableHttpResponse<?>> answer;
         long started = UsageCapture.start();
         try {
             answer = tracing.invocation(request, name, () -> runtime.invoke(name, body.input(), options))
-                    .whenComplete((result, error) -> usage.invocation(request, "invoke", name, started, result, error, null))
-                    .thenApply(result -> {
-                        RequestSpend.of(request).settle(result.usage());
-                        return HttpResponse.ok(InvokeResponse.of(result));
-                    });
+                    .whenComplete((result, error) -> {
+                        InvocationResult ran = error == null ? result : failedRun.get();
+                        usage.invocation(request, "invoke", name, started, ran, error, null);
+                        RequestSpend.of(request).settle(ran == null ? null : ran.usage());
+                    })
+                    .thenApply(result -> HttpResponse.ok(InvokeResponse.of(result)));
         } catch (RuntimeException e) {
             // the runtime should fail the stage, but an early throw must get the same answer
             answer = CompletableFuture.failedFuture(e);
@@ -87,8 +92,8 @@ public final class InvokeController {
      * first event is a plain HTTP error (its status says whose fault it is); after it, an
      * {@code event: error} with the OpenAI-shaped error object ends the stream.
      */
-    private CompletionStage<MutableHttpResponse<?>> stream(
-            String name, Object input, InvokeOptions options, HttpRequest<?> request) {
+    private CompletionStage<MutableHttpResponse<?>> stream(String name, Object input, InvokeOptions options,
+            AtomicReference<InvocationResult> failedRun, HttpRequest<?> request) {
         EventStream events = new EventStream(request);
         RequestSpend spend = RequestSpend.of(request);
         spend.streaming();
@@ -106,14 +111,15 @@ public final class InvokeController {
                     }))
                     .whenComplete((result, error) -> {
                         long first = firstDeltaMs.get();
-                        usage.invocation(request, "invoke", name, started, result,
+                        InvocationResult ran = error == null ? result : failedRun.get();
+                        usage.invocation(request, "invoke", name, started, ran,
                                 events.isCancelled() && error != null ? new CancellationException() : error,
                                 first < 0 ? null : first);
                         // settled before the last event goes out: a caller that saw it sees the spend
                         if (error == null) {
                             spend.settle(result.usage());
                         } else {
-                            spend.streamFailed(events.isOpen());
+                            spend.failed(ran == null ? null : ran.usage(), events.isOpen());
                         }
                         if (events.isCancelled()) {
                             events.end(); // nobody to tell, and not an error of ours

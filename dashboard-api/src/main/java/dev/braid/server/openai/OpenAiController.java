@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The OpenAI-compatible front door: {@code POST /v1/chat/completions} (streamed or not),
@@ -124,14 +125,16 @@ public final class OpenAiController {
                         });
             } else {
                 ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
+                AtomicReference<InvocationResult> failedRun = new AtomicReference<>();
                 answer = tracing.invocation(request, pipeline.name(), () -> models.runtime()
-                        .invoke(pipeline.name(), chat.pipelineInput(), new InvokeOptions(null, RequestIds.of(request))))
-                        .whenComplete((result, error) ->
-                                usage.invocation(request, "chat", pipeline.name(), started, result, error, null))
-                        .thenApply(result -> {
-                            RequestSpend.of(request).settle(result.usage());
-                            return ok(wire.completion(textOf(result), List.of(), "stop", result.usage()));
-                        });
+                        .invoke(pipeline.name(), chat.pipelineInput(),
+                                new InvokeOptions(null, RequestIds.of(request), failedRun::set)))
+                        .whenComplete((result, error) -> {
+                            InvocationResult ran = error == null ? result : failedRun.get();
+                            usage.invocation(request, "chat", pipeline.name(), started, ran, error, null);
+                            RequestSpend.of(request).settle(ran == null ? null : ran.usage());
+                        })
+                        .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage())));
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
@@ -158,7 +161,7 @@ public final class OpenAiController {
                     // settled before the last chunk goes out: a caller that saw [DONE] sees the spend.
                     // Braid always asks the upstream for its usage, so r.usage() is the provider's
                     if (error != null) {
-                        spend.streamFailed(events.isOpen());
+                        spend.failed(null, events.isOpen());
                         stream.fail(error);
                     } else {
                         spend.settle(r.usage());
@@ -168,9 +171,10 @@ public final class OpenAiController {
             } else {
                 ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
                 java.util.concurrent.atomic.AtomicLong firstDeltaMs = new java.util.concurrent.atomic.AtomicLong(-1);
+                AtomicReference<InvocationResult> failedRun = new AtomicReference<>();
                 tracing.invocation(request, pipeline.name(), () -> models.runtime()
                         .invokeStreaming(pipeline.name(), chat.pipelineInput(),
-                                new InvokeOptions(null, RequestIds.of(request)),
+                                new InvokeOptions(null, RequestIds.of(request), failedRun::set),
                                 delta -> {
                                     firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
                                     spend.produced(delta.text());
@@ -178,10 +182,11 @@ public final class OpenAiController {
                                 }))
                         .whenComplete((result, error) -> {
                             long first = firstDeltaMs.get();
-                            usage.invocation(request, "chat", pipeline.name(), started, result, error,
+                            InvocationResult ran = error == null ? result : failedRun.get();
+                            usage.invocation(request, "chat", pipeline.name(), started, ran, error,
                                     first < 0 ? null : first);
                             if (error != null) {
-                                spend.streamFailed(events.isOpen());
+                                spend.failed(ran == null ? null : ran.usage(), events.isOpen());
                                 stream.fail(error);
                                 return;
                             }

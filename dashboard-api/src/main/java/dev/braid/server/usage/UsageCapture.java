@@ -39,7 +39,9 @@ public class UsageCapture {
 
     /**
      * A pipeline invocation finished: one request row and one row per step that ran (skipped
-     * steps did nothing and cost nothing).
+     * steps did nothing and cost nothing). A failed invocation passes what it did before failing
+     * ({@code result}, from {@code InvokeOptions.onFailure}, or null): its finished steps get their
+     * rows, and the request row carries their tokens and cost, since providers bill them.
      */
     public void invocation(HttpRequest<?> request, String source, String pipeline, long startNanos,
             InvocationResult result, Throwable error, Long firstTokenMs) {
@@ -47,8 +49,8 @@ public class UsageCapture {
         String requestId = RequestIds.of(request);
         String key = RequestKey.idOf(request);
         List<UsageRecord> records = new ArrayList<>();
+        boolean stepFailed = false;
         if (result != null) {
-            boolean stepFailed = false;
             for (StepResult s : result.steps()) {
                 if ("skipped".equals(s.status())) {
                     continue;
@@ -61,6 +63,8 @@ public class UsageCapture {
                         "ok".equals(s.status()) ? null : s.status(), s.latencyMs(), null,
                         u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), s.cached(), u.estimated(), now));
             }
+        }
+        if (error == null && result != null) {
             Usage u = result.usage() == null ? Usage.ZERO : result.usage();
             // a branch that failed under onBranchError: continue still answered 200: the request is ok
             records.add(new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, result.pipeline(),
@@ -68,9 +72,18 @@ public class UsageCapture {
                     firstTokenMs, u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), false,
                     u.estimated(), now));
         } else {
-            records.add(failure(request, source, requestId, key, pipeline, null, null, startNanos, error, now));
+            UsageRecord failed = failure(request, source, requestId, key, pipeline, null, null, startNanos, error, now);
+            records.add(result == null ? failed : withSpend(failed, result));
         }
         emit(records);
+    }
+
+    /** A failed request's row with what its finished steps used and cost. */
+    private static UsageRecord withSpend(UsageRecord r, InvocationResult run) {
+        Usage u = run.usage() == null ? Usage.ZERO : run.usage();
+        return new UsageRecord(r.kind(), r.source(), r.requestId(), r.keyId(), r.pipeline(), run.version(), r.step(),
+                r.provider(), r.model(), r.status(), r.errorType(), r.latencyMs(), r.firstTokenMs(), u.promptTokens(),
+                u.completionTokens(), u.totalTokens(), u.costUsd(), r.cached(), u.estimated(), r.occurredAtMs());
     }
 
     /**

@@ -134,6 +134,18 @@ public final class ModelBinding implements ModelStepBinding {
                 new StepResult(id, "ok", ctx.elapsedMs(id), model, response.usage(), null, cached));
     }
 
+    /**
+     * The call failed (every target, retries spent): the step is recorded as failed, so a failed
+     * invocation's finished steps and this one show in its usage, then the failure goes on.
+     */
+    @Override
+    public void failed(Exchange exchange, Throwable error) {
+        PipelineContext ctx = PipelineContext.of(exchange);
+        String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        ctx.complete(id, null, new StepResult(id, "failed", ctx.elapsedMs(id), null, null, reason));
+        exchange.setException(error);
+    }
+
     private static String stringOrEmpty(String s) {
         return s == null ? "" : s;
     }

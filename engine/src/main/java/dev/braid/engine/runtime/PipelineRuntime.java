@@ -433,6 +433,8 @@ public final class PipelineRuntime implements AutoCloseable {
                     opened.flush(); // text a restorer held back when the provider sent no finish
                 }
                 if (error != null) {
+                    reportFailedRun(opts, new InvocationResult(id, name, v.deployed.version(), null, ctx.results(),
+                            ctx.usage(), ctx.elapsedMs()));
                     result.completeExceptionally(unwrap(error));
                 } else {
                     // braid:finish left the output (restored where a mask step asked) in the body
@@ -445,6 +447,20 @@ public final class PipelineRuntime implements AutoCloseable {
             result.completeExceptionally(unwrap(e));
         }
         return result;
+    }
+
+    /** Hands a failed invocation's finished steps to the caller; a failing listener never hides the failure. */
+    private static void reportFailedRun(InvokeOptions opts, InvocationResult run) {
+        if (opts.onFailure() == null) {
+            return;
+        }
+        try {
+            opts.onFailure().accept(run);
+        } catch (RuntimeException e) {
+            // the invocation's own failure is what the caller must see; this one is only reported
+            System.getLogger(PipelineRuntime.class.getName())
+                    .log(System.Logger.Level.WARNING, "the failed-run listener failed: " + e);
+        }
     }
 
     /** Loads a stored version on the source's executor, then runs {@code then}; failures fail the stage. */
