@@ -1,6 +1,7 @@
 package dev.braid.components.model.openai;
 
 import dev.braid.components.model.ModelDelta;
+import dev.braid.components.model.ModelException;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ModelTask;
@@ -11,6 +12,8 @@ import dev.braid.components.model.http.ProviderHttp;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * OpenAI Chat Completions ({@code /chat/completions}, streaming with usage), {@code /embeddings}
@@ -19,8 +22,16 @@ import java.util.function.Consumer;
  */
 public final class OpenAiProvider extends HttpProvider {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiProvider.class);
+
     private final OpenAiEndpoints endpoints;
     private final boolean reasoningParameters;
+    /**
+     * Whether streams ask for usage with {@code stream_options}. OpenAI needs it to report a stream's
+     * usage at all, but some compatible servers refuse the field with a 400; such a server is asked
+     * once more without it, and from then on never with it (its streams' usage is then estimated).
+     */
+    private volatile boolean streamOptions = true;
 
     public OpenAiProvider(OpenAiSettings settings) {
         this(settings.name(), OpenAiEndpoints.of(settings), settings.limits(), settings.apiKey(),
@@ -49,10 +60,38 @@ public final class OpenAiProvider extends HttpProvider {
 
     @Override
     protected CompletableFuture<ModelResponse> streamChat(ModelRequest request, Target target, Consumer<ModelDelta> sink) {
+        boolean withOptions = streamOptions;
+        CompletableFuture<ModelResponse> first = stream(request, target, sink, withOptions);
+        if (!withOptions) {
+            return first;
+        }
+        return first.exceptionallyCompose(error -> {
+            if (!refusesStreamOptions(error)) {
+                return CompletableFuture.failedFuture(error);
+            }
+            streamOptions = false;
+            LOG.warn("provider '{}' refuses stream_options: its streams are sent without it from now on, "
+                    + "and their usage is estimated", name);
+            return stream(request, target, sink, false);
+        });
+    }
+
+    private CompletableFuture<ModelResponse> stream(
+            ModelRequest request, Target target, Consumer<ModelDelta> sink, boolean withOptions) {
         String model = target.model();
         return http.map(http.postStream(endpoints.uri("chat/completions", model), endpoints.headers(),
-                OpenAiWire.chatBody(request, model, true, reasoningParameters), http.limits().forTarget(target), model,
+                OpenAiWire.chatBody(request, model, true, reasoningParameters, withOptions),
+                http.limits().forTarget(target), model,
                 new OpenAiStreamDecoder(name, model, request, sink, http.secrets())), r -> r);
+    }
+
+    /** A 400/422 naming {@code stream_options}: the request was refused before any byte was streamed. */
+    private static boolean refusesStreamOptions(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return e instanceof ModelException.ProviderError pe
+                && (pe.upstreamStatus() == 400 || pe.upstreamStatus() == 422)
+                && pe.getMessage() != null && pe.getMessage().contains("stream_options");
     }
 
     @Override

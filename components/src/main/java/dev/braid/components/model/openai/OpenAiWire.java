@@ -42,6 +42,12 @@ final class OpenAiWire {
      *     for them); compatible servers get {@code max_tokens} as given
      */
     static ObjectNode chatBody(ModelRequest request, String model, boolean stream, boolean reasoningParameters) {
+        return chatBody(request, model, stream, reasoningParameters, true);
+    }
+
+    /** @param streamOptions whether a stream asks for its usage ({@code stream_options.include_usage}) */
+    static ObjectNode chatBody(
+            ModelRequest request, String model, boolean stream, boolean reasoningParameters, boolean streamOptions) {
         ObjectNode body = ProviderJson.object();
         body.put("model", model);
         ArrayNode messages = body.putArray("messages");
@@ -75,8 +81,10 @@ final class OpenAiWire {
         }
         if (stream) {
             body.put("stream", true);
-            // without it OpenAI never reports usage on a stream
-            body.putObject("stream_options").put("include_usage", true);
+            if (streamOptions) {
+                // without it OpenAI never reports usage on a stream
+                body.putObject("stream_options").put("include_usage", true);
+            }
         }
         return body;
     }

@@ -1,6 +1,7 @@
 package dev.braid.components.model.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +20,7 @@ import dev.braid.components.model.http.Fixtures;
 import dev.braid.components.model.http.HttpLimits;
 import dev.braid.components.model.http.ProviderContractTest;
 import dev.braid.components.model.http.ProviderJson;
+import dev.braid.components.model.http.WireServer;
 import dev.braid.components.model.http.WireServer.Reply;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +158,35 @@ class OpenAiProviderTest extends ProviderContractTest {
         assertTrue(r.usage().estimated());
         assertTrue(r.usage().completionTokens() > 0);
         assertTrue(r.usage().promptTokens() > 0);
+    }
+
+    @Test
+    void aServerRefusingStreamOptionsIsAskedAgainWithoutThemAndNeverWithThemAfter() {
+        // Groq's answer to stream_options (PEERS.md, Portkey #1072): a 400 naming the field
+        server.reply(Reply.json(400, "{\"error\":{\"message\":\"'stream_options' : property 'stream_options' is "
+                + "unsupported\",\"type\":\"invalid_request_error\"}}"));
+        server.reply(Reply.stream(SSE, List.of(chunk("{\"content\":\"Hello there friend\"}", "stop"), "data: [DONE]\n\n")));
+        ModelProvider provider = provider();
+        ModelResponse r = await(streamHello(provider));
+        assertEquals("Hello there friend", r.text());
+        assertTrue(r.usage().estimated(), "no usage without stream_options: estimated");
+        List<WireServer.Recorded> seen = server.requests();
+        assertEquals(2, seen.size());
+        assertTrue(seen.get(0).json().has("stream_options"));
+        assertFalse(seen.get(1).json().has("stream_options"));
+        assertTrue(seen.get(1).json().path("stream").asBoolean());
+
+        await(streamHello(provider));
+        assertEquals(3, server.requests().size(), "remembered: one request, no second refusal");
+        assertFalse(server.last().json().has("stream_options"));
+    }
+
+    @Test
+    void anOrdinaryBadRequestOnAStreamIsNotRetried() {
+        server.reply(Reply.json(400, bodies.errorBody("messages: must not be empty")));
+        assertEquals(400, failure(streamHello(provider())).status());
+        assertEquals(1, server.requests().size());
+        assertTrue(server.last().json().has("stream_options"), "still asked for usage: the refusal was not about it");
     }
 
     @Test
