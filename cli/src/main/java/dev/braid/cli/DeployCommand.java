@@ -56,6 +56,8 @@ final class DeployCommand extends ApiCommand {
         out().println(name + " " + version(body.get("version")) + " " + what + ", sha256 "
                 + shortSha(body.path("sha256")) + ", " + state);
         out().flush();
+        Problems.warnings(file.toString(), body).forEach(err()::println);
+        err().flush();
         return Exit.OK;
     }
 }

@@ -39,8 +39,24 @@ public final class Problems {
      * gives one {@code FILE: …} line.
      */
     public static List<String> located(String file, ApiResponse response) {
+        List<String> lines = located(file, response.error().path("errors"), "");
+        if (lines.isEmpty()) {
+            lines.add(file + ": " + describe(response));
+        }
+        return lines;
+    }
+
+    /**
+     * The {@code warnings} of an accepted deploy or validation (what deploys but will not work as
+     * written, such as a target's unknown provider) as {@code FILE:LINE:COLUMN: warning: PATH: MESSAGE}.
+     */
+    public static List<String> warnings(String file, JsonNode body) {
+        return located(file, body.path("warnings"), "warning: ");
+    }
+
+    private static List<String> located(String file, JsonNode problems, String kind) {
         List<String> lines = new ArrayList<>();
-        for (JsonNode e : response.error().path("errors")) {
+        for (JsonNode e : problems) {
             StringBuilder line = new StringBuilder(file);
             if (e.path("line").asInt(0) > 0) {
                 line.append(':').append(e.get("line").asInt());
@@ -48,15 +64,12 @@ public final class Problems {
                     line.append(':').append(e.get("column").asInt());
                 }
             }
-            line.append(": ");
+            line.append(": ").append(kind);
             String path = e.path("path").asText("");
             if (!path.isEmpty()) {
                 line.append(path).append(": ");
             }
             lines.add(line.append(e.path("message").asText("")).toString());
-        }
-        if (lines.isEmpty()) {
-            lines.add(file + ": " + describe(response));
         }
         return lines;
     }

@@ -50,6 +50,7 @@ final class ValidateCommand extends ApiCommand {
             if (response.ok()) {
                 if (!json()) {
                     out().println(name + ": valid");
+                    Problems.warnings(name, response.json()).forEach(err()::println);
                     if (camel) {
                         out().println(response.json().path("camel").asText(""));
                     }

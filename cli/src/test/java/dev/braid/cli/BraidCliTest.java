@@ -105,6 +105,21 @@ class BraidCliTest {
         }
 
         @Test
+        void warningsOfAValidFileArePrintedLikeACompilersAndDoNotFailIt() throws IOException {
+            server.answer("POST", "/api/pipelines/validate", 200, JSON,
+                    "{\"valid\":true,\"camel\":\"\",\"warnings\":[{\"line\":7,\"column\":5,"
+                            + "\"path\":\"steps[0].model.targets[0].provider\",\"message\":\"step 'ask' names provider "
+                            + "'opneai', which is not configured\"}]}");
+            Path typo = file("typo.yaml", VALID);
+            CliRun run = braid("validate", typo.toString());
+
+            assertEquals(0, run.exit(), run::toString);
+            assertEquals(typo + ": valid\n", run.out());
+            assertEquals(typo + ":7:5: warning: steps[0].model.targets[0].provider: step 'ask' names provider "
+                    + "'opneai', which is not configured\n", run.err());
+        }
+
+        @Test
         void printsEachProblemLikeACompilerAndExitsOne() throws IOException {
             Path good = file("good.yaml", VALID);
             Path bad = file("bad.yaml", TYPO);

@@ -2,6 +2,7 @@ package dev.braid.server.pipelines;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import dev.braid.engine.spec.UnknownProviders;
 import dev.braid.server.registry.Activation;
 import dev.braid.server.registry.Actor;
 import dev.braid.server.registry.AuditRow;
@@ -16,14 +17,17 @@ final class AdminViews {
 
     private AdminViews() {}
 
+    /** @param warnings what deploys but will not work as written (a target's unknown provider); omitted when none */
     record DeployBody(String name, int version, String sha256, boolean active,
-            @JsonInclude(Include.ALWAYS) Integer activeVersion) {
-        static DeployBody of(Deployment d) {
-            return new DeployBody(d.name(), d.version(), d.sha256(), d.active(), d.activeVersion());
+            @JsonInclude(Include.ALWAYS) Integer activeVersion,
+            @JsonInclude(Include.NON_EMPTY) List<UnknownProviders.Warning> warnings) {
+        static DeployBody of(Deployment d, List<UnknownProviders.Warning> warnings) {
+            return new DeployBody(d.name(), d.version(), d.sha256(), d.active(), d.activeVersion(), warnings);
         }
     }
 
-    record ValidateBody(boolean valid, String camel) {}
+    record ValidateBody(boolean valid, String camel,
+            @JsonInclude(Include.NON_EMPTY) List<UnknownProviders.Warning> warnings) {}
 
     record PipelineBody(String name, @JsonInclude(Include.ALWAYS) Integer activeVersion, int latestVersion,
             long versionCount, String createdAt, String updatedAt) {

@@ -2,6 +2,7 @@ package dev.braid.server.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.pipelines.AdminAccess.Action;
@@ -45,11 +46,13 @@ public class PipelinesController {
     private final PipelineRegistry registry;
     private final AdminAccess access;
     private final ObjectMapper json;
+    private final PipelineRuntime runtime;
 
-    public PipelinesController(PipelineRegistry registry, AdminAccess access, ObjectMapper json) {
+    public PipelinesController(PipelineRegistry registry, AdminAccess access, ObjectMapper json, PipelineRuntime runtime) {
         this.registry = registry;
         this.access = access;
         this.json = json;
+        this.runtime = runtime;
     }
 
     @Post(uri = "/", consumes = {YAML, "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN,
@@ -71,7 +74,8 @@ public class PipelinesController {
             return problem(request, notUtf8());
         }
         Deployment d = registry.deploy(yaml, message, Boolean.TRUE.equals(activate), actor);
-        return HttpResponse.status(d.created() ? HttpStatus.CREATED : HttpStatus.OK).body(AdminViews.DeployBody.of(d));
+        return HttpResponse.status(d.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(AdminViews.DeployBody.of(d, runtime.unknownProviders(runtime.read(yaml))));
     }
 
     @Post(uri = "/validate", consumes = {YAML, "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN,
@@ -82,7 +86,9 @@ public class PipelinesController {
             return problem(request, pipelineTooLarge());
         }
         try {
-            return HttpResponse.ok(new AdminViews.ValidateBody(true, registry.validate(text(body))));
+            String yaml = text(body);
+            String camel = registry.validate(yaml);
+            return HttpResponse.ok(new AdminViews.ValidateBody(true, camel, runtime.unknownProviders(runtime.read(yaml))));
         } catch (CharacterCodingException e) {
             return problem(request, notUtf8());
         }

@@ -2,6 +2,7 @@ package dev.braid.engine.runtime;
 
 import dev.braid.components.mask.MaskVault;
 import dev.braid.components.mask.Masker;
+import dev.braid.components.model.ModelComponent;
 import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.FinishBinding;
@@ -10,6 +11,7 @@ import dev.braid.engine.compile.StepKeys;
 import dev.braid.engine.context.PipelineContext;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;
+import dev.braid.engine.spec.UnknownProviders;
 import dev.braid.engine.spec.SourcePosition;
 import dev.braid.engine.spec.Step;
 import dev.braid.engine.spec.StepSpec;
@@ -351,6 +353,12 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     /** Reads and validates pipeline YAML with this runtime's rules, loading nothing. */
+    /** Targets of {@code spec} that name a provider this runtime does not have (see {@link UnknownProviders}). */
+    public List<UnknownProviders.Warning> unknownProviders(PipelineSpec spec) {
+        ModelComponent models = camelContext().getComponent(ModelComponent.SCHEME, ModelComponent.class);
+        return UnknownProviders.in(spec, name -> models.getProviders().find(name).isPresent());
+    }
+
     public PipelineSpec read(String yaml) {
         return specs.read(yaml);
     }
