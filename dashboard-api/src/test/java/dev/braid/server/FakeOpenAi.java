@@ -11,7 +11,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,6 +80,23 @@ public final class FakeOpenAi implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    /**
+     * Braid's configuration of a provider named {@code name} speaking to this fake: its type, base
+     * URL and key, plus {@code extra} key/value pairs (e.g. {@code "models", "fake-gpt"}) under the
+     * same provider. A mutable copy, for tests to add their own properties to.
+     */
+    public Map<String, String> providerProperties(String name, String... extra) {
+        Map<String, String> p = new HashMap<>();
+        String prefix = "braid.providers." + name + ".";
+        p.put(prefix + "type", "openai");
+        p.put(prefix + "base-url", baseUrl());
+        p.put(prefix + "api-key", KEY);
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            p.put(prefix + extra[i], extra[i + 1]);
+        }
+        return p;
     }
 
     /** Every request the upstream was ever sent, as one text. */

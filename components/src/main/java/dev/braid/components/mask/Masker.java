@@ -353,29 +353,22 @@ public final class Masker {
         }
 
         private static int backBefore(int cut, List<Span> spans, List<Span> literals) {
-            boolean moved = true;
-            while (moved) {
-                moved = false;
-                for (List<Span> list : List.of(spans, literals)) {
-                    for (Span sp : list) {
-                        if (sp.start() < cut && sp.end() > cut) {
-                            cut = sp.start();
-                            moved = true;
-                        }
-                    }
-                }
-            }
-            return cut;
+            return widen(cut, spans, literals, true);
         }
 
         private static int forwardPast(int cut, List<Span> spans, List<Span> literals) {
+            return widen(cut, spans, literals, false);
+        }
+
+        /** Moves {@code cut} off any span it falls inside: to that span's start (back) or end (forward), until none. */
+        private static int widen(int cut, List<Span> spans, List<Span> literals, boolean back) {
             boolean moved = true;
             while (moved) {
                 moved = false;
                 for (List<Span> list : List.of(spans, literals)) {
                     for (Span sp : list) {
                         if (sp.start() < cut && sp.end() > cut) {
-                            cut = sp.end();
+                            cut = back ? sp.start() : sp.end();
                             moved = true;
                         }
                     }

@@ -60,13 +60,10 @@ class SecretsAndMaskingTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return Map.of(
-                "braid.providers.upstream.type", "openai",
-                "braid.providers.upstream.base-url", upstream.baseUrl(),
-                "braid.providers.upstream.api-key", FakeOpenAi.KEY,
-                "braid.providers.upstream.models", "echo",
-                "braid.camel.allowed-schemes", "log,seda",
-                "braid.guard.secrets", "regex:BRAID-INTERNAL-[0-9]+");
+        Map<String, String> p = upstream.providerProperties("upstream", "models", "echo");
+        p.put("braid.camel.allowed-schemes", "log,seda");
+        p.put("braid.guard.secrets", "regex:BRAID-INTERNAL-[0-9]+");
+        return p;
     }
 
     @BeforeEach

@@ -61,11 +61,7 @@ class StreamBudgetTest {
     KeyServer server;
 
     static Map<String, Object> providerProperties(FakeOpenAi upstream) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("braid.providers.openai.type", "openai");
-        p.put("braid.providers.openai.base-url", upstream.baseUrl());
-        p.put("braid.providers.openai.api-key", FakeOpenAi.KEY);
-        return p;
+        return new HashMap<>(upstream.providerProperties("openai"));
     }
 
     @BeforeAll

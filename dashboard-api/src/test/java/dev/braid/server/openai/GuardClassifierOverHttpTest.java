@@ -60,7 +60,7 @@ class GuardClassifierOverHttpTest implements TestPropertyProvider {
                   prompt: { user: "{{input.text}}" }
             """;
 
-    final FakeOpenAi upstream = start();
+    final FakeOpenAi upstream = new FakeOpenAi();
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Inject
@@ -72,17 +72,9 @@ class GuardClassifierOverHttpTest implements TestPropertyProvider {
     @Inject
     DataSource dataSource;
 
-    private static FakeOpenAi start() {
-        return new FakeOpenAi();
-    }
-
     @Override
     public Map<String, String> getProperties() {
-        return Map.of(
-                "braid.providers.upstream.type", "openai",
-                "braid.providers.upstream.base-url", upstream.baseUrl(),
-                "braid.providers.upstream.api-key", FakeOpenAi.KEY,
-                "braid.providers.upstream.models", "fake-gpt");
+        return upstream.providerProperties("upstream", "models", "fake-gpt");
     }
 
     @BeforeAll

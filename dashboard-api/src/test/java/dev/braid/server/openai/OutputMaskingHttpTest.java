@@ -40,23 +40,15 @@ class OutputMaskingHttpTest implements TestPropertyProvider {
     /** Pieces of the originals a split could leak on their own. */
     static final List<String> FRAGMENTS = List.of("jane", ".roe", "example.com", "7946", "0958", "+44");
 
-    final FakeOpenAi upstream = start();
+    final FakeOpenAi upstream = new FakeOpenAi();
     final HttpClient client = HttpClient.newHttpClient();
 
     @Inject
     EmbeddedServer server;
 
-    private static FakeOpenAi start() {
-        return new FakeOpenAi();
-    }
-
     @Override
     public Map<String, String> getProperties() {
-        return Map.of(
-                "braid.providers.upstream.type", "openai",
-                "braid.providers.upstream.base-url", upstream.baseUrl(),
-                "braid.providers.upstream.api-key", FakeOpenAi.KEY,
-                "braid.providers.upstream.models", "fake-gpt");
+        return upstream.providerProperties("upstream", "models", "fake-gpt");
     }
 
     @BeforeAll

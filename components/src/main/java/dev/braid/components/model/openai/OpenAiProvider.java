@@ -11,6 +11,7 @@ import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.ProviderHttp;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,15 +66,35 @@ public final class OpenAiProvider extends HttpProvider {
         if (!withOptions) {
             return first;
         }
-        return first.exceptionallyCompose(error -> {
-            if (!refusesStreamOptions(error)) {
-                return CompletableFuture.failedFuture(error);
+        // the router cancels what it is given to abort the HTTP call: the answer passes cancelling on
+        AtomicReference<CompletableFuture<ModelResponse>> inFlight = new AtomicReference<>(first);
+        CompletableFuture<ModelResponse> answer = new CompletableFuture<>();
+        first.whenComplete((response, error) -> {
+            if (error == null) {
+                answer.complete(response);
+            } else if (!refusesStreamOptions(error) || answer.isDone()) {
+                answer.completeExceptionally(error);
+            } else {
+                streamOptions = false;
+                LOG.warn("provider '{}' refuses stream_options: its streams are sent without it from now on, "
+                        + "and their usage is estimated", name);
+                CompletableFuture<ModelResponse> second = stream(request, target, sink, false);
+                inFlight.set(second);
+                second.whenComplete((r, e) -> {
+                    if (e == null) {
+                        answer.complete(r);
+                    } else {
+                        answer.completeExceptionally(e);
+                    }
+                });
             }
-            streamOptions = false;
-            LOG.warn("provider '{}' refuses stream_options: its streams are sent without it from now on, "
-                    + "and their usage is estimated", name);
-            return stream(request, target, sink, false);
         });
+        answer.whenComplete((response, error) -> {
+            if (answer.isCancelled()) {
+                inFlight.get().cancel(true);
+            }
+        });
+        return answer;
     }
 
     private CompletableFuture<ModelResponse> stream(
