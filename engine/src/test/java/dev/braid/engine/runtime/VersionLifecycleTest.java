@@ -178,19 +178,19 @@ class VersionLifecycleTest {
         try (PipelineRuntime quick = new PipelineRuntime(
                 new RuntimeSettings(List.of(), Set.of("log"), Duration.ofMillis(200)))) {
             quick.deploy(pipeline("dt", step("reply",
-                    chat(new Target("mock", "m", Map.of("delay", "1s")), null, "{{input.text}}"))), 1);
+                    chat(new Target("mock", "m", Map.of("delay", "4s")), null, "{{input.text}}"))), 1);
             quick.activate("dt", 1);
             CompletableFuture<InvocationResult> inFlight =
                     quick.invoke("dt", Map.of("text", "hi"), null).toCompletableFuture();
             quick.deploy(constant("dt", 2), 2);
             quick.activate("dt", 2);
-            Thread.sleep(400);
+            Thread.sleep(1500); // far past the 200 ms drain timeout even on a loaded machine, well before the 4 s answer
             // still running, but past the drain timeout: closed for pinned calls
             assertFalse(inFlight.isDone());
             Throwable pinned = quick.invoke("dt", Map.of(), new InvokeOptions(1, null))
                     .toCompletableFuture().handle((r, t) -> t).get(5, TimeUnit.SECONDS);
             assertInstanceOf(InvocationException.PipelineNotFound.class, pinned);
-            assertEquals("hi", ((Map<?, ?>) inFlight.get(5, TimeUnit.SECONDS).output()).get("text"));
+            assertEquals("hi", ((Map<?, ?>) inFlight.get(10, TimeUnit.SECONDS).output()).get("text"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!quick.camelContext().getRoutes(r -> "braid.dt.v1".equals(r.getGroup())).isEmpty()
                     && System.nanoTime() < deadline) {
