@@ -150,7 +150,7 @@ public final class AccessFilter implements Ordered {
         if (path.startsWith("/v1/") || "/v1".equals(path)) {
             return Role.Permission.INVOKE;
         }
-        if (under(path, "/api/keys") || under(path, "/api/providers")) {
+        if (under(path, "/api/keys") || under(path, "/api/providers") || under(path, "/api/audit")) {
             return Role.Permission.ADMINISTER;
         }
         if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
