@@ -178,7 +178,7 @@ public final class AccessFilter implements Ordered {
             case INVOKE -> "invoke pipelines or models";
             case READ -> "read admin data";
             case CHANGE -> "change pipelines";
-            case ADMINISTER -> "manage keys or providers";
+            case ADMINISTER -> "manage keys or providers, or read the audit trail";
         };
     }
 }

@@ -319,6 +319,7 @@ abstract class AuditApiContract {
             HttpResponse<String> r = audit("", key);
             assertEquals(403, r.statusCode(), role + ": " + r.body());
             assertEquals("forbidden", JSON.readTree(r.body()).path("error").path("code").asText());
+            assertTrue(JSON.readTree(r.body()).path("error").path("message").asText().contains("audit trail"), r.body());
         }
         assertNotNull(audit("").get("events"));
     }
