@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A parsed {@code GET /api/audit} question: which event types (empty: all), whose (a key id or
@@ -86,7 +87,7 @@ record AuditQuery(Set<String> types, String actor, Instant since, Instant until,
 
     /** Every event type the trail knows, in the order the error message lists them. */
     static List<String> knownTypes() {
-        return java.util.stream.Stream.of(Source.values()).flatMap(s -> s.types.stream()).toList();
+        return Stream.of(Source.values()).flatMap(s -> s.types.stream()).toList();
     }
 
     /** The types asked for that {@code source} holds; all of them when no type was asked for. */

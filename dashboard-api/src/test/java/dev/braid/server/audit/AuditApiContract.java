@@ -25,7 +25,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -281,7 +283,7 @@ abstract class AuditApiContract {
 
     @Test
     void badParametersAre400NamingTheParameter() throws Exception {
-        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        Map<String, String> cases = new LinkedHashMap<>();
         cases.put("type=deploy,nope", "type");
         cases.put("type=", null);
         cases.put("since=yesterday", "since");
@@ -292,7 +294,7 @@ abstract class AuditApiContract {
         cases.put("limit=ten", "limit");
         cases.put("limit=99999999999999999999", "limit");
         cases.put("before=not-a-cursor", "before");
-        cases.put("before=" + java.util.Base64.getUrlEncoder().encodeToString("2026-01-05T10:00:00Z|x|1".getBytes()),
+        cases.put("before=" + Base64.getUrlEncoder().encodeToString("2026-01-05T10:00:00Z|x|1".getBytes(StandardCharsets.UTF_8)),
                 "before");
         for (var c : cases.entrySet()) {
             HttpResponse<String> r = audit(c.getKey(), ADMIN);
