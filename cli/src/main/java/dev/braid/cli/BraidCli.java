@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             ActivateCommand.class,
             RollbackCommand.class,
             InvokeCommand.class,
-            HistoryCommand.class
+            HistoryCommand.class,
+            AuditCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -519,6 +519,77 @@ class BraidCliTest {
     }
 
     @Nested
+    class Audit {
+
+        static final String TRAIL = """
+                {"events":[
+                  {"type":"rollback","subject":"echo","actor":{"id":"key_2","name":"ci-bot"},"at":"2026-01-02T10:05:00Z",
+                   "pipeline":"echo","version":1,"fromVersion":2},
+                  {"type":"key_created","subject":"key_9","actor":{"id":"key_1","name":"admin"},"at":"2026-01-02T10:00:00Z",
+                   "keyName":"shop-app","keyRole":"invoker"},
+                  {"type":"provider_set","subject":"openai","actor":{"id":"key_1","name":"admin"},"at":"2026-01-01T11:00:00Z",
+                   "provider":"openai"},
+                  {"type":"deploy","subject":"echo","actor":{"id":"key_2","name":"ci-bot"},"at":"2026-01-01T10:00:00Z",
+                   "pipeline":"echo","version":1,"fromVersion":null}],
+                 "next":null}""";
+
+        @Test
+        void printsOneLinePerEventNewestFirst() {
+            server.answer("GET", "/api/audit", 200, JSON, TRAIL);
+            CliRun run = braid("audit", "--key", "bk_admin");
+
+            assertEquals(0, run.exit(), run::toString);
+            assertEquals(
+                    List.of(
+                            "AT                    EVENT         SUBJECT  DETAIL              ACTOR",
+                            "2026-01-02T10:05:00Z  rollback      echo     v1 (was v2)         ci-bot",
+                            "2026-01-02T10:00:00Z  key_created   key_9    shop-app (invoker)  admin",
+                            "2026-01-01T11:00:00Z  provider_set  openai   -                   admin",
+                            "2026-01-01T10:00:00Z  deploy        echo     v1                  ci-bot"),
+                    run.out().lines().toList());
+            assertEquals("", run.err(), "no more pages, nothing on stderr");
+            assertNull(server.only().query(), "no filter given, none sent");
+            assertEquals("Bearer bk_admin", server.only().authorization());
+        }
+
+        @Test
+        void sendsTheFiltersAndSaysWhereTheNextPageStarts() {
+            server.answer("GET", "/api/audit", 200, JSON, "{\"events\":[],\"next\":\"YWJj\"}");
+            CliRun run = braid("audit", "--type", "deploy,rollback", "--type", "key_created", "--actor", "ci-bot",
+                    "--since", "2026-01-01", "--until", "2026-01-02T00:00:00Z", "--limit", "20", "--before", "Y3Vy");
+
+            assertEquals(0, run.exit(), run::toString);
+            assertEquals("type=deploy%2Crollback%2Ckey_created&actor=ci-bot&since=2026-01-01"
+                    + "&until=2026-01-02T00%3A00%3A00Z&limit=20&before=Y3Vy", server.only().query());
+            assertEquals(List.of("AT  EVENT  SUBJECT  DETAIL  ACTOR"), run.out().lines().toList());
+            assertEquals("braid: more events: add --before YWJj\n", run.err());
+        }
+
+        @Test
+        void aRefusalIsReportedAndJsonPassesTheBodyThrough() throws IOException {
+            server.answer("GET", "/api/audit", 400, JSON, "{\"error\":{\"type\":\"invalid_request_error\","
+                    + "\"code\":\"invalid_request\",\"message\":\"\\\"limit\\\" must be a whole number from 1 to 1000\","
+                    + "\"param\":\"limit\"}}");
+            CliRun bad = braid("audit", "--limit", "5000");
+            assertEquals(1, bad.exit(), bad::toString);
+            assertTrue(bad.err().startsWith("braid: 400 "), bad.err());
+            assertTrue(bad.err().contains("limit"), bad.err());
+
+            server.answer("GET", "/api/audit", 200, JSON, TRAIL);
+            CliRun json = braid("--json", "audit");
+            assertEquals(0, json.exit(), json::toString);
+            assertEquals(4, json(json.out()).path("events").size(), json.out());
+        }
+
+        @Test
+        void aLimitThatIsNotANumberIsAUsageError() {
+            CliRun run = braid("audit", "--limit", "many");
+            assertEquals(2, run.exit(), run::toString);
+            assertTrue(server.requests().isEmpty(), "nothing sent");
+        }
+    }
+
+    @Nested
     class ServerAndKey {
 
         @Test

@@ -142,6 +142,17 @@ class CliAgainstRealServerTest {
         assertEquals(List.of("deploy v1", "deploy v2", "activate v2", "rollback v1", "rollback v2"), events,
                 history.out());
 
+        CliRun audit = braid("audit", "--type", "deploy,rollback", "--limit", "3");
+        assertEquals(0, audit.exit(), audit::toString);
+        // newest first, across the server's whole trail: the event and detail columns of each row
+        List<String> trail = audit.out().lines().skip(1)
+                .map(l -> l.split("\\s+")[1] + " " + l.split("\\s+")[3])
+                .toList();
+        assertEquals(List.of("rollback v2", "rollback v1", "deploy v2"), trail, audit.out());
+        assertTrue(audit.err().startsWith("braid: more events: add --before "), audit.err());
+        assertTrue(braid("audit").out().lines().anyMatch(l -> l.contains("key_created")),
+                "the admin key's creation at first start is in the trail");
+
         CliRun unknown = braid("versions", "no-such-pipeline");
         assertEquals(1, unknown.exit(), unknown::toString);
         assertTrue(unknown.err().startsWith("braid: 404 "), unknown.err());

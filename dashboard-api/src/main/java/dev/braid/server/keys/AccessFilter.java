@@ -150,7 +150,7 @@ public final class AccessFilter implements Ordered {
         if (path.startsWith("/v1/") || "/v1".equals(path)) {
             return Role.Permission.INVOKE;
         }
-        if (under(path, "/api/keys") || under(path, "/api/providers")) {
+        if (under(path, "/api/keys") || under(path, "/api/providers") || under(path, "/api/audit")) {
             return Role.Permission.ADMINISTER;
         }
         if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
@@ -178,7 +178,7 @@ public final class AccessFilter implements Ordered {
             case INVOKE -> "invoke pipelines or models";
             case READ -> "read admin data";
             case CHANGE -> "change pipelines";
-            case ADMINISTER -> "manage keys or providers";
+            case ADMINISTER -> "manage keys or providers, or read the audit trail";
         };
     }
 }

@@ -47,7 +47,7 @@ public enum Role {
         READ,
         /** deploy, validate, activate, rollback */
         CHANGE,
-        /** /api/keys, /api/providers */
+        /** /api/keys, /api/providers, /api/audit */
         ADMINISTER
     }
 }

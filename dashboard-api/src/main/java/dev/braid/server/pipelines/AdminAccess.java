@@ -23,7 +23,7 @@ public class AdminAccess {
         READ,
         /** deploy, validate, activate, rollback */
         CHANGE,
-        /** keys and provider credentials */
+        /** keys, provider credentials, the audit trail */
         ADMINISTER
     }
 

@@ -91,8 +91,12 @@ public record UsageQuery(
                 new ArrayList<>(dims));
     }
 
-    /** An ISO-8601 instant, or a date: midnight UTC; as {@code to}, a date includes that whole day. */
-    private static Instant instant(String value, boolean end, String param) {
+    /**
+     * An ISO-8601 instant, or a date: midnight UTC; as the end of a window ({@code end}), a date
+     * includes that whole day. Throws {@link IllegalArgumentException} naming {@code param}. Shared
+     * with {@code GET /api/audit}, so both read times alike.
+     */
+    public static Instant instant(String value, boolean end, String param) {
         try {
             if (value.length() == 10) {
                 LocalDate day = LocalDate.parse(value);

@@ -87,7 +87,10 @@ class AccessTest {
                 new Route("GET", "/api/keys", null, null, List.of("admin")),
                 new Route("POST", "/api/keys", "application/json", "{\"name\":\"t\",\"role\":\"viewer\"}", List.of("admin")),
                 new Route("DELETE", "/api/keys/key_none", null, null, List.of("admin")),
-                new Route("GET", "/api/providers", null, null, List.of("admin")));
+                new Route("GET", "/api/providers", null, null, List.of("admin")),
+                // who changed what, key names and ids included: admin only, like /api/keys
+                new Route("GET", "/api/audit", null, null, List.of("admin")),
+                new Route("GET", "/api/audit?type=key_created&limit=5", null, null, List.of("admin")));
         List<String> failures = new ArrayList<>();
         for (Route route : routes) {
             HttpResponse<String> anonymous = server.send(route.method(), route.path(), null, route.type(), route.body());

@@ -1,0 +1,11 @@
+package dev.braid.server.audit;
+
+import dev.braid.server.registry.TestDatabase;
+
+class AuditApiH2Test extends AuditApiContract {
+
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.H2;
+    }
+}
