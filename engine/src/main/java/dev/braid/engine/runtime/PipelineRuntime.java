@@ -352,13 +352,13 @@ public final class PipelineRuntime implements AutoCloseable {
         return v == null || v.isClosed() ? Optional.empty() : Optional.of(v.deployed);
     }
 
-    /** Reads and validates pipeline YAML with this runtime's rules, loading nothing. */
     /** Targets of {@code spec} that name a provider this runtime does not have (see {@link UnknownProviders}). */
     public List<UnknownProviders.Warning> unknownProviders(PipelineSpec spec) {
         ModelComponent models = camelContext().getComponent(ModelComponent.SCHEME, ModelComponent.class);
         return UnknownProviders.in(spec, name -> models.getProviders().find(name).isPresent());
     }
 
+    /** Reads and validates pipeline YAML with this runtime's rules, loading nothing. */
     public PipelineSpec read(String yaml) {
         return specs.read(yaml);
     }

@@ -178,15 +178,19 @@ class VersionLifecycleTest {
         try (PipelineRuntime quick = new PipelineRuntime(
                 new RuntimeSettings(List.of(), Set.of("log"), Duration.ofMillis(200)))) {
             quick.deploy(pipeline("dt", step("reply",
-                    chat(new Target("mock", "m", Map.of("delay", "4s")), null, "{{input.text}}"))), 1);
+                    chat(new Target("mock", "m", Map.of("delay", "1500ms")), null, "{{input.text}}"))), 1);
             quick.activate("dt", 1);
             CompletableFuture<InvocationResult> inFlight =
                     quick.invoke("dt", Map.of("text", "hi"), null).toCompletableFuture();
             quick.deploy(constant("dt", 2), 2);
             quick.activate("dt", 2);
-            Thread.sleep(1500); // far past the 200 ms drain timeout even on a loaded machine, well before the 4 s answer
+            // the 200 ms drain timeout closes v1 for new work (watched, not slept: a loaded machine is late)
+            long closing = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (quick.loadedVersion("dt", 1).isPresent() && System.nanoTime() < closing) {
+                Thread.sleep(10);
+            }
             // still running, but past the drain timeout: closed for pinned calls
-            assertFalse(inFlight.isDone());
+            assertFalse(inFlight.isDone(), "closed while its 1.5 s answer was still on the way");
             Throwable pinned = quick.invoke("dt", Map.of(), new InvokeOptions(1, null))
                     .toCompletableFuture().handle((r, t) -> t).get(5, TimeUnit.SECONDS);
             assertInstanceOf(InvocationException.PipelineNotFound.class, pinned);
