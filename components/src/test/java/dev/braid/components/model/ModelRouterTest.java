@@ -302,7 +302,8 @@ class ModelRouterTest {
 
     @Test
     void leastLatencyPrefersTheFasterMeasuredTargetAndTriesUnknownOnesFirst() throws Exception {
-        Target slow = mockTarget("slow", "delay", "80ms");
+        // far apart: a loaded machine can delay the fast one by hundreds of milliseconds
+        Target slow = mockTarget("slow", "delay", "600ms");
         Target fast = mockTarget("fast", "delay", "5ms");
         call(fallback(0, slow));
         call(fallback(0, fast));
