@@ -39,14 +39,17 @@ public final class RequestIds {
         if (request == null) {
             return generate();
         }
-        return request.getAttribute(ATTRIBUTE, String.class).orElseGet(() -> {
-            String id = request.getHeaders()
-                    .findFirst(HEADER)
-                    .filter(value -> SANE.matcher(value).matches())
-                    .orElseGet(RequestIds::generate);
-            request.setAttribute(ATTRIBUTE, id);
+        // untyped: getAttribute(name, type) builds a conversion context per call, and this runs
+        // about five times per request
+        if (request.getAttribute(ATTRIBUTE).orElse(null) instanceof String id) {
             return id;
-        });
+        }
+        String id = request.getHeaders()
+                .findFirst(HEADER)
+                .filter(value -> SANE.matcher(value).matches())
+                .orElseGet(RequestIds::generate);
+        request.setAttribute(ATTRIBUTE, id);
+        return id;
     }
 
     /**
