@@ -11,6 +11,8 @@ public final class BraidServer {
 
     public static void main(String[] args) {
         sizeCommonPool();
+        // about a second of CPU that the first request needs, not startup: on the other core meanwhile
+        dev.braid.components.tokens.TokenCounter.preload();
         Micronaut.build(args).mainClass(BraidServer.class).banner(false).start();
     }
 

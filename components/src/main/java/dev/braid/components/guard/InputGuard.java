@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Applies a {@link GuardPolicy} to a value: a String, or Maps/Lists holding Strings (all strings
@@ -24,16 +25,23 @@ public final class InputGuard {
     public static final String PROMPT_INJECTION = "prompt_injection";
 
     private final PromptInjectionDetector detector;
-    private final TokenCounter tokens;
+    private final Supplier<TokenCounter> tokens;
 
     public InputGuard(PromptInjectionDetector detector, TokenCounter tokens) {
+        this(detector, () -> tokens);
+    }
+
+    private InputGuard(PromptInjectionDetector detector, Supplier<TokenCounter> tokens) {
         this.detector = detector;
         this.tokens = tokens;
     }
 
-    /** The guard with the standard detector and the {@code o200k_base} token counter. */
+    /**
+     * The guard with the standard detector and the {@code o200k_base} token counter, taken when a
+     * check first counts (not here: building the guard must not wait for the encoding to load).
+     */
     public static InputGuard standard() {
-        return new InputGuard(PromptInjectionDetector.standard(), TokenCounter.standard());
+        return new InputGuard(PromptInjectionDetector.standard(), (Supplier<TokenCounter>) TokenCounter::standard);
     }
 
     /**
@@ -61,7 +69,7 @@ public final class InputGuard {
         if (policy.maxInputTokens() != null) {
             long count = 0;
             for (String t : texts) {
-                count += tokens.count(t);
+                count += tokens.get().count(t);
             }
             if (count > policy.maxInputTokens()) {
                 throw new GuardBlockedException(MAX_INPUT_TOKENS, "guard blocked the input: rule " + MAX_INPUT_TOKENS

@@ -53,7 +53,8 @@ public final class RequestSpend {
 
     /** The request's spend, or a no-op one when nothing is metered for it. */
     public static RequestSpend of(HttpRequest<?> request) {
-        return request.getAttribute(ATTRIBUTE, RequestSpend.class).orElse(NONE);
+        // untyped: getAttribute(name, type) builds a conversion context per call
+        return request.getAttribute(ATTRIBUTE).orElse(null) instanceof RequestSpend spend ? spend : NONE;
     }
 
     static RequestSpend open(HttpRequest<?> request, SpendLedger ledger, LongConsumer tokens) {
@@ -64,8 +65,7 @@ public final class RequestSpend {
 
     /** Opened already, or opened now without a token quota (budgets checked without a key filter). */
     static RequestSpend ensure(HttpRequest<?> request, SpendLedger ledger) {
-        RequestSpend spend = request.getAttribute(ATTRIBUTE, RequestSpend.class).orElse(null);
-        return spend != null ? spend : open(request, ledger, null);
+        return request.getAttribute(ATTRIBUTE).orElse(null) instanceof RequestSpend spend ? spend : open(request, ledger, null);
     }
 
     void reserved(SpendLedger.Reservation r) {

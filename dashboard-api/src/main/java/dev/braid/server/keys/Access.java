@@ -19,7 +19,8 @@ public final class Access {
 
     /** The key the filter accepted for this request, if any. */
     public static Optional<ApiKey> key(HttpRequest<?> request) {
-        return request.getAttribute(ATTRIBUTE, ApiKey.class);
+        // untyped: getAttribute(name, type) builds a conversion context per call
+        return request.getAttribute(ATTRIBUTE).orElse(null) instanceof ApiKey key ? Optional.of(key) : Optional.empty();
     }
 
     /** The caller as the audit trail names it. */

@@ -45,8 +45,12 @@ public final class KeySecrets {
 
     /** Whether {@code secret} hashes to {@code storedSha256}, in time independent of where they differ. */
     public static boolean matches(String secret, String storedSha256) {
-        byte[] stored = HexFormat.of().parseHex(storedSha256);
-        return MessageDigest.isEqual(digest(secret), stored);
+        return matches(digest(secret), storedSha256);
+    }
+
+    /** As {@link #matches(String, String)} for a secret already hashed with {@link #digest}. */
+    static boolean matches(byte[] secretDigest, String storedSha256) {
+        return MessageDigest.isEqual(secretDigest, HexFormat.of().parseHex(storedSha256));
     }
 
     /** What listings show instead of the secret: {@code bk_live_AbC1…}. */

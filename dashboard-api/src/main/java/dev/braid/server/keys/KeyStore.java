@@ -74,10 +74,10 @@ public class KeyStore {
         if (secret == null || secret.isEmpty() || secret.length() > 200) {
             return Optional.empty();
         }
-        String hash = KeySecrets.sha256(secret);
-        ApiKey key = snapshot.byHash().get(hash);
+        byte[] digest = KeySecrets.digest(secret); // once per request, not once for the lookup and again to compare
+        ApiKey key = snapshot.byHash().get(HexFormat.of().formatHex(digest));
         // the map found it by hash; the constant-time compare is what decides
-        if (key == null || key.revoked() || !KeySecrets.matches(secret, key.secretSha256())) {
+        if (key == null || key.revoked() || !KeySecrets.matches(digest, key.secretSha256())) {
             return Optional.empty();
         }
         return Optional.of(key);

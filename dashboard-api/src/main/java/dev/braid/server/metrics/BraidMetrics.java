@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.annotation.Scheduled;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +55,8 @@ public class BraidMetrics implements UsageListener {
     private final ModelTags modelTags;
     private final Set<String> pipelineGauges = ConcurrentHashMap.newKeySet();
     private final Set<String> circuitGauges = ConcurrentHashMap.newKeySet();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
     public BraidMetrics(MeterRegistry registry, PipelineRuntime runtime, ChatModels models, UsageRecorder recorder) {
         this.registry = registry;
@@ -78,10 +82,9 @@ public class BraidMetrics implements UsageListener {
                     "source", r.source(), "pipeline", pipeline, "version", version, "status", status)
                     .record(r.latencyMs(), TimeUnit.MILLISECONDS);
             if (!r.ok()) {
-                Counter.builder("braid.errors").description("Failed requests by error code and status")
-                        .tags("source", r.source(), "type", r.errorType() == null ? "unknown" : r.errorType(),
-                                "status", status)
-                        .register(registry).increment();
+                counter("braid.errors", "Failed requests by error code and status",
+                        "source", r.source(), "type", r.errorType() == null ? "unknown" : r.errorType(), "status", status)
+                        .increment();
             }
             if (r.pipeline() != null && pipeline.equals(r.pipeline())) {
                 ensurePipelineGauge(r.pipeline()); // deployed: a name from a caller's URL gets no gauge
@@ -99,21 +102,39 @@ public class BraidMetrics implements UsageListener {
                     "direction", "input", "provider", provider, "model", model);
             count("braid.tokens", "Tokens in and out of models", r.completionTokens(),
                     "direction", "output", "provider", provider, "model", model);
-            Counter.builder("braid.cost.usd").description("Model cost in US dollars")
-                    .tags("provider", provider, "model", model).register(registry).increment(r.costUsd());
+            counter("braid.cost.usd", "Model cost in US dollars", "provider", provider, "model", model)
+                    .increment(r.costUsd());
             if (!circuitGauges.contains(r.model())) {
                 refreshGauges(); // the router has a circuit for this target now: show it without waiting
             }
         }
     }
 
+    // Micrometer's builder + register sorts the tags and builds an id to find an existing meter on
+    // every call; a lookup by name and tag values is a fraction of that (tags are bounded, see above)
     private Timer timer(String name, String description, String... tags) {
-        return Timer.builder(name).description(description).tags(tags)
-                .serviceLevelObjectives(BUCKETS).register(registry);
+        List<String> key = key(name, tags);
+        Timer timer = timers.get(key);
+        return timer != null ? timer : timers.computeIfAbsent(key, k -> Timer.builder(name).description(description)
+                .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        List<String> key = key(name, tags);
+        Counter counter = counters.get(key);
+        return counter != null ? counter : counters.computeIfAbsent(key,
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 
     private void count(String name, String description, long amount, String... tags) {
-        Counter.builder(name).description(description).tags(tags).register(registry).increment(amount);
+        counter(name, description, tags).increment(amount);
+    }
+
+    private static List<String> key(String name, String... tags) {
+        String[] key = new String[tags.length + 1];
+        key[0] = name;
+        System.arraycopy(tags, 0, key, 1, tags.length);
+        return Arrays.asList(key);
     }
 
     // a name that is not deployed came from a caller's URL: one bucket for all of them

@@ -149,8 +149,9 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     private void warmUp() {
-        // the tokenizer loads its BPE ranks on first use (~1 s): not on the first request's clock
-        dev.braid.components.tokens.TokenCounter.standard().count("warm up");
+        // the tokenizer loads its BPE ranks on first use (~1 s): not on the first request's clock,
+        // and not on startup's either (a daemon thread loads them while the server starts)
+        dev.braid.components.tokens.TokenCounter.preload();
         try {
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("braid-warmup.yaml", WARMUP_YAML));
         } catch (Exception e) {
