@@ -8,7 +8,7 @@ import java.util.List;
  */
 public abstract sealed class InvocationException extends RuntimeException
         permits InvocationException.PipelineNotFound, InvocationException.InputInvalid,
-                InvocationException.StepFailed {
+                InvocationException.StepFailed, InvocationException.VersionRetired {
 
     protected InvocationException(String message) {
         super(message, null, false, false);
@@ -85,6 +85,26 @@ public abstract sealed class InvocationException extends RuntimeException
 
         public String code() {
             return code;
+        }
+    }
+
+    /**
+     * The request ran on a version that was replaced, and it outlived the drain timeout (and Camel's
+     * grace for stopping routes), so the version's routes went before it could finish: 503, and
+     * worth retrying, since the new active version takes it.
+     */
+    public static final class VersionRetired extends InvocationException {
+        public VersionRetired(String pipeline, int version) {
+            super("version " + version + " of pipeline '" + pipeline + "' was retired before this request finished "
+                    + "(it ran past the drain timeout); retry: the active version answers");
+        }
+
+        public int status() {
+            return 503;
+        }
+
+        public String code() {
+            return "version_retired";
         }
     }
 }

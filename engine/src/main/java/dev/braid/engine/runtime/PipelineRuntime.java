@@ -436,6 +436,8 @@ public final class PipelineRuntime implements AutoCloseable {
             exchange.getMessage().setBody(input);
             String id = opts.requestId() != null ? opts.requestId() : newId();
             v.producer.processAsync(exchange).whenComplete((done, failure) -> {
+                // closed while this request still counts as in flight: forced, past the drain timeout
+                boolean retired = v.isClosed();
                 release(v);
                 Throwable error = failure != null ? failure : exchange.getException();
                 if (opened != null && error == null) {
@@ -444,7 +446,7 @@ public final class PipelineRuntime implements AutoCloseable {
                 if (error != null) {
                     reportFailedRun(opts, new InvocationResult(id, name, v.deployed.version(), null, ctx.results(),
                             ctx.usage(), ctx.elapsedMs()));
-                    result.completeExceptionally(unwrap(error));
+                    result.completeExceptionally(retired ? retiredUnder(v, unwrap(error)) : unwrap(error));
                 } else {
                     // braid:finish left the output (restored where a mask step asked) in the body
                     result.complete(new InvocationResult(id, name, v.deployed.version(),
@@ -456,6 +458,18 @@ public final class PipelineRuntime implements AutoCloseable {
             result.completeExceptionally(unwrap(e));
         }
         return result;
+    }
+
+    /**
+     * A request still in flight when its version was force-closed (the drain timeout passed) fails
+     * inside Camel when the version's routes go ("not started" processors, rejected work): that is
+     * not a bug to answer with 500 but a retired version. Provider and guard failures stay as they are.
+     */
+    private static Throwable retiredUnder(Loaded v, Throwable error) {
+        boolean camelGaveUp = error instanceof IllegalStateException
+                || error instanceof java.util.concurrent.RejectedExecutionException
+                || error instanceof RuntimeCamelException;
+        return camelGaveUp ? new InvocationException.VersionRetired(v.deployed.name(), v.deployed.version()) : error;
     }
 
     /** Hands a failed invocation's finished steps to the caller; a failing listener never hides the failure. */

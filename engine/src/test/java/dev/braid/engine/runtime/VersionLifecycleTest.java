@@ -205,6 +205,28 @@ class VersionLifecycleTest {
     }
 
     @Test
+    void aRequestThatOutlivesTheDrainAndItsGraceIsToldItsVersionRetiredNotAnInternalError() throws Exception {
+        try (PipelineRuntime quick = new PipelineRuntime(
+                new RuntimeSettings(List.of(), Set.of("log"), Duration.ofMillis(200)))) {
+            quick.deploy(pipeline("gone", step("reply",
+                    chat(new Target("mock", "m", Map.of("delay", "5s")), null, "{{input.text}}"))), 1);
+            quick.activate("gone", 1);
+            CompletableFuture<InvocationResult> inFlight =
+                    quick.invoke("gone", Map.of("text", "hi"), null).toCompletableFuture();
+            quick.deploy(constant("gone", 2), 2);
+            quick.activate("gone", 2);
+            // 200 ms drain, then about 2 s for Camel to stop each route: the 5 s answer comes too late
+            Throwable failure = inFlight.handle((r, t) -> t).get(20, TimeUnit.SECONDS);
+            InvocationException.VersionRetired retired = assertInstanceOf(InvocationException.VersionRetired.class,
+                    PipelineRuntime.unwrap(failure));
+            assertEquals(503, retired.status());
+            assertEquals("version_retired", retired.code());
+            assertEquals("v2", quick.invoke("gone", Map.of("text", "again"), null)
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS).output(), "the active version answers");
+        }
+    }
+
+    @Test
     void activationUnderLoadFailsNoRequestAndEachAnswerComesFromOneVersion() throws Exception {
         runtime.deploy(constant("load", 1), 1);
         runtime.activate("load", 1);
