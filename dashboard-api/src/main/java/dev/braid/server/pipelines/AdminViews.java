@@ -21,8 +21,8 @@ final class AdminViews {
     record DeployBody(String name, int version, String sha256, boolean active,
             @JsonInclude(Include.ALWAYS) Integer activeVersion,
             @JsonInclude(Include.NON_EMPTY) List<UnknownProviders.Warning> warnings) {
-        static DeployBody of(Deployment d, List<UnknownProviders.Warning> warnings) {
-            return new DeployBody(d.name(), d.version(), d.sha256(), d.active(), d.activeVersion(), warnings);
+        static DeployBody of(Deployment d) {
+            return new DeployBody(d.name(), d.version(), d.sha256(), d.active(), d.activeVersion(), d.warnings());
         }
     }
 

@@ -2,7 +2,6 @@ package dev.braid.server.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.pipelines.AdminAccess.Action;
@@ -10,6 +9,7 @@ import dev.braid.server.registry.Actor;
 import dev.braid.server.registry.Deployment;
 import dev.braid.server.registry.PipelineRegistry;
 import dev.braid.server.registry.PipelineRow;
+import dev.braid.server.registry.Validation;
 import dev.braid.server.registry.VersionRow;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -46,13 +46,11 @@ public class PipelinesController {
     private final PipelineRegistry registry;
     private final AdminAccess access;
     private final ObjectMapper json;
-    private final PipelineRuntime runtime;
 
-    public PipelinesController(PipelineRegistry registry, AdminAccess access, ObjectMapper json, PipelineRuntime runtime) {
+    public PipelinesController(PipelineRegistry registry, AdminAccess access, ObjectMapper json) {
         this.registry = registry;
         this.access = access;
         this.json = json;
-        this.runtime = runtime;
     }
 
     @Post(uri = "/", consumes = {YAML, "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN,
@@ -75,7 +73,7 @@ public class PipelinesController {
         }
         Deployment d = registry.deploy(yaml, message, Boolean.TRUE.equals(activate), actor);
         return HttpResponse.status(d.created() ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(AdminViews.DeployBody.of(d, runtime.unknownProviders(runtime.read(yaml))));
+                .body(AdminViews.DeployBody.of(d));
     }
 
     @Post(uri = "/validate", consumes = {YAML, "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN,
@@ -86,9 +84,8 @@ public class PipelinesController {
             return problem(request, pipelineTooLarge());
         }
         try {
-            String yaml = text(body);
-            String camel = registry.validate(yaml);
-            return HttpResponse.ok(new AdminViews.ValidateBody(true, camel, runtime.unknownProviders(runtime.read(yaml))));
+            Validation v = registry.validate(text(body));
+            return HttpResponse.ok(new AdminViews.ValidateBody(true, v.camelYaml(), v.warnings()));
         } catch (CharacterCodingException e) {
             return problem(request, notUtf8());
         }

@@ -7,6 +7,7 @@ import dev.braid.engine.runtime.DeployedVersion;
 import dev.braid.engine.runtime.InvocationException;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.engine.spec.PipelineSpec;
+import dev.braid.engine.spec.UnknownProviders;
 import dev.braid.server.notifications.InstanceNotifications;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
@@ -106,18 +107,20 @@ public class PipelineRegistry {
         PipelineSpec spec = runtime.read(yaml);
         String name = spec.name();
         String sha = sha256(yaml);
+        List<UnknownProviders.Warning> warnings = runtime.unknownProviders(spec);
         return locked(name, () -> {
             for (int attempt = 1; ; attempt++) {
                 Optional<VersionRow> newest = versions.newest(name);
                 if (newest.isPresent() && newest.get().sha256().equals(sha)) {
-                    return identical(newest.get(), activate, actor);
+                    return identical(newest.get(), activate, actor, warnings);
                 }
                 int number = newest.map(v -> v.versionNumber() + 1).orElse(1);
                 DeployedVersion loaded = runtime.deploy(spec, number);
                 Deployment done;
                 try {
                     done = tx.executeWrite(status -> insert(
-                            status.getConnection(), name, number, yaml, sha, loaded.camelYaml(), message, activate, actor));
+                            status.getConnection(), name, number, yaml, sha, loaded.camelYaml(), message, activate, actor,
+                            warnings));
                 } catch (RuntimeException e) {
                     unloadQuietly(name, number);
                     if (attempt < ATTEMPTS && (e instanceof StateMoved || isUniqueViolation(e))) {
@@ -135,7 +138,8 @@ public class PipelineRegistry {
     }
 
     private Deployment insert(Connection connection, String name, int number, String yaml, String sha,
-            String camelYaml, @Nullable String message, boolean activate, Actor actor) {
+            String camelYaml, @Nullable String message, boolean activate, Actor actor,
+            List<UnknownProviders.Warning> warnings) {
         Instant now = now();
         pipelines.insertIfAbsent(name, now);
         PipelineRow row = pipelines.lock(name).orElseThrow();
@@ -156,20 +160,21 @@ public class PipelineRegistry {
         if (activates) {
             notifyInstances(connection, name);
         }
-        return new Deployment(name, number, sha, activates, activates ? number : row.activeVersion(), true);
+        return new Deployment(name, number, sha, activates, activates ? number : row.activeVersion(), true, warnings);
     }
 
-    private Deployment identical(VersionRow newest, boolean activate, Actor actor) {
+    private Deployment identical(VersionRow newest, boolean activate, Actor actor,
+            List<UnknownProviders.Warning> warnings) {
         String name = newest.pipeline();
         int number = newest.versionNumber();
         PipelineRow row = pipelines.findByName(name).orElseThrow(() -> new RegistryException.PipelineNotFound(name));
         if (activate && !Objects.equals(row.activeVersion(), number)) {
             change(name, (r, events) -> Objects.equals(r.activeVersion(), number) ? null
                     : new Plan(number, "activate", null), actor);
-            return new Deployment(name, number, newest.sha256(), true, number, false);
+            return new Deployment(name, number, newest.sha256(), true, number, false, warnings);
         }
         return new Deployment(name, number, newest.sha256(), Objects.equals(row.activeVersion(), number),
-                row.activeVersion(), false);
+                row.activeVersion(), false, warnings);
     }
 
     /** Makes {@code version} the active one: loaded beside, swapped, the old one drained. */
@@ -349,7 +354,7 @@ public class PipelineRegistry {
      * Validates and compiles {@code yaml} and trial-loads it into Camel (then unloads it), storing
      * nothing. Returns the Camel YAML it would compile to as the pipeline's next version.
      */
-    public String validate(String yaml) {
+    public Validation validate(String yaml) {
         PipelineSpec spec = runtime.read(yaml);
         String name = spec.name();
         int next = versions.newest(name).map(v -> v.versionNumber() + 1).orElse(1);
@@ -359,7 +364,7 @@ public class PipelineRegistry {
             unloadQuietly(name, TRIAL_VERSION);
             return null;
         });
-        return camel;
+        return new Validation(camel, runtime.unknownProviders(spec));
     }
 
     public boolean exists(String name) {

@@ -104,11 +104,8 @@ public final class GuardClassifierBinding implements ModelStepBinding {
      */
     @Override
     public void failed(Exchange exchange, Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof ModelException model && !model.retryOnSameTarget()) {
+        // ModelProducer hands over the cause, not its CompletionException
+        if (error instanceof ModelException model && !model.retryOnSameTarget()) {
             exchange.setException(model);
             return;
         }

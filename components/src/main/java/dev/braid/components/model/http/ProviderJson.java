@@ -3,7 +3,10 @@ package dev.braid.components.model.http;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.components.model.ToolDefinition;
+import java.util.List;
 import java.util.Map;
 
 /** The one Jackson mapper the provider adapters share, and small tree helpers. */
@@ -23,6 +26,26 @@ public final class ProviderJson {
     }
 
     /** Tool arguments text as a JSON object (providers that want objects, not text); {} when empty. */
+    /**
+     * {@code tools} in the Chat Completions shape ({@code [{type: function, function: {name,
+     * description, parameters}}]}), which OpenAI, compatible servers and Ollama all take; nothing when
+     * there are none.
+     */
+    public static void functionTools(ObjectNode body, List<ToolDefinition> tools) {
+        if (tools.isEmpty()) {
+            return;
+        }
+        ArrayNode array = body.putArray("tools");
+        for (ToolDefinition t : tools) {
+            ObjectNode fn = array.addObject().put("type", "function").putObject("function");
+            fn.put("name", t.name());
+            if (t.description() != null) {
+                fn.put("description", t.description());
+            }
+            fn.set("parameters", t.parameters() == null ? object() : tree(t.parameters()));
+        }
+    }
+
     public static JsonNode argumentsObject(String arguments) {
         if (arguments == null || arguments.isBlank()) {
             return object();

@@ -9,7 +9,6 @@ import dev.braid.components.model.Message;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ToolCall;
-import dev.braid.components.model.ToolDefinition;
 import dev.braid.components.model.http.DataUrl;
 import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.ProviderJson;
@@ -58,17 +57,7 @@ final class OllamaWire {
                 out.put("tool_name", toolNames.get(m.toolCallId()));
             }
         }
-        if (!request.tools().isEmpty()) {
-            ArrayNode tools = body.putArray("tools");
-            for (ToolDefinition t : request.tools()) {
-                ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
-                fn.put("name", t.name());
-                if (t.description() != null) {
-                    fn.put("description", t.description());
-                }
-                fn.set("parameters", t.parameters() == null ? ProviderJson.object() : ProviderJson.tree(t.parameters()));
-            }
-        }
+        ProviderJson.functionTools(body, request.tools());
         GenerationOptions o = request.options();
         Map<String, Object> rf = o.responseFormat();
         if (rf != null && "json_schema".equals(rf.get("type")) && rf.get("json_schema") instanceof Map<?, ?> js

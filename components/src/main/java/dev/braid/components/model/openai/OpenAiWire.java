@@ -9,7 +9,6 @@ import dev.braid.components.model.Message;
 import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ToolCall;
-import dev.braid.components.model.ToolDefinition;
 import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.ProviderJson;
 import java.util.ArrayList;
@@ -54,17 +53,7 @@ final class OpenAiWire {
         for (Message m : request.messages()) {
             messages.add(message(m));
         }
-        if (!request.tools().isEmpty()) {
-            ArrayNode tools = body.putArray("tools");
-            for (ToolDefinition t : request.tools()) {
-                ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
-                fn.put("name", t.name());
-                if (t.description() != null) {
-                    fn.put("description", t.description());
-                }
-                fn.set("parameters", t.parameters() == null ? ProviderJson.object() : ProviderJson.tree(t.parameters()));
-            }
-        }
+        ProviderJson.functionTools(body, request.tools());
         GenerationOptions o = request.options();
         boolean reasoning = reasoningParameters && isReasoningModel(model);
         if (o.temperature() != null && !reasoning) {
