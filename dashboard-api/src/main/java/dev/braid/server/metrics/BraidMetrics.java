@@ -2,7 +2,7 @@ package dev.braid.server.metrics;
 
 import dev.braid.components.model.ModelRouter;
 import dev.braid.engine.runtime.PipelineRuntime;
-import dev.braid.server.openai.ChatModels;
+import dev.braid.server.models.ChatModels;
 import dev.braid.server.usage.UsageListener;
 import dev.braid.server.usage.UsageRecord;
 import dev.braid.server.usage.UsageRecorder;

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.Usage;
-import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.errors.ErrorBody;
-import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.streaming.EventStream;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ErrorBody;
+import dev.braid.server.http.ErrorResponses;
+import dev.braid.server.http.EventStream;
 import io.micronaut.http.HttpRequest;
 import java.util.concurrent.CancellationException;
 

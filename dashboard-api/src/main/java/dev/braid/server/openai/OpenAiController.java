@@ -1,5 +1,8 @@
 package dev.braid.server.openai;
 
+import dev.braid.server.models.ChatModels;
+import dev.braid.server.models.ChatTarget;
+import dev.braid.server.models.ModelListing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,15 +14,15 @@ import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ModelTask;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.InvokeOptions;
-import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.budgets.BudgetGate;
-import dev.braid.server.budgets.RequestSpend;
-import dev.braid.server.keys.Access;
-import dev.braid.server.keys.ApiKey;
-import dev.braid.server.metrics.LimitMetrics;
-import dev.braid.server.requests.RequestIds;
-import dev.braid.server.streaming.EventStream;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ErrorResponses;
+import dev.braid.server.limits.BudgetGate;
+import dev.braid.server.limits.RequestSpend;
+import dev.braid.server.access.Access;
+import dev.braid.server.access.ApiKey;
+import dev.braid.server.limits.LimitMetrics;
+import dev.braid.server.http.RequestIds;
+import dev.braid.server.http.EventStream;
 import dev.braid.server.tracing.BraidTracing;
 import dev.braid.server.usage.UsageCapture;
 import io.micronaut.http.HttpRequest;
@@ -363,7 +366,7 @@ public final class OpenAiController {
             }
             return node;
         } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
-            throw new RequestInvalid("invalid_json", null, dev.braid.server.errors.ErrorResponses.jsonLimitMessage(e));
+            throw new RequestInvalid("invalid_json", null, dev.braid.server.http.ErrorResponses.jsonLimitMessage(e));
         } catch (JsonProcessingException e) {
             throw new RequestInvalid("invalid_json", null, "the request body is not valid JSON");
         }

@@ -5,7 +5,7 @@ import dev.braid.components.model.ModelRequest;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.PipelineRuntime;
-import dev.braid.server.requests.RequestIds;
+import dev.braid.server.http.RequestIds;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.HttpRequest;

@@ -1,13 +1,14 @@
 package dev.braid.server.usage;
 
+import dev.braid.server.access.RequestKey;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ModelRouter;
 import dev.braid.components.model.Usage;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.StepResult;
-import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.requests.RequestIds;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ErrorResponses;
+import dev.braid.server.http.RequestIds;
 import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;

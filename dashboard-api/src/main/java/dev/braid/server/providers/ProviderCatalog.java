@@ -1,0 +1,32 @@
+package dev.braid.server.providers;
+
+import dev.braid.components.model.ModelProvider;
+import jakarta.inject.Singleton;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Every {@link ModelProvider} bean in the application context: the providers the runtime's
+ * {@code model:} component may call. Providers become beans in {@link ProvidersFactory}; later
+ * issues (configured OpenAI, Anthropic, … adapters) add theirs the same way.
+ */
+@Singleton
+public final class ProviderCatalog {
+
+    private final List<ModelProvider> providers;
+
+    public ProviderCatalog(List<ModelProvider> providers, ConfiguredProviders configured) {
+        // sorted so the runtime sees a stable order whatever order the context found the beans in
+        this.providers = java.util.stream.Stream.concat(providers.stream(), configured.providers().stream())
+                .sorted(Comparator.comparing(ModelProvider::name))
+                .toList();
+    }
+
+    public List<ModelProvider> providers() {
+        return providers;
+    }
+
+    public List<String> names() {
+        return providers.stream().map(ModelProvider::name).toList();
+    }
+}
