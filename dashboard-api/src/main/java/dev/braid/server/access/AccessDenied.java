@@ -1,19 +1,13 @@
 package dev.braid.server.access;
 
 import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ProblemException;
 
 /** A request refused by the access layer with a problem decided here: 401 (no or bad key), 403 (role or scope), or the 400/404 of the key and provider admin endpoints. */
-public final class AccessDenied extends RuntimeException {
-
-    private final transient ApiProblem problem;
+public final class AccessDenied extends ProblemException {
 
     public AccessDenied(ApiProblem problem) {
-        super(problem.message(), null, false, false);
-        this.problem = problem;
-    }
-
-    public ApiProblem problem() {
-        return problem;
+        super(problem);
     }
 
     static AccessDenied missing() {

@@ -95,7 +95,7 @@ public final class AccessFilter implements Ordered {
         }
         // the request's spend: settles its budget reservation and counts its tokens when its answer ends
         budgets.open(request, key.tokensPerDay() == null ? null : used -> limits.recordTokens(key.id(), used));
-        CompletionStage<ApiProblem> admitted = limits.admit(key)
+        CompletionStage<ApiProblem> admitted = limits.admit(key.quota())
                 .thenCompose(limited -> limited != null || pipeline == null
                         ? CompletableFuture.completedFuture(limited)
                         : budgets.reserve(request, key.id(), key.usdPerMonth(), pipeline))

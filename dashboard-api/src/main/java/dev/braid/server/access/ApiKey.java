@@ -1,5 +1,6 @@
 package dev.braid.server.access;
 
+import dev.braid.server.limits.KeyQuota;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,11 @@ public record ApiKey(
     public ApiKey {
         pipelines = pipelines == null ? null : List.copyOf(pipelines);
         models = models == null ? null : List.copyOf(models);
+    }
+
+    /** The key's limits, for the limits package. */
+    public KeyQuota quota() {
+        return new KeyQuota(id, requestsPerMinute, tokensPerDay, usdPerMonth);
     }
 
     public boolean revoked() {

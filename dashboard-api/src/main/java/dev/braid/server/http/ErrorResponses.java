@@ -49,7 +49,7 @@ public final class ErrorResponses {
      */
     public static ApiProblem problem(HttpRequest<?> request, Throwable error, int status) {
         Throwable cause = unwrap(error);
-        if (cause instanceof dev.braid.server.access.AccessDenied e) {
+        if (cause instanceof ProblemException e) {
             return e.problem();
         }
         if (cause instanceof InvocationException e) {

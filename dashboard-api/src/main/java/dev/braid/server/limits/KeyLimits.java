@@ -1,6 +1,5 @@
 package dev.braid.server.limits;
 
-import dev.braid.server.access.ApiKey;
 import dev.braid.server.http.ApiProblem;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -42,17 +41,17 @@ public class KeyLimits {
     }
 
     /** Completes with null when the key may make this request now; else with the 429 to send. */
-    public CompletionStage<ApiProblem> admit(ApiKey key) {
+    public CompletionStage<ApiProblem> admit(KeyQuota key) {
         if (key.tokensPerDay() == null) {
             return rate(key);
         }
-        return counters.get(dayCounter(key.id())).thenCompose(used -> used >= key.tokensPerDay()
+        return counters.get(dayCounter(key.keyId())).thenCompose(used -> used >= key.tokensPerDay()
                 ? CompletableFuture.completedFuture(new ApiProblem(429, "token_quota_exceeded", "this key has used its "
                         + key.tokensPerDay() + " tokens for today (UTC)", null, List.of(), untilTomorrow()))
                 : rate(key));
     }
 
-    private CompletionStage<ApiProblem> rate(ApiKey key) {
+    private CompletionStage<ApiProblem> rate(KeyQuota key) {
         Integer rpm = key.requestsPerMinute();
         if (rpm == null || rpm <= 0) {
             return CompletableFuture.completedFuture(null);
@@ -63,10 +62,10 @@ public class KeyLimits {
         CompletionStage<ConsumptionProbe> probe;
         if (shared != null) {
             // the limit is part of the name: a changed limit starts a fresh bucket
-            probe = shared.builder().build(key.id() + ":" + rpm, () -> CompletableFuture.completedFuture(configuration))
+            probe = shared.builder().build(key.keyId() + ":" + rpm, () -> CompletableFuture.completedFuture(configuration))
                     .tryConsumeAndReturnRemaining(1);
         } else {
-            Limiter limiter = buckets.compute(key.id(), (id, old) -> old != null && old.perMinute() == rpm ? old
+            Limiter limiter = buckets.compute(key.keyId(), (id, old) -> old != null && old.perMinute() == rpm ? old
                     : new Limiter(rpm, Bucket.builder().addLimit(configuration.getBandwidths()[0]).build()));
             probe = CompletableFuture.completedFuture(limiter.bucket().tryConsumeAndReturnRemaining(1));
         }
