@@ -12,7 +12,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
-import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +20,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Authenticates every request (DESIGN.md, "Contract details", Access): the key from
  * {@code Authorization: Bearer}, looked up in memory ({@link KeyStore}); the role the path needs;
- * an invoker's pipeline scope; the key's request rate. The admin controllers ask again, finer, in
+ * an invoker's pipeline scope; the key's request rate and daily token quota. Budgets are not
+ * checked here: {@code calls.MeteredCalls} reserves them with the call it meters. The admin controllers ask again, finer, in
  * {@code AdminAccess}; the OpenAI controller checks the model scope once it has read the body.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
@@ -31,15 +31,12 @@ public final class AccessFilter implements Ordered {
 
     private final KeyStore keys;
     private final KeyLimits limits;
-    private final BudgetGate budgets;
     private final boolean enabled;
     private final LimitMetrics limitMetrics;
 
-    public AccessFilter(KeyStore keys, KeyLimits limits, BudgetGate budgets, AuthConfiguration configuration,
-            LimitMetrics limitMetrics) {
+    public AccessFilter(KeyStore keys, KeyLimits limits, AuthConfiguration configuration, LimitMetrics limitMetrics) {
         this.keys = keys;
         this.limits = limits;
-        this.budgets = budgets;
         this.enabled = configuration.enabled();
         this.limitMetrics = limitMetrics;
     }
@@ -69,7 +66,6 @@ public final class AccessFilter implements Ordered {
             return proceed;
         }
         ApiKey key;
-        String pipeline;
         try {
             key = authenticate(request);
             request.setAttribute(Access.ATTRIBUTE, key);
@@ -82,7 +78,7 @@ public final class AccessFilter implements Ordered {
             if (needed != Role.Permission.INVOKE) {
                 return proceed;
             }
-            pipeline = invokedPipeline(path);
+            String pipeline = invokedPipeline(path);
             if (pipeline != null) {
                 Access.requirePipeline(key, pipeline);
             }
@@ -93,13 +89,8 @@ public final class AccessFilter implements Ordered {
             }
             return CompletableFuture.failedFuture(new Refused(response));
         }
-        // the request's spend: settles its budget reservation and counts its tokens when its answer ends
-        budgets.open(request, key.tokensPerDay() == null ? null : used -> limits.recordTokens(key.id(), used));
-        CompletionStage<ApiProblem> admitted = limits.admit(key.quota())
-                .thenCompose(limited -> limited != null || pipeline == null
-                        ? CompletableFuture.completedFuture(limited)
-                        : budgets.reserve(request, key.id(), key.usdPerMonth(), pipeline))
-                .exceptionally(BudgetGate::limitsUnavailable);
+        // budgets are reserved later, by calls.MeteredCalls, once the body says what the call is
+        CompletionStage<ApiProblem> admitted = limits.admit(key.quota()).exceptionally(BudgetGate::limitsUnavailable);
         CompletableFuture<ApiProblem> done = admitted.toCompletableFuture();
         if (done.isDone() && !done.isCompletedExceptionally() && done.join() == null) {
             return proceed; // local limits answer at once
@@ -132,16 +123,6 @@ public final class AccessFilter implements Ordered {
         MutableHttpResponse<?> response() {
             return response;
         }
-    }
-
-    /**
-     * Ends the spend of a plain answer or an error (the controllers settle what they know first, a
-     * stream settles when it ends): an error releases the reservation, an answer no path settled
-     * keeps it.
-     */
-    @ResponseFilter
-    public void settle(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        budgets.settle(request, response);
     }
 
     private ApiKey authenticate(HttpRequest<?> request) {

@@ -19,6 +19,7 @@ import io.micronaut.http.codec.CodecException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.json.JsonSyntaxException;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -48,6 +49,18 @@ public final class ErrorResponses {
      * when it caught the error itself (404 for no route, 405, 415, …), else 500.
      */
     public static ApiProblem problem(HttpRequest<?> request, Throwable error, int status) {
+        return decide(error, status, () -> RequestIds.of(request), () -> describe(request));
+    }
+
+    /**
+     * The problem for {@code error} in a call made without the HTTP request at hand (a paid call
+     * run by {@code calls.MeteredCalls}): a 500 quotes {@code requestId} and logs {@code what}.
+     */
+    public static ApiProblem problem(String requestId, String what, Throwable error) {
+        return decide(error, 500, () -> requestId, () -> what);
+    }
+
+    private static ApiProblem decide(Throwable error, int status, Supplier<String> id, Supplier<String> what) {
         Throwable cause = unwrap(error);
         if (cause instanceof ProblemException e) {
             return e.problem();
@@ -95,7 +108,7 @@ public final class ErrorResponses {
             String name = e.getArgument().getName();
             return ApiProblem.of(400, "invalid_request", "parameter '" + name + "' has an invalid value", name);
         }
-        return byStatus(request, cause, status);
+        return byStatus(id, what, cause, status);
     }
 
     public static MutableHttpResponse<ErrorBody> render(HttpRequest<?> request, ApiProblem problem) {
@@ -157,17 +170,17 @@ public final class ErrorResponses {
         return "the request body is not accepted: a JSON value is too long";
     }
 
-    private static ApiProblem byStatus(HttpRequest<?> request, Throwable cause, int status) {
+    private static ApiProblem byStatus(Supplier<String> id, Supplier<String> what, Throwable cause, int status) {
         return switch (status) {
             case 400 -> ApiProblem.of(400, "invalid_request", "the request is invalid");
-            case 404 -> ApiProblem.of(404, "not_found", "no such endpoint: " + describe(request));
-            case 405 -> ApiProblem.of(405, "method_not_allowed", "method not allowed: " + describe(request));
+            case 404 -> ApiProblem.of(404, "not_found", "no such endpoint: " + what.get());
+            case 405 -> ApiProblem.of(405, "method_not_allowed", "method not allowed: " + what.get());
             case 406 -> ApiProblem.of(406, "not_acceptable", "this endpoint answers application/json only");
             case 413 -> tooLarge();
             case 415 -> ApiProblem.of(415, "unsupported_media_type", "the request body must be application/json");
             default -> status >= 400 && status < 500
                     ? ApiProblem.of(status, "invalid_request", "the request was refused (HTTP " + status + ")")
-                    : internal(request, cause);
+                    : internal(id.get(), what.get(), cause);
         };
     }
 
@@ -176,12 +189,11 @@ public final class ErrorResponses {
     }
 
     /** A bug or an outage of ours: logged once, with the request id the caller is told. */
-    private static ApiProblem internal(HttpRequest<?> request, Throwable cause) {
-        String id = RequestIds.of(request);
+    private static ApiProblem internal(String id, String what, Throwable cause) {
         if (cause != null) {
-            LOG.error("Request {} failed: {}", id, describe(request), cause);
+            LOG.error("Request {} failed: {}", id, what, cause);
         } else {
-            LOG.error("Request {} failed: {}", id, describe(request));
+            LOG.error("Request {} failed: {}", id, what);
         }
         return ApiProblem.of(
                 500, "internal_error", "internal error; quote request id " + id + " when reporting it");

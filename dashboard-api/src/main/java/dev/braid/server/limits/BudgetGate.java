@@ -9,8 +9,6 @@ import dev.braid.engine.runtime.DeployedVersion;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.server.http.ApiProblem;
-import io.micronaut.http.HttpRequest;
-import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Budgets on every paid call: a key's {@code usdPerMonth} and a pipeline's
  * {@code braid.budgets.pipelines.<name>}. Before the call the worst case is reserved under each
  * budget it falls under ({@link CostEstimate} for pipelines, the priciest target for model calls);
- * the request's {@link RequestSpend} then settles it once to the actual cost when the answer ends
+ * the call's {@link RequestSpend} then settles it once to the actual cost when the answer ends
  * (a plain answer, the end of a stream, the cost of what a broken stream produced), or releases it
  * when the call failed.
  */
@@ -49,33 +47,38 @@ public class BudgetGate {
     }
 
     /**
-     * Starts metering a request: its reservation (if any budget applies) and, when {@code tokens} is
-     * not null, the tokens it uses, counted there once it ends.
+     * Starts metering one paid call: its reservation (if any budget applies, set by a
+     * {@code reserve…} method) and, when {@code tokens} is not null, the tokens it uses, counted
+     * there once it ends.
      */
-    public RequestSpend open(HttpRequest<?> request, LongConsumer tokens) {
-        return RequestSpend.open(request, ledger, tokens);
+    public RequestSpend open(LongConsumer tokens) {
+        return RequestSpend.open(ledger, tokens);
     }
 
     /**
      * A pipeline call ({@code /v1/pipelines/<name>/invoke}, or {@code pipeline/<name>} on the chat
-     * API) under the key's {@code usdPerMonth} (when not null) and the pipeline's budget. Completes
-     * with null when the call may go ahead (its reservation is on the request); else with the 429.
+     * API) under the key's {@code usdPerMonth} (when the key has one) and the pipeline's budget.
+     * Completes with null when the call may go ahead (its reservation is on {@code spend}); else
+     * with the 429.
+     *
+     * @param key the caller's limits, or null for a caller without a key
+     * @param requestBytes the request body's size, which bounds the prompt
      */
-    public CompletionStage<ApiProblem> reserve(HttpRequest<?> request, String keyId, BigDecimal keyUsdPerMonth, String pipeline) {
+    public CompletionStage<ApiProblem> reserve(RequestSpend spend, KeyQuota key, String pipeline, long requestBytes) {
+        BigDecimal keyUsdPerMonth = key == null ? null : key.usdPerMonth();
         List<SpendLedger.Limit> limits = new ArrayList<>();
         if (keyUsdPerMonth != null) {
-            limits.add(new SpendLedger.Limit("key:" + keyId, micros(keyUsdPerMonth)));
+            limits.add(new SpendLedger.Limit("key:" + key.keyId(), micros(keyUsdPerMonth)));
         }
         Optional<BigDecimal> pipelineBudget = budgets.budgetUsd(pipeline);
         pipelineBudget.ifPresent(b -> limits.add(new SpendLedger.Limit("pipeline:" + pipeline, micros(b))));
         Optional<DeployedVersion> active = runtime.activeDeployed(pipeline);
         if (active.isEmpty()) {
-            return CompletableFuture.completedFuture(null); // the controller answers 404
+            return CompletableFuture.completedFuture(null); // the call answers 404
         }
         PipelineSpec spec = active.get().spec();
         PriceTable prices = prices();
-        long bytes = Math.max(0, request.getContentLength());
-        RequestSpend spend = limits.isEmpty() ? RequestSpend.of(request) : RequestSpend.ensure(request, ledger);
+        long bytes = Math.max(0, requestBytes);
         spend.estimateWith(seen -> CostEstimate.streamStep(spec, prices, bytes, seen), TokenCounter.standard());
         if (limits.isEmpty()) {
             return CompletableFuture.completedFuture(null);
@@ -87,42 +90,42 @@ public class BudgetGate {
 
     /**
      * A direct chat call ({@code /v1/chat/completions} on a provider model or alias) under the
-     * key's {@code usdPerMonth} (when not null): reserves the priciest target at {@code maxTokens}
-     * (else {@link CostEstimate#DEFAULT_MAX_OUTPUT}) with the prompt estimated from the body's size.
-     * Completes with null when the call may go ahead.
+     * key's {@code usdPerMonth} (when the key has one): reserves the priciest target at
+     * {@code maxTokens} (else {@link CostEstimate#DEFAULT_MAX_OUTPUT}) with the prompt estimated from
+     * the body's size. Completes with null when the call may go ahead.
      */
     public CompletionStage<ApiProblem> reserveModelCall(
-            HttpRequest<?> request, String keyId, BigDecimal keyUsdPerMonth, List<Target> targets, Integer maxTokens,
-            long requestBytes) {
+            RequestSpend spend, KeyQuota key, List<Target> targets, Integer maxTokens, long requestBytes) {
         long output = maxTokens != null ? maxTokens : CostEstimate.DEFAULT_MAX_OUTPUT;
-        return reserveModel(request, keyId, keyUsdPerMonth, targets, CostEstimate.promptTokens(requestBytes), output);
+        return reserveModel(spend, key, targets, CostEstimate.promptTokens(requestBytes), output);
     }
 
     /**
-     * An embeddings call under the key's {@code usdPerMonth} (when not null): the inputs' size as
-     * tokens (two characters a token, like every estimate here) at the priciest target's input price.
+     * An embeddings call under the key's {@code usdPerMonth} (when the key has one): the inputs'
+     * size as tokens (two characters a token, like every estimate here) at the priciest target's
+     * input price.
      */
     public CompletionStage<ApiProblem> reserveEmbeddings(
-            HttpRequest<?> request, String keyId, BigDecimal keyUsdPerMonth, List<Target> targets, List<String> inputs) {
+            RequestSpend spend, KeyQuota key, List<Target> targets, List<String> inputs) {
         long prompt = 0;
         for (String input : inputs) {
             prompt += CostEstimate.promptTokens(input.length());
         }
-        return reserveModel(request, keyId, keyUsdPerMonth, targets, prompt, 0);
+        return reserveModel(spend, key, targets, prompt, 0);
     }
 
-    private CompletionStage<ApiProblem> reserveModel(HttpRequest<?> request, String keyId, BigDecimal keyUsdPerMonth,
-            List<Target> targets, long prompt, long output) {
+    private CompletionStage<ApiProblem> reserveModel(RequestSpend spend, KeyQuota key, List<Target> targets,
+            long prompt, long output) {
+        BigDecimal keyUsdPerMonth = key == null ? null : key.usdPerMonth();
         PriceTable prices = prices();
         List<Target> priced = List.copyOf(targets);
-        RequestSpend spend = keyUsdPerMonth == null ? RequestSpend.of(request) : RequestSpend.ensure(request, ledger);
         // a broken stream does not say which target served it: the priciest one bounds the cost
         spend.estimateWith(seen -> Usage.of(prompt, seen, priciest(prices, priced, prompt, seen), true),
                 priced.isEmpty() ? TokenCounter.standard() : TokenCounter.forModel(priced.get(0).model()));
         if (keyUsdPerMonth == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return reserve(spend, List.of(new SpendLedger.Limit("key:" + keyId, micros(keyUsdPerMonth))),
+        return reserve(spend, List.of(new SpendLedger.Limit("key:" + key.keyId(), micros(keyUsdPerMonth))),
                 priciest(prices, priced, prompt, output), "this call could exceed this key's monthly budget");
     }
 
@@ -145,11 +148,6 @@ public class BudgetGate {
         LOG.warn("limits store unavailable, refusing a limited key's request: {}", failure.toString());
         return new ApiProblem(503, "limits_unavailable",
                 "rate limits and budgets cannot be checked right now; retry shortly", null, List.of(), Duration.ofSeconds(1));
-    }
-
-    /** The access filter's response hook: a plain answer or an error ends the request's spend here. */
-    public void settle(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        RequestSpend.of(request).answered(response);
     }
 
     private static double priciest(PriceTable prices, List<Target> targets, long prompt, long output) {

@@ -3,8 +3,6 @@ package dev.braid.server.limits;
 import dev.braid.components.model.ModelDelta;
 import dev.braid.components.model.Usage;
 import dev.braid.components.tokens.TokenCounter;
-import io.micronaut.http.HttpRequest;
-import io.micronaut.http.MutableHttpResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -22,18 +20,11 @@ import java.util.function.LongFunction;
  *       its client left mid-way, the interrupted call estimated from the tokens seen; never above
  *       the reservation (a stream that completes settles with its usage, like any call).
  * </ul>
- * Opened by the access filter (or the budget gate) and kept on the request; a request without one
- * gets {@link #of} a no-op instance. Ledger and quota writes are fire and forget (Redis answers
- * asynchronously), so ending never blocks the thread that ends it.
+ * Opened by {@link BudgetGate#open} for each paid call ({@code calls.MeteredCalls} holds it for the
+ * call's length and ends it on every outcome). Ledger and quota writes are fire and forget (Redis
+ * answers asynchronously), so ending never blocks the thread that ends it.
  */
 public final class RequestSpend {
-
-    static final String ATTRIBUTE = "braid.spend";
-    private static final RequestSpend NONE = new RequestSpend(null, null);
-
-    static {
-        NONE.ended.set(true);
-    }
 
     private final SpendLedger ledger;
     /** Toward the key's tokensPerDay; null when the key has no quota. */
@@ -44,28 +35,14 @@ public final class RequestSpend {
     /** Completion tokens seen → the usage of what was produced (set by the budget gate). */
     private volatile LongFunction<Usage> estimate;
     private volatile TokenCounter counter = TokenCounter.standard();
-    private volatile boolean streamed;
 
     private RequestSpend(SpendLedger ledger, LongConsumer tokens) {
         this.ledger = ledger;
         this.tokens = tokens;
     }
 
-    /** The request's spend, or a no-op one when nothing is metered for it. */
-    public static RequestSpend of(HttpRequest<?> request) {
-        // untyped: getAttribute(name, type) builds a conversion context per call
-        return request.getAttribute(ATTRIBUTE).orElse(null) instanceof RequestSpend spend ? spend : NONE;
-    }
-
-    static RequestSpend open(HttpRequest<?> request, SpendLedger ledger, LongConsumer tokens) {
-        RequestSpend spend = new RequestSpend(ledger, tokens);
-        request.setAttribute(ATTRIBUTE, spend);
-        return spend;
-    }
-
-    /** Opened already, or opened now without a token quota (budgets checked without a key filter). */
-    static RequestSpend ensure(HttpRequest<?> request, SpendLedger ledger) {
-        return request.getAttribute(ATTRIBUTE).orElse(null) instanceof RequestSpend spend ? spend : open(request, ledger, null);
+    static RequestSpend open(SpendLedger ledger, LongConsumer tokens) {
+        return new RequestSpend(ledger, tokens);
     }
 
     void reserved(SpendLedger.Reservation r) {
@@ -73,9 +50,6 @@ public final class RequestSpend {
     }
 
     void estimateWith(LongFunction<Usage> estimate, TokenCounter counter) {
-        if (this == NONE) {
-            return; // shared: nothing is metered without a spend of its own
-        }
         this.estimate = estimate;
         this.counter = counter;
     }
@@ -83,13 +57,6 @@ public final class RequestSpend {
     /** Whether anything is metered: a reservation to settle or tokens to count. */
     private boolean metered() {
         return !ended.get() && (reservation != null || tokens != null);
-    }
-
-    /** The answer is a stream: it ends through {@link #settle} or {@link #failed}, not with its HTTP response. */
-    public void streaming() {
-        if (this != NONE) {
-            streamed = true;
-        }
     }
 
     /** Counts a streamed piece toward the estimate of what was produced (used if the stream ends early). */
@@ -142,23 +109,6 @@ public final class RequestSpend {
             micros = Math.min(r.micros(), Math.max(micros, floor));
         }
         end(micros, total.totalTokens());
-    }
-
-    /**
-     * The HTTP response went out (the access filter's response hook). An error answer releases; a
-     * plain answer no path settled keeps its reservation as spent (the safe side); a stream ends
-     * later, on its own.
-     */
-    void answered(MutableHttpResponse<?> response) {
-        if (ended.get()) {
-            return;
-        }
-        if (response.code() >= 400) {
-            release();
-        } else if (!streamed) {
-            SpendLedger.Reservation r = reservation;
-            end(r == null ? 0 : r.micros(), 0);
-        }
     }
 
     private void end(long micros, long usedTokens) {

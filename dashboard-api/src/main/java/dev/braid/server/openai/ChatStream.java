@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.components.model.ModelDelta;
+import dev.braid.components.model.ModelResponse;
+import dev.braid.engine.runtime.InvocationResult;
+import dev.braid.engine.runtime.StepDelta;
+import dev.braid.server.calls.CallStream;
 import dev.braid.components.model.Usage;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorBody;
@@ -11,6 +15,7 @@ import dev.braid.server.http.ErrorResponses;
 import dev.braid.server.http.EventStream;
 import io.micronaut.http.HttpRequest;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 
 /**
  * One streamed chat completion on the wire: {@code data: <chunk>\n\n} frames, the role chunk
@@ -92,6 +97,73 @@ final class ChatStream {
                 problem.type(), problem.code(), problem.message(), problem.param(), problem.errors()));
         events.data(write(body));
         events.end();
+    }
+
+    /** This stream as the sink of a routed model call. */
+    CallStream<ModelDelta, ModelResponse> ofModel() {
+        return new CallStream<>() {
+            @Override
+            public void delta(ModelDelta delta) {
+                ChatStream.this.delta(delta);
+            }
+
+            @Override
+            public void complete(ModelResponse r) {
+                ChatStream.this.complete(r.finishReason(), r.usage());
+            }
+
+            @Override
+            public void fail(Throwable error) {
+                ChatStream.this.fail(error);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return events.isOpen();
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return events.isCancelled();
+            }
+        };
+    }
+
+    /**
+     * This stream as the sink of a {@code pipeline/<name>} run: its stream step's text deltas, and
+     * {@code textOf} the envelope at the end when no delta came (a pipeline without {@code stream:},
+     * or whose stream step is not its answer, answers at once).
+     */
+    CallStream<StepDelta, InvocationResult> ofPipeline(Function<InvocationResult, String> textOf) {
+        return new CallStream<>() {
+            @Override
+            public void delta(StepDelta delta) {
+                ChatStream.this.delta(new ModelDelta.Text(delta.text()));
+            }
+
+            @Override
+            public void complete(InvocationResult result) {
+                if (!sawContent()) {
+                    ChatStream.this.delta(new ModelDelta.Text(textOf.apply(result)));
+                }
+                ChatStream.this.complete("stop", result.usage());
+            }
+
+            @Override
+            public void fail(Throwable error) {
+                ChatStream.this.fail(error);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return events.isOpen();
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return events.isCancelled();
+            }
+        };
     }
 
     private void role() {

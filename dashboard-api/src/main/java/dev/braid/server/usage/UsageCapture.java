@@ -1,6 +1,5 @@
 package dev.braid.server.usage;
 
-import dev.braid.server.access.RequestKey;
 import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ModelRouter;
 import dev.braid.components.model.Usage;
@@ -8,8 +7,6 @@ import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.StepResult;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorResponses;
-import dev.braid.server.http.RequestIds;
-import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +41,9 @@ public class UsageCapture {
      * ({@code result}, from {@code InvokeOptions.onFailure}, or null): its finished steps get their
      * rows, and the request row carries their tokens and cost, since providers bill them.
      */
-    public void invocation(HttpRequest<?> request, String source, String pipeline, long startNanos,
+    public void invocation(String requestId, String key, String source, String pipeline, long startNanos,
             InvocationResult result, Throwable error, Long firstTokenMs) {
         long now = System.currentTimeMillis();
-        String requestId = RequestIds.of(request);
-        String key = RequestKey.idOf(request);
         List<UsageRecord> records = new ArrayList<>();
         boolean stepFailed = false;
         if (result != null) {
@@ -73,7 +68,7 @@ public class UsageCapture {
                     firstTokenMs, u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), false,
                     u.estimated(), now));
         } else {
-            UsageRecord failed = failure(request, source, requestId, key, pipeline, null, null, startNanos, error, now);
+            UsageRecord failed = failure(source, requestId, key, pipeline, null, null, startNanos, error, now);
             records.add(result == null ? failed : withSpend(failed, result));
         }
         emit(records);
@@ -93,14 +88,12 @@ public class UsageCapture {
      *
      * @param requested the {@code model} the caller asked for ({@code provider/model} or an alias)
      */
-    public void modelCall(HttpRequest<?> request, String source, String requested, long startNanos,
+    public void modelCall(String requestId, String key, String source, String requested, long startNanos,
             ModelResponse response, Throwable error) {
         long now = System.currentTimeMillis();
-        String requestId = RequestIds.of(request);
-        String key = RequestKey.idOf(request);
         if (response == null) {
             String[] pm = splitModel(requested);
-            UsageRecord failed = failure(request, source, requestId, key, null, pm[0], requested, startNanos, error, now);
+            UsageRecord failed = failure(source, requestId, key, null, pm[0], requested, startNanos, error, now);
             emit(List.of(failed, withKind(failed, UsageRecord.Kind.STEP)));
             return;
         }
@@ -115,7 +108,7 @@ public class UsageCapture {
         emit(List.of(row, withKind(row, UsageRecord.Kind.STEP)));
     }
 
-    private UsageRecord failure(HttpRequest<?> request, String source, String requestId, String key, String pipeline,
+    private UsageRecord failure(String source, String requestId, String key, String pipeline,
             String provider, String model, long startNanos, Throwable error, long now) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String status;
@@ -124,7 +117,7 @@ public class UsageCapture {
             status = "cancelled";
             type = "client_closed";
         } else {
-            ApiProblem problem = ErrorResponses.problem(request, cause, 500);
+            ApiProblem problem = ErrorResponses.problem(requestId, source + " " + (pipeline != null ? pipeline : model), cause);
             status = problem.status() == 504 ? "timeout" : "error";
             type = problem.code();
         }
