@@ -48,15 +48,16 @@ public class UsageCapture {
         boolean stepFailed = false;
         if (result != null) {
             for (StepResult s : result.steps()) {
-                if ("skipped".equals(s.status())) {
+                if (UsageStatus.SKIPPED.wire().equals(s.status())) {
                     continue;
                 }
-                stepFailed |= !"ok".equals(s.status());
+                boolean stepOk = UsageStatus.OK.wire().equals(s.status());
+                stepFailed |= !stepOk;
                 Usage u = s.usage() == null ? Usage.ZERO : s.usage();
                 String[] pm = splitModel(s.model());
                 records.add(new UsageRecord(UsageRecord.Kind.STEP, source, requestId, key, result.pipeline(),
                         result.version(), s.id(), pm[0], s.model(), s.status(),
-                        "ok".equals(s.status()) ? null : s.status(), s.latencyMs(), null,
+                        stepOk ? null : s.status(), s.latencyMs(), null,
                         u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), s.cached(), u.estimated(), now));
             }
         }
@@ -64,7 +65,7 @@ public class UsageCapture {
             Usage u = result.usage() == null ? Usage.ZERO : result.usage();
             // a branch that failed under onBranchError: continue still answered 200: the request is ok
             records.add(new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, result.pipeline(),
-                    result.version(), null, null, null, "ok", stepFailed ? "partial" : null, result.latencyMs(),
+                    result.version(), null, null, null, UsageStatus.OK.wire(), stepFailed ? "partial" : null, result.latencyMs(),
                     firstTokenMs, u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), false,
                     u.estimated(), now));
         } else {
@@ -103,7 +104,7 @@ public class UsageCapture {
         boolean cached = Boolean.TRUE.equals(response.fields().get(ModelRouter.CACHED_FIELD));
         long latency = elapsedMs(startNanos);
         UsageRecord row = new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, null, null, null,
-                response.provider(), model, "ok", null, latency, firstToken, u.promptTokens(), u.completionTokens(),
+                response.provider(), model, UsageStatus.OK.wire(), null, latency, firstToken, u.promptTokens(), u.completionTokens(),
                 u.totalTokens(), u.costUsd(), cached, u.estimated(), now);
         emit(List.of(row, withKind(row, UsageRecord.Kind.STEP)));
     }
@@ -111,18 +112,18 @@ public class UsageCapture {
     private UsageRecord failure(String source, String requestId, String key, String pipeline,
             String provider, String model, long startNanos, Throwable error, long now) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        String status;
+        UsageStatus status;
         String type;
         if (cause instanceof CancellationException) {
-            status = "cancelled";
+            status = UsageStatus.CANCELLED;
             type = "client_closed";
         } else {
             ApiProblem problem = ErrorResponses.problem(requestId, source + " " + (pipeline != null ? pipeline : model), cause);
-            status = problem.status() == 504 ? "timeout" : "error";
+            status = problem.status() == 504 ? UsageStatus.TIMEOUT : UsageStatus.ERROR;
             type = problem.code();
         }
         return new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, pipeline, null, null, provider, model,
-                status, type, elapsedMs(startNanos), null, 0, 0, 0, 0.0, false, false, now);
+                status.wire(), type, elapsedMs(startNanos), null, 0, 0, 0, 0.0, false, false, now);
     }
 
     private static UsageRecord withKind(UsageRecord r, UsageRecord.Kind kind) {
