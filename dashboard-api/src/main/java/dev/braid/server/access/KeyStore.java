@@ -105,7 +105,7 @@ public class KeyStore {
             c.setAutoCommit(false);
             try {
                 insert(c, key);
-                audit(c, "key_created", key.id(), actor);
+                AccessAuditLog.append(c, AccessAuditLog.Event.KEY_CREATED, key.id(), actor, now());
                 notifyInstances(c, key.id());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -136,7 +136,7 @@ public class KeyStore {
                     c.rollback();
                     return false;
                 }
-                audit(c, "key_revoked", id, actor);
+                AccessAuditLog.append(c, AccessAuditLog.Event.KEY_REVOKED, id, actor, now());
                 notifyInstances(c, id);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -249,7 +249,7 @@ public class KeyStore {
             c.setAutoCommit(false);
             try {
                 insert(c, key);
-                audit(c, "key_created", key.id(), new Actor("startup", "first start"));
+                AccessAuditLog.append(c, AccessAuditLog.Event.KEY_CREATED, key.id(), new Actor("startup", "first start"), now());
                 notifyInstances(c, key.id());
                 c.commit();
                 return true;
@@ -305,18 +305,6 @@ public class KeyStore {
                 rs.getString("secret_sha256").trim(), readList(rs.getString("pipelines")),
                 readList(rs.getString("models")), requestsPerMinute, tokensPerDay, rs.getBigDecimal("usd_per_month"),
                 rs.getTimestamp("created_at").toInstant(), revoked == null ? null : revoked.toInstant());
-    }
-
-    static void audit(Connection c, String type, String subject, Actor actor) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO access_audit"
-                + " (event_type, subject, actor_id, actor_name, occurred_at) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, type);
-            ps.setString(2, subject);
-            ps.setString(3, actor.id());
-            ps.setString(4, actor.name());
-            ps.setTimestamp(5, Timestamp.from(now()));
-            ps.executeUpdate();
-        }
     }
 
     void notifyInstances(Connection c, String payload) throws SQLException {

@@ -6,6 +6,7 @@ import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.access.KeyStore;
 import dev.braid.server.access.KeySync;
 import dev.braid.server.cluster.InstanceNotifications;
+import dev.braid.server.access.AccessAuditLog;
 import dev.braid.server.access.Actor;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.context.event.StartupEvent;
@@ -98,15 +99,7 @@ public class ProviderCredentials {
                     ps.setTimestamp(5, Timestamp.from(now));
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO access_audit"
-                        + " (event_type, subject, actor_id, actor_name, occurred_at) VALUES (?, ?, ?, ?, ?)")) {
-                    ps.setString(1, "provider_set");
-                    ps.setString(2, name);
-                    ps.setString(3, actor.id());
-                    ps.setString(4, actor.name());
-                    ps.setTimestamp(5, Timestamp.from(now));
-                    ps.executeUpdate();
-                }
+                AccessAuditLog.append(c, AccessAuditLog.Event.PROVIDER_SET, name, actor, now);
                 notifications.send(c, CHANNEL, name);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
