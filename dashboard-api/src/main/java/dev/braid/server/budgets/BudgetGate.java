@@ -1,9 +1,9 @@
 package dev.braid.server.budgets;
 
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.PriceTable;
-import dev.braid.components.model.Target;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.api.Usage;
+import dev.braid.components.model.camel.ModelComponent;
+import dev.braid.components.model.pricing.PriceTable;
 import dev.braid.components.tokens.TokenCounter;
 import dev.braid.engine.runtime.DeployedVersion;
 import dev.braid.engine.runtime.PipelineRuntime;

@@ -1,7 +1,7 @@
 package dev.braid.server.config;
 
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.RedisResponseCache;
+import dev.braid.components.model.cache.RedisResponseCache;
+import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.engine.runtime.RuntimeSettings;
 import dev.braid.server.enrich.EnrichTargets;

@@ -1,7 +1,7 @@
 package dev.braid.server.credentials;
 
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.ModelProvider;
+import dev.braid.components.model.api.ModelProvider;
+import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.config.ProviderAdapters;
 import dev.braid.server.config.ProviderSettings;
@@ -10,8 +10,8 @@ import dev.braid.server.keys.KeyStore;
 import dev.braid.server.keys.KeySync;
 import dev.braid.server.notifications.InstanceNotifications;
 import dev.braid.server.registry.Actor;
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.sql.Connection;

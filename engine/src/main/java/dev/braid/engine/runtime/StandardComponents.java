@@ -2,7 +2,7 @@ package dev.braid.engine.runtime;
 
 import dev.braid.components.guard.GuardComponent;
 import dev.braid.components.mask.MaskComponent;
-import dev.braid.components.model.ModelComponent;
+import dev.braid.components.model.camel.ModelComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
