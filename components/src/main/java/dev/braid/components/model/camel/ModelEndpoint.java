@@ -8,9 +8,14 @@ import dev.braid.components.model.routing.RoutingPolicy;
 import dev.braid.components.model.routing.RoutingStrategy;
 import java.time.Duration;
 import java.util.List;
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
@@ -19,14 +24,24 @@ import org.apache.camel.support.DefaultEndpoint;
  * request in the body). Options bind by reflection; an unknown option fails endpoint creation.
  * Producer only.
  */
+@UriEndpoint(firstVersion = "0.1.0", scheme = ModelComponent.SCHEME, title = "Braid Model",
+        syntax = "model:task", producerOnly = true, category = {Category.AI}, headersClass = ModelHeaders.class)
 public class ModelEndpoint extends DefaultEndpoint {
 
+    @UriPath(enums = "chat,vision,sentiment,embeddings,moderation")
+    @Metadata(required = true, description = "The task: chat, vision, sentiment, embeddings or moderation")
     private final ModelTask task;
+    @UriParam(description = "The key of the step binding this endpoint serves; excludes the other options")
     private String step;
+    @UriParam(description = "The provider to call when there is no step")
     private String provider;
+    @UriParam(description = "The model to call when there is no step")
     private String model;
+    @UriParam(defaultValue = "30s", description = "Per-attempt timeout when there is no step (500ms, 10s, 2m)")
     private String timeout;
+    @UriParam(defaultValue = "0", description = "Retries after a retryable failure when there is no step")
     private int retries;
+    @UriParam(description = "Keeps answers in the response cache this long when there is no step (10m, 1h)")
     private String cacheTtl;
     private RoutingPolicy policy;
     private CachePolicy cachePolicy;

@@ -12,6 +12,7 @@ import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.cache.CachePolicy;
+import dev.braid.components.model.gateway.ModelGateway;
 import dev.braid.components.model.mock.MockProvider;
 import dev.braid.components.model.routing.CircuitBreakerSettings;
 import dev.braid.components.model.routing.RoutingPolicy;
@@ -50,8 +51,9 @@ class ModelRouteCacheAndCircuitTest extends CamelTestSupport {
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext ctx = super.createCamelContext();
-        component = new ModelComponent();
-        component.setCircuitBreakerSettings(new CircuitBreakerSettings(true, 50f, 4, 4, Duration.ofSeconds(30), 1, true));
+        component = ModelComponent.owning(ModelGateway.builder()
+                .circuitBreakerSettings(new CircuitBreakerSettings(true, 50f, 4, 4, Duration.ofSeconds(30), 1, true))
+                .build());
         ctx.addComponent(ModelComponent.SCHEME, component);
         Map<String, Object> bindings = Map.of(
                 "shop/1/cached", new CachedBinding(RoutingPolicy.single(CACHED_STEP), CachePolicy.ttl(Duration.ofMinutes(5))),
