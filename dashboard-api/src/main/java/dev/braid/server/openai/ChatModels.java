@@ -6,7 +6,7 @@ import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.Target;
-import dev.braid.components.model.camel.ModelComponent;
+import dev.braid.components.model.gateway.ModelGateway;
 import dev.braid.components.model.routing.FallbackTrigger;
 import dev.braid.components.model.routing.ModelRouter;
 import dev.braid.components.model.routing.RoutingPolicy;
@@ -38,10 +38,12 @@ public final class ChatModels {
     static final String PIPELINE_PREFIX = "pipeline/";
 
     private final PipelineRuntime runtime;
+    private final ModelGateway models;
     private final Map<String, RoutingPolicy> aliases;
 
-    public ChatModels(PipelineRuntime runtime, List<ModelAliasConfiguration> aliases) {
+    public ChatModels(PipelineRuntime runtime, ModelGateway models, List<ModelAliasConfiguration> aliases) {
         this.runtime = runtime;
+        this.models = models;
         Map<String, RoutingPolicy> byName = new TreeMap<>();
         for (ModelAliasConfiguration alias : aliases) {
             byName.put(alias.name(), policyOf(alias));
@@ -50,7 +52,7 @@ public final class ChatModels {
     }
 
     public ModelRouter router() {
-        return runtime.camelContext().getComponent(ModelComponent.SCHEME, ModelComponent.class).getRouter();
+        return models.router();
     }
 
     public PipelineRuntime runtime() {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ChatModelsTest {
 
     static ChatModels models(ModelAliasConfiguration... aliases) {
-        return new ChatModels(null, List.of(aliases)); // aliases are read at construction; the runtime only on calls
+        return new ChatModels(null, null, List.of(aliases)); // aliases are read at construction; the runtime only on calls
     }
 
     @Test
