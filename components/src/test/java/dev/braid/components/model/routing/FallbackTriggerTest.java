@@ -117,7 +117,7 @@ class FallbackTriggerTest {
         assertEquals(FallbackTrigger.REQUEST_TIMEOUT, FallbackTrigger.of(new ModelException.ProviderError("p", 408, "m", null)));
         assertEquals(null, FallbackTrigger.of(new ModelException.ProviderError("p", 400, "m", null)));
         // a refused connection as the router classifies it is CONNECT, not 5xx
-        ModelException refused = ModelRouter.classify(new java.net.ConnectException("refused"), Target.of("p", "m"));
+        ModelException refused = RoutedCall.classify(new java.net.ConnectException("refused"), Target.of("p", "m"));
         assertEquals(FallbackTrigger.CONNECT, FallbackTrigger.of(refused));
         assertEquals(502, refused.status());
         assertEquals(FallbackTrigger.CONNECT, FallbackTrigger.fromYamlName("connect"));
