@@ -1,10 +1,10 @@
 package dev.braid.server.calls;
 
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.RoutingPolicy;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.routing.RoutingPolicy;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.InvokeOptions;
 import dev.braid.engine.runtime.PipelineRuntime;

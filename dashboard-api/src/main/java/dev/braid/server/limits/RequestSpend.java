@@ -1,7 +1,7 @@
 package dev.braid.server.limits;
 
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.Usage;
 import dev.braid.components.tokens.TokenCounter;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.api.ModelResponse;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.server.access.Access;
 import dev.braid.server.calls.Caller;

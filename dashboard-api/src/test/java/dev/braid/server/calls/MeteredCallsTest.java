@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.braid.components.model.Message;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.RoutingPolicy;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.Message;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.routing.RoutingPolicy;
+import dev.braid.components.model.api.Target;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.server.http.ProblemException;
 import dev.braid.server.limits.KeyQuota;

@@ -5,7 +5,7 @@ import dev.braid.server.access.KeyServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.braid.components.model.ModelComponent;
+import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.engine.runtime.PipelineRuntime;
 import java.net.URI;
 import java.net.http.HttpRequest;
