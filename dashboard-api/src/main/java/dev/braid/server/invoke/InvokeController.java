@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.StepDelta;
-import dev.braid.server.calls.CallStream;
+import dev.braid.server.calls.EventCallStream;
 import dev.braid.server.calls.Caller;
 import dev.braid.server.calls.HttpCallers;
 import dev.braid.server.calls.MeteredCalls;
@@ -78,13 +78,12 @@ public final class InvokeController {
      * first event is a plain HTTP error (its status says whose fault it is); after it, an
      * {@code event: error} with the OpenAI-shaped error object ends the stream.
      */
-    private final class InvokeEvents implements CallStream<StepDelta, InvocationResult> {
+    private final class InvokeEvents extends EventCallStream<StepDelta, InvocationResult> {
 
-        private final EventStream events;
         private final HttpRequest<?> request;
 
         InvokeEvents(EventStream events, HttpRequest<?> request) {
-            this.events = events;
+            super(events);
             this.request = request;
         }
 
@@ -113,16 +112,6 @@ public final class InvokeController {
                         problem.code(), problem.message(), problem.param(), problem.errors()))));
             }
             events.end();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return events.isOpen();
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return events.isCancelled();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.braid.components.model.api.ModelResponse;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.StepDelta;
 import dev.braid.server.calls.CallStream;
+import dev.braid.server.calls.EventCallStream;
 import dev.braid.components.model.api.Usage;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorBody;
@@ -101,7 +102,7 @@ final class ChatStream {
 
     /** This stream as the sink of a routed model call. */
     CallStream<ModelDelta, ModelResponse> ofModel() {
-        return new CallStream<>() {
+        return new Sink<>() {
             @Override
             public void delta(ModelDelta delta) {
                 ChatStream.this.delta(delta);
@@ -110,21 +111,6 @@ final class ChatStream {
             @Override
             public void complete(ModelResponse r) {
                 ChatStream.this.complete(r.finishReason(), r.usage());
-            }
-
-            @Override
-            public void fail(Throwable error) {
-                ChatStream.this.fail(error);
-            }
-
-            @Override
-            public boolean isOpen() {
-                return events.isOpen();
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return events.isCancelled();
             }
         };
     }
@@ -135,7 +121,7 @@ final class ChatStream {
      * or whose stream step is not its answer, answers at once).
      */
     CallStream<StepDelta, InvocationResult> ofPipeline(Function<InvocationResult, String> textOf) {
-        return new CallStream<>() {
+        return new Sink<>() {
             @Override
             public void delta(StepDelta delta) {
                 ChatStream.this.delta(new ModelDelta.Text(delta.text()));
@@ -148,22 +134,20 @@ final class ChatStream {
                 }
                 ChatStream.this.complete("stop", result.usage());
             }
-
-            @Override
-            public void fail(Throwable error) {
-                ChatStream.this.fail(error);
-            }
-
-            @Override
-            public boolean isOpen() {
-                return events.isOpen();
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return events.isCancelled();
-            }
         };
+    }
+
+    /** What both sinks share: a failure ends this stream the same way. */
+    private abstract class Sink<D, R> extends EventCallStream<D, R> {
+
+        Sink() {
+            super(ChatStream.this.events);
+        }
+
+        @Override
+        public void fail(Throwable error) {
+            ChatStream.this.fail(error);
+        }
     }
 
     private void role() {
