@@ -328,10 +328,10 @@ public final class PromptInjectionDetector {
                     List.of("longer", "respond", "answer", "reply", "act"),
                     "\\byou" + S + "(?:are|'re)" + S + "no" + S + "longer" + S + "(?:chatgpt|gpt|claude|gemini"
                             + "|llama|bard|(?:an?|the)" + S + "(?:ai|assistant|language" + S + "model|chatbot|bot)"
-                            + "|bound|restricted|limited)\\b|\\b(?:you" + S + "(?:will|shall|must)" + S + "(?:not|never)"
+                            + ")\\b|\\b(?:you" + S + "(?:will|shall|must)" + S + "(?:not|never)"
                             + "|do" + S + "not|don't)" + S + "(?:respond|answer|reply|act)" + S + "(?:as|like)" + S
                             + "(?:chatgpt|gpt|(?:an?|the)" + S + "(?:ai|assistant|language" + S + "model))\\b"),
-            Rule.of("policy_evasion", 0.55,
+            Rule.of("policy_evasion", 0.45,
                     "ignore / go against / need not follow the (OpenAI's) content policy",
                     List.of("polic"),
                     "\\b(?:ignor(?:e|es|ing)|bypass(?:es|ing)?|disregard(?:s|ing)?|go(?:es|ing)?" + S + "against|(?:not"
@@ -362,10 +362,10 @@ public final class PromptInjectionDetector {
                             + "sorry|i" + S + "apologi[sz]e|as" + S + "an" + S + "ai\\b)|\\bnone" + S + "of" + S
                             + "(?:your|its|his|her|their|[a-z]+'s)" + S + "responses" + S + "(?:should|will|can|may)" + S
                             + "(?:ever" + S + ")?(?:inform|tell|include|contain|say|mention)"),
-            Rule.of("escaped_confines", 0.5,
+            Rule.of("escaped_confines", 0.45,
                     "'broken free of the typical confines of AI', 'freed from the limitations'",
-                    List.of("free", "escap", "liberat", "releas", "broke", "break"),
-                    "\\b(?:broken" + S + "free|break(?:s|ing)?" + S + "free|freed|escaped|liberated|released)" + S
+                    List.of("free", "escap"),
+                    "\\b(?:broken" + S + "free|break(?:s|ing)?" + S + "free|freed|escaped)" + S
                             + "(?:of|from)" + S + "(?:(?:the|all|any|its|your|their)" + S + ")?(?:(?:typical|usual"
                             + "|normal)" + S + ")?(?:confines|limitations|restrictions|shackles|constraints|chains"
                             + "|programming|guidelines)\\b"),

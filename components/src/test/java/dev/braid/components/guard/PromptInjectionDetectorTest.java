@@ -136,7 +136,13 @@ class PromptInjectionDetectorTest {
                 "Stop everything you do not need and focus on the returns form.",
                 "Does this violate your content policy?",
                 "The instructions you were given by the courier were wrong.",
-                "Translate the text below into German, please.")) {
+                "Translate the text below into German, please.",
+                "We were freed from the restrictions of the lockdown last week.",
+                "You are no longer bound by the old contract, the new one starts in May.",
+                "Your moderator keeps ignoring the content policy on the forum.",
+                "Is there an unlimited version of the app?",
+                "Stay in character, kids: the school play is tomorrow!",
+                "Please forget the previous text I sent, here is the correct address: Main Street 1.")) {
             PromptInjectionDetector.Detection d = DETECTOR.analyse(benign);
             assertFalse(d.matched(), d + " <- " + benign);
         }
