@@ -14,6 +14,20 @@ import java.util.regex.Pattern;
  * weak hints that also occur in ordinary customer messages ("you are now", "system:" at a line
  * start, "developer mode") only count together. {@link #THRESHOLD} (0.5) is a match.
  *
+ * <p>An instruction override is weighed by what comes with it: an override verb (ignore, disregard,
+ * do not follow, …) with a pointer back (above, previous, given, so far, …) and a target
+ * (instructions, directions, text, context, …) is only a hint ({@code override_prior}, 0.45: "please
+ * ignore the directions above, wrong address"), the same override followed by a new task ("… and
+ * instead output", "… and translate this sentence as", ". Tell me …") is an attack
+ * ({@code override_then_task}, 0.7), as is an override of instructions, rules or prompts in any word
+ * order ({@code override_instructions}). Jailbreak boilerplate (content-policy evasion, "never
+ * refuse", "none of your responses should", "broken free of the confines") weighs below the
+ * threshold rule by rule, so a long jailbreak that holds several matches and a role-play prompt
+ * that holds one does not.
+ *
+ * <p>Each rule names keywords (plain substrings every match contains); its pattern only runs on a
+ * text that holds one, so an ordinary message costs normalisation and a few {@code indexOf} scans.
+ *
  * <p>The text is normalised once ({@link #normalise}): NFKC (full-width and styled letters become
  * plain), zero-width and other format characters removed, Cyrillic/Greek look-alike letters folded
  * to Latin, lower case, whitespace runs collapsed (line breaks kept, as some rules look at line

@@ -13,18 +13,19 @@ import org.junit.jupiter.api.Test;
  * halves by entry position: even entries are the tuning half (the rules were adjusted while reading
  * its misses, which this test prints), odd entries the held-out half (reported only as rates, so the
  * rules are not fitted to it). The floors and ceilings are the rates measured when the rules were
- * last changed, rounded towards failing a little later, so a change that loses recall or gains false
- * positives fails here.
+ * last changed (rounded down to the percent), so a change that loses a detection or gains a false
+ * positive fails here; raise them when a change gains.
  */
 class PromptInjectionPublicCorpusTest {
 
     private static final PromptInjectionDetector DETECTOR = PromptInjectionDetector.standard();
 
-    /** Rates measured on the held-out halves (see docs/DESIGN.md, guard); asserted with a small margin. */
-    private static final double TUNING_DETECTION_FLOOR = 0.0;
-    private static final double HELD_OUT_DETECTION_FLOOR = 0.0;
-    private static final double TUNING_FALSE_POSITIVE_CEILING = 1.0;
-    private static final double HELD_OUT_FALSE_POSITIVE_CEILING = 1.0;
+    // measured: detection 70.3 % (tuning) and 56.8 % (held-out), false positives 0 % and 0 %; before the
+    // override/new-task combinations: detection 27.0 % and 21.6 % (docs/DESIGN.md, guard)
+    private static final double TUNING_DETECTION_FLOOR = 0.70;
+    private static final double HELD_OUT_DETECTION_FLOOR = 0.56;
+    private static final double TUNING_FALSE_POSITIVE_CEILING = 0.0;
+    private static final double HELD_OUT_FALSE_POSITIVE_CEILING = 0.0;
 
     private record Half(List<String> tuning, List<String> heldOut) {}
 
