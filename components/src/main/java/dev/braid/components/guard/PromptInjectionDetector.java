@@ -135,9 +135,13 @@ public final class PromptInjectionDetector {
     private static final String STRONG_TARGET = "(?:instru[a-z]*|rules|prompts?|directives?|guidelines|commands"
             + "|programming|constraints)";
 
-    /** An override: verb, a pointer back and a target, in either order, within a few words. */
+    /**
+     * An override: verb, a pointer back and a target, in either order, within a few words. The filler
+     * words are possessive ({@code ++}): a word is taken whole or not at all, so a long run of letters
+     * cannot be split in every possible way (which made the search cubic in the run's length).
+     */
     private static String override(String target) {
-        return "(?:" + OVERRIDE_VERB + S + "(?:[a-z',]+" + S + "){0,4}?" + PRIOR + S + "(?:[a-z',]+" + S + "){0,2}?"
+        return "(?:" + OVERRIDE_VERB + S + "(?:[a-z',]++" + S + "){0,4}?" + PRIOR + S + "(?:[a-z',]++" + S + "){0,2}?"
                 + target + "\\b|" + OVERRIDE_VERB + S + "(?:(?:all|any|each|every|of|the|your|my|these|those|this"
                 + "|such)" + S + "){0,3}" + target + S + TARGET_ORIGIN + ")";
     }

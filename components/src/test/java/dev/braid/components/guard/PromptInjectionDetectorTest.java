@@ -202,7 +202,9 @@ class PromptInjectionDetectorTest {
         List<String> inputs = List.of(
                 "-".repeat(20_000), "=".repeat(20_000) + " end", "ignore ".repeat(3_000), "a ".repeat(10_000),
                 "i.".repeat(10_000), "\n".repeat(20_000) + "system:", "```".repeat(7_000), "</user>".repeat(3_000),
-                "you are now ".repeat(2_000), "\u200B".repeat(20_000), "<|".repeat(10_000), "1".repeat(20_000));
+                "you are now ".repeat(2_000), "\u200B".repeat(20_000), "<|".repeat(10_000), "1".repeat(20_000),
+                "ignore " + "x".repeat(20_000), "disregard the " + "a, ".repeat(7_000), "ignore all ".repeat(2_000),
+                "never say " + "x".repeat(20_000) + " sorry", "===".repeat(7_000) + "end", "(".repeat(20_000));
         long t0 = System.nanoTime();
         for (String input : inputs) {
             DETECTOR.analyse(input);
