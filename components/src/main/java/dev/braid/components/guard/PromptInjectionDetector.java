@@ -250,7 +250,7 @@ public final class PromptInjectionDetector {
                             + "me|show" + S + "me|explain|summari[sz]e|translate|recite|respond" + S + "with)" + S
                             + "(?:(?:all|every|each|of|the|words" + S + "in|list" + S + "of)" + S + "){0,3}your" + S
                             + "(?:(?:initials?|original|complete|full|entire|exact|hidden|secret|system|first|previous"
-                            + "|prior)" + S + ")+(?:instructions?|prompts?|commands|directives|rules|guidelines)\\b"),
+                            + "|prior)" + S + "){1,3}(?:instructions?|prompts?|commands|directives|rules|guidelines)\\b"),
             Rule.of("repeat_above", 0.45,
                     "repeat the text/words above",
                     List.of("above", "before"),

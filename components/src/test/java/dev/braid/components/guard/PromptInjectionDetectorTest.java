@@ -204,7 +204,8 @@ class PromptInjectionDetectorTest {
                 "i.".repeat(10_000), "\n".repeat(20_000) + "system:", "```".repeat(7_000), "</user>".repeat(3_000),
                 "you are now ".repeat(2_000), "\u200B".repeat(20_000), "<|".repeat(10_000), "1".repeat(20_000),
                 "ignore " + "x".repeat(20_000), "disregard the " + "a, ".repeat(7_000), "ignore all ".repeat(2_000),
-                "never say " + "x".repeat(20_000) + " sorry", "===".repeat(7_000) + "end", "(".repeat(20_000));
+                "never say " + "x".repeat(20_000) + " sorry", "===".repeat(7_000) + "end", "(".repeat(20_000),
+                "list your " + "initials".repeat(2_500), "none of " + "x".repeat(20_000));
         long t0 = System.nanoTime();
         for (String input : inputs) {
             DETECTOR.analyse(input);
