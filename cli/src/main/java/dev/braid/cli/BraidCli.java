@@ -52,9 +52,9 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  BRAID_URL        --url when not given (else http://localhost:8080)",
-            "  BRAID_SERVER     deprecated name of BRAID_URL, read only when BRAID_URL is not set",
+            "  BRAID_SERVER     deprecated name of BRAID_URL, read when BRAID_URL is unset",
             "  BRAID_KEY        --key when not given",
-            "  BRAID_ADMIN_KEY  the key when neither --key nor BRAID_KEY is given (the server's first admin key)"
+            "  BRAID_ADMIN_KEY  the key when neither --key nor BRAID_KEY is given"
         })
 public final class BraidCli implements Callable<Integer> {
 

@@ -17,10 +17,10 @@ import picocli.CommandLine.Parameters;
         name = "invoke",
         description = {
             "Run a pipeline with an input and print the response envelope (pretty JSON).",
-            "With --stream, the stream: step's text is printed as it arrives, then a summary line on stderr;",
-            "with --stream --json, one line per event: {\"event\":\"delta\"|\"done\"|\"error\",\"data\":{…}}.",
-            "Exit 4 when a provider failed the pipeline (502 provider error, 503, 504 timeout), 8 when the",
-            "pipeline itself failed (a JSONata expression, a when, a require)."
+            "--stream prints the stream: step's text as it arrives, then a summary on stderr;",
+            "--stream --json prints one line per event: {\"event\": delta|done|error, \"data\": {…}}.",
+            "Exit 4: a provider failed the pipeline (502 provider error, 503, 504 timeout).",
+            "Exit 8: the pipeline itself failed (a JSONata expression, a when, a require)."
         })
 final class InvokeCommand extends ApiCommand {
 

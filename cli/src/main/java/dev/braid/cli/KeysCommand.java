@@ -30,8 +30,9 @@ final class KeysCommand extends ApiCommand {
     @Command(
             name = "create",
             description = {
-                "Create a key. Its secret is printed once, alone on stdout (KEY=$(braid keys create …));",
-                "the key's id, name and role go to stderr. The server keeps only its hash."
+                "Create a key and print its secret once, alone on stdout.",
+                "KEY=$(braid keys create …) captures it; the key's id, name and role go to stderr. The server",
+                "keeps only its hash."
             })
     static final class Create extends ApiCommand {
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "pipelines",
         description = {
-            "List every pipeline: its active version, its newest, how many versions, its state and last change.",
+            "List every pipeline with its active version and state.",
+            "Columns: active version, newest version, how many versions, state, last change.",
             "STATE is live (the newest version is active), newer-inactive (a newer version is stored but not",
             "active: braid activate NAME V) or inactive (no active version: calls answer 404)."
         })

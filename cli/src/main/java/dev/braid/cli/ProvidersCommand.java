@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 @Command(
         name = "providers",
         description = {
-            "List the configured providers: name, type, base URL, whether a credential is set, and where the",
-            "setting comes from (config: braid.providers or the environment; api: PUT /api/providers). Needs an",
-            "admin key. The built-in mock provider is always there and not listed.",
-            "With --models, the targets a call may name instead (GET /v1/models: provider/model, aliases and",
-            "pipeline/NAME), which an invoker key may read."
+            "List the configured providers (admin key), or with --models the routable models.",
+            "A provider row: name, type, base URL, whether a credential is set, and where the setting comes",
+            "from (config: braid.providers or the environment; api: PUT /api/providers). The built-in mock",
+            "provider is always there and not listed. --models lists GET /v1/models instead: provider/model,",
+            "aliases and pipeline/NAME, the names a call may route to (an invoker key may read it)."
         })
 final class ProvidersCommand extends ApiCommand {
 

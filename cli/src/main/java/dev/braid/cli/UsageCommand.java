@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "usage",
         description = {
-            "Requests, errors, tokens, cost and latency, grouped (GET /api/usage; a viewer key is enough).",
+            "Show usage as a table: requests, errors, tokens, cost, latency by pipeline, model or key.",
+            "It reads GET /api/usage, so a viewer key is enough.",
             "The window is [--since, --until), by default the last 24 hours; it is printed on stderr.",
             "Grouping by model, step or provider, or --model, counts model calls (step level), else requests."
         })
