@@ -146,10 +146,10 @@ public final class ImageBuilder {
                             "LANG=C.UTF-8"),
                     "/" + WORKDIR,
                     List.of("8080/tcp"),
-                    Map.of(
+                    new java.util.TreeMap<>(Map.of( // sorted: the same config digest on every build
                             "org.opencontainers.image.title", "braid",
                             "org.opencontainers.image.description", "Braid AI gateway server",
-                            "org.opencontainers.image.version", spec.name().substring(spec.name().lastIndexOf(':') + 1)));
+                            "org.opencontainers.image.version", spec.name().substring(spec.name().lastIndexOf(':') + 1))));
             Files.createDirectories(spec.output().toAbsolutePath().getParent());
             return OciLayout.write(spec.output(), spec.name(), architecture(), run, layers);
         } catch (IOException e) {

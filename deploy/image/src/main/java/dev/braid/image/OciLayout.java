@@ -58,10 +58,11 @@ final class OciLayout {
         process.put("Labels", run.labels());
         process.put("StopSignal", "SIGTERM");
         config.put("config", process);
-        config.put("rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(Layer::diffId).toList()));
+        config.put("rootfs", new java.util.TreeMap<>(Map.of("diff_ids", layers.stream().map(Layer::diffId).toList(), "type", "layers")));
         List<Map<String, Object>> history = new ArrayList<>();
         for (Layer layer : layers) {
-            history.add(Map.of("created", "1970-01-01T00:00:00Z", "created_by", "braid-image: " + layer.name()));
+            history.add(new java.util.TreeMap<>(
+                    Map.of("created", "1970-01-01T00:00:00Z", "created_by", "braid-image: " + layer.name())));
         }
         config.put("history", history);
         byte[] configJson = json(config);
@@ -76,7 +77,7 @@ final class OciLayout {
                 layers.stream()
                         .map(l -> descriptor(LAYER_TYPE, l.digest(), l.size(), null))
                         .toList());
-        manifest.put("annotations", Map.of("org.opencontainers.image.title", "braid"));
+        manifest.put("annotations", new java.util.TreeMap<>(Map.of("org.opencontainers.image.title", "braid")));
         byte[] manifestJson = json(manifest);
         String manifestDigest = digest(manifestJson);
 
