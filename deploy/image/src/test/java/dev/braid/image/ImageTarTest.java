@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The image tar that the build wrote in process-classes (target/braid-image.tar): a valid OCI layout
+ * The image tar that the build wrote in package (target/braid-image.tar): a valid OCI layout
  * whose digests, sizes and diff_ids match, run as a non-root user, and whose layers hold a runnable
  * system: the image's own loader and glibc run its JRE, and its /bin/sh runs its entrypoint, which
  * starts the server (not chrooted: paths are moved with the env the launcher reads).
@@ -53,7 +53,7 @@ class ImageTarTest {
 
     @BeforeAll
     static void readTar() throws IOException {
-        assertTrue(Files.isRegularFile(TAR), "the build writes " + TAR + " in process-classes");
+        assertTrue(Files.isRegularFile(TAR), "the build writes " + TAR + " in package");
         try (TarArchiveInputStream in = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(TAR)))) {
             TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
