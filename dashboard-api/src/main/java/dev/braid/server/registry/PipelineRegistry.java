@@ -4,7 +4,7 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
 import dev.braid.engine.runtime.DeployedVersion;
-import dev.braid.engine.runtime.InvocationException;
+import dev.braid.engine.run.InvocationException;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.UnknownProviders;

@@ -1,5 +1,7 @@
 package dev.braid.engine.compile;
 
+import dev.braid.engine.template.JsonataExpression;
+
 import java.util.List;
 
 /** An aggregate step: fails with 502 when a {@code require}d step failed, else like a transform. */

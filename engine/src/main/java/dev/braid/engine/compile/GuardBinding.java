@@ -1,12 +1,14 @@
 package dev.braid.engine.compile;
 
+import dev.braid.engine.run.StepStatus;
+
 import dev.braid.components.guard.GuardPolicy;
 import dev.braid.components.guard.GuardStepBinding;
 import dev.braid.components.guard.GuardVerdict;
 import dev.braid.components.mask.MaskVault;
-import dev.braid.engine.context.PipelineContext;
-import dev.braid.engine.runtime.InvocationException;
-import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.run.PipelineContext;
+import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.StepResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +94,7 @@ public final class GuardBinding implements GuardStepBinding {
         if (output != null) {
             // transparent: the checked output passes on, so a last-step output guard keeps the pipeline's output
             Object value = output.step() == null ? ctx.input() : ctx.output(output.step());
-            ctx.complete(id, value, new StepResult(id, verdict.flagged() ? "flagged" : "ok", ctx.elapsedMs(id), null, null, null));
+            ctx.complete(id, value, new StepResult(id, verdict.flagged() ? StepStatus.FLAGGED : StepStatus.OK, ctx.elapsedMs(id), null, null, null));
             return;
         }
         if (classifierFollows) {
@@ -103,6 +105,6 @@ public final class GuardBinding implements GuardStepBinding {
         out.put("flagged", verdict.flagged());
         out.put("score", verdict.score());
         out.put("rules", verdict.rules());
-        ctx.complete(id, out, new StepResult(id, "ok", ctx.elapsedMs(id), null, null, null));
+        ctx.complete(id, out, new StepResult(id, StepStatus.OK, ctx.elapsedMs(id), null, null, null));
     }
 }

@@ -1,5 +1,7 @@
 package dev.braid.engine.compile;
 
+import dev.braid.engine.run.StepStatus;
+
 import dev.braid.components.guard.GuardAction;
 import dev.braid.components.guard.GuardBlockedException;
 import dev.braid.components.guard.GuardVerdict;
@@ -11,8 +13,8 @@ import dev.braid.components.model.ModelResponse;
 import dev.braid.components.model.ModelStepBinding;
 import dev.braid.components.model.RoutingPolicy;
 import dev.braid.components.model.Usage;
-import dev.braid.engine.context.PipelineContext;
-import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.run.PipelineContext;
+import dev.braid.engine.run.StepResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +89,7 @@ public final class GuardClassifierBinding implements ModelStepBinding {
             return;
         }
         if (action == GuardAction.BLOCK) {
-            ctx.complete(id, null, new StepResult(id, "failed", ctx.elapsedMs(id), model, response.usage(), "guard_blocked"));
+            ctx.complete(id, null, new StepResult(id, StepStatus.FAILED, ctx.elapsedMs(id), model, response.usage(), "guard_blocked"));
             throw new GuardBlockedException(RULE, String.format(Locale.ROOT,
                     "guard blocked the input: rule %s (score %.2f, threshold %.2f)", RULE, score, threshold));
         }
@@ -115,7 +117,7 @@ public final class GuardClassifierBinding implements ModelStepBinding {
     /** The judge gave no verdict: {@code onClassifierError} decides; the reason stays out of the answer. */
     private void unusable(Exchange exchange, PipelineContext ctx, String model, Usage usage, String why) {
         if (blockOnError) {
-            ctx.complete(id, null, new StepResult(id, "failed", ctx.elapsedMs(id), model, usage, "guard_blocked"));
+            ctx.complete(id, null, new StepResult(id, StepStatus.FAILED, ctx.elapsedMs(id), model, usage, "guard_blocked"));
             exchange.setException(new GuardBlockedException(RULE, "guard blocked the input: rule " + RULE
                     + " (the classifier gave no verdict and onClassifierError is block)"));
             return;
@@ -143,6 +145,6 @@ public final class GuardClassifierBinding implements ModelStepBinding {
         out.put("score", judgeScore == null ? heuristics.score() : Math.max(heuristics.score(), judgeScore));
         out.put("rules", List.copyOf(rules));
         out.put("classifier", classifier);
-        ctx.complete(id, out, new StepResult(id, "ok", ctx.elapsedMs(id), model, usage, null));
+        ctx.complete(id, out, new StepResult(id, StepStatus.OK, ctx.elapsedMs(id), model, usage, null));
     }
 }

@@ -1,9 +1,11 @@
 package dev.braid.engine.compile;
 
+import dev.braid.engine.run.StepStatus;
+
 import dev.braid.components.mask.MaskPolicy;
 import dev.braid.components.mask.MaskStepBinding;
-import dev.braid.engine.context.PipelineContext;
-import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.run.PipelineContext;
+import dev.braid.engine.run.StepResult;
 import dev.braid.engine.template.Template;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +84,7 @@ public final class MaskBinding implements MaskStepBinding {
     public void write(Exchange exchange, Object masked) {
         PipelineContext ctx = PipelineContext.of(exchange);
         if (output) {
-            ctx.complete(id, masked, new StepResult(id, "ok", ctx.elapsedMs(id), null, null, null));
+            ctx.complete(id, masked, new StepResult(id, StepStatus.OK, ctx.elapsedMs(id), null, null, null));
             return;
         }
         Object input;
@@ -98,7 +100,7 @@ public final class MaskBinding implements MaskStepBinding {
             }
         }
         ctx.replaceInput(input);
-        ctx.complete(id, input, new StepResult(id, "ok", ctx.elapsedMs(id), null, null, null));
+        ctx.complete(id, input, new StepResult(id, StepStatus.OK, ctx.elapsedMs(id), null, null, null));
     }
 
     /** A copy of {@code node} with the value at {@code path[from..]} replaced; the original is untouched. */

@@ -1,5 +1,7 @@
 package dev.braid.engine.compile;
 
+import dev.braid.engine.run.StepStatus;
+
 import dev.braid.components.model.CachePolicy;
 import dev.braid.components.model.ContentPart;
 import dev.braid.components.model.GenerationOptions;
@@ -11,10 +13,10 @@ import dev.braid.components.model.ModelRouter;
 import dev.braid.components.model.ModelStepBinding;
 import dev.braid.components.model.ModelTask;
 import dev.braid.components.model.RoutingPolicy;
-import dev.braid.engine.context.PipelineContext;
-import dev.braid.engine.runtime.DeltaStream;
-import dev.braid.engine.runtime.InvocationException;
-import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.run.PipelineContext;
+import dev.braid.engine.run.DeltaStream;
+import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.StepResult;
 import dev.braid.engine.template.Template;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +133,7 @@ public final class ModelBinding implements ModelStepBinding {
         String model = response.provider() + "/" + response.model();
         boolean cached = Boolean.TRUE.equals(response.fields().get(ModelRouter.CACHED_FIELD));
         ctx.complete(id, response.toOutput(),
-                new StepResult(id, "ok", ctx.elapsedMs(id), model, response.usage(), null, cached));
+                new StepResult(id, StepStatus.OK, ctx.elapsedMs(id), model, response.usage(), null, cached));
     }
 
     /**
@@ -142,7 +144,7 @@ public final class ModelBinding implements ModelStepBinding {
     public void failed(Exchange exchange, Throwable error) {
         PipelineContext ctx = PipelineContext.of(exchange);
         String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-        ctx.complete(id, null, new StepResult(id, "failed", ctx.elapsedMs(id), null, null, reason));
+        ctx.complete(id, null, new StepResult(id, StepStatus.FAILED, ctx.elapsedMs(id), null, null, reason));
         exchange.setException(error);
     }
 

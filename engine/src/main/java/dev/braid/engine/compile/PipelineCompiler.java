@@ -1,5 +1,8 @@
 package dev.braid.engine.compile;
 
+import dev.braid.engine.run.StepPlan;
+import dev.braid.engine.template.JsonataExpression;
+
 import dev.braid.components.guard.GuardPolicy;
 import dev.braid.components.mask.MaskPolicy;
 import dev.braid.components.mask.Masker;

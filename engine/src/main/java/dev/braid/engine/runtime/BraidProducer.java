@@ -1,5 +1,10 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.run.StepStatus;
+
+import dev.braid.engine.run.StepResult;
+import dev.braid.engine.run.InvocationException;
+
 import dev.braid.components.mask.MaskVault;
 import dev.braid.components.mask.Masker;
 import dev.braid.components.step.StepBindings;
@@ -9,9 +14,9 @@ import dev.braid.engine.compile.EnrichBinding;
 import dev.braid.engine.compile.FinishBinding;
 import dev.braid.engine.compile.ParallelBinding;
 import dev.braid.engine.compile.PipelineCompiler;
-import dev.braid.engine.compile.StepPlan;
+import dev.braid.engine.run.StepPlan;
 import dev.braid.engine.compile.TransformBinding;
-import dev.braid.engine.context.PipelineContext;
+import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.spec.Step;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -79,7 +84,7 @@ final class BraidProducer extends DefaultAsyncProducer {
         }
         exchange.setProperty(PipelineCompiler.STEP_ENABLED_PROPERTY, enabled);
         if (!enabled) {
-            ctx.complete(plan.id(), null, new StepResult(plan.id(), "skipped", 0, null, null, null));
+            ctx.complete(plan.id(), null, new StepResult(plan.id(), StepStatus.SKIPPED, 0, null, null, null));
         }
     }
 
@@ -93,12 +98,12 @@ final class BraidProducer extends DefaultAsyncProducer {
         AggregateBinding b = bindings.lookup(key, AggregateBinding.class);
         for (String required : b.require()) {
             StepResult r = ctx.result(required);
-            if (r != null && ("failed".equals(r.status()) || "timeout".equals(r.status()))) {
-                ctx.complete(b.id(), null, new StepResult(b.id(), "failed", ctx.elapsedMs(b.id()), null, null,
-                        "required step '" + required + "' " + (r.status().equals("timeout") ? "timed out" : "failed")));
+            if (r != null && r.outcome().failed()) {
+                ctx.complete(b.id(), null, new StepResult(b.id(), StepStatus.FAILED, ctx.elapsedMs(b.id()), null, null,
+                        "required step '" + required + "' " + (r.outcome() == StepStatus.TIMEOUT ? "timed out" : "failed")));
                 throw new InvocationException.StepFailed(b.id(), 502, "required_step_failed",
                         "step '" + b.id() + "' requires step '" + required + "', which "
-                                + ("timeout".equals(r.status()) ? "timed out" : "failed"));
+                                + (r.outcome() == StepStatus.TIMEOUT ? "timed out" : "failed"));
             }
         }
         Object out = evaluate(b.id(), "aggregate", () -> b.expression().evaluate(ctx.view()));
@@ -130,14 +135,14 @@ final class BraidProducer extends DefaultAsyncProducer {
             String id = ids.get(i);
             Throwable error = errors == null ? null : errors.get(i);
             if (error != null) {
-                ctx.complete(id, null, new StepResult(id, "failed", ctx.elapsedMs(id), null, null, shortReason(error)));
+                ctx.complete(id, null, new StepResult(id, StepStatus.FAILED, ctx.elapsedMs(id), null, null, shortReason(error)));
                 if (firstError == null) {
                     firstError = error;
                 }
             } else if (ctx.result(id) == null) {
                 // no result and no error: the multicast gave up on this branch (it runs on, ignored)
                 long ms = b.timeout() == null ? ctx.elapsedMs(id) : b.timeout().toMillis();
-                if (ctx.complete(id, null, new StepResult(id, "timeout", ms, null, null,
+                if (ctx.complete(id, null, new StepResult(id, StepStatus.TIMEOUT, ms, null, null,
                         "no answer within " + ms + " ms")) && timedOut == null) {
                     timedOut = id;
                 }
@@ -146,12 +151,12 @@ final class BraidProducer extends DefaultAsyncProducer {
         }
         if (b.onBranchError() == Step.OnBranchError.FAIL) {
             if (firstError != null) {
-                ctx.complete(b.id(), null, new StepResult(b.id(), "failed", ctx.elapsedMs(b.id()), null, null, shortReason(firstError)));
+                ctx.complete(b.id(), null, new StepResult(b.id(), StepStatus.FAILED, ctx.elapsedMs(b.id()), null, null, shortReason(firstError)));
                 throw firstError instanceof Exception e ? e : new RuntimeException(firstError);
             }
             if (timedOut != null) {
                 long ms = b.timeout() == null ? 0 : b.timeout().toMillis();
-                ctx.complete(b.id(), null, new StepResult(b.id(), "failed", ctx.elapsedMs(b.id()), null, null,
+                ctx.complete(b.id(), null, new StepResult(b.id(), StepStatus.FAILED, ctx.elapsedMs(b.id()), null, null,
                         "branch '" + timedOut + "' timed out"));
                 throw new InvocationException.StepFailed(b.id(), 504, "branch_timeout",
                         "branch '" + timedOut + "' of step '" + b.id() + "' gave no answer within " + ms + " ms");
@@ -311,7 +316,7 @@ final class BraidProducer extends DefaultAsyncProducer {
     }
 
     private static StepResult ok(PipelineContext ctx, String id) {
-        return new StepResult(id, "ok", ctx.elapsedMs(id), null, null, null);
+        return new StepResult(id, StepStatus.OK, ctx.elapsedMs(id), null, null, null);
     }
 
     private static String shortReason(Throwable t) {

@@ -1,5 +1,7 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.run.StepResult;
+
 import dev.braid.components.model.Usage;
 import java.util.List;
 

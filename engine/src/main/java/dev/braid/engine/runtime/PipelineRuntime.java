@@ -1,5 +1,9 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.run.DeltaStream;
+import dev.braid.engine.run.StepDelta;
+import dev.braid.engine.run.InvocationException;
+
 import dev.braid.components.mask.MaskVault;
 import dev.braid.components.mask.Masker;
 import dev.braid.components.model.ModelComponent;
@@ -8,7 +12,7 @@ import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.FinishBinding;
 import dev.braid.engine.compile.PipelineCompiler;
 import dev.braid.engine.compile.StepKeys;
-import dev.braid.engine.context.PipelineContext;
+import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.UnknownProviders;

@@ -1,5 +1,7 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.run.InvocationException;
+
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 

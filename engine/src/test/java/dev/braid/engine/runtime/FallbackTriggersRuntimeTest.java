@@ -1,5 +1,7 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.run.InvocationException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -8,7 +8,7 @@ import dev.braid.components.model.Target;
 import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;
-import dev.braid.engine.context.PipelineContext;
+import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.Step;
 import java.time.Duration;

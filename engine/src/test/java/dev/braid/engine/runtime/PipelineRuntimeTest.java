@@ -1,5 +1,8 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.run.StepResult;
+import dev.braid.engine.run.InvocationException;
+
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,5 +1,7 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.run.StepDelta;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.run.StepResult;
+import dev.braid.engine.run.InvocationException;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.braid.engine.spec.InvalidPipelineException;

@@ -1,7 +1,6 @@
-package dev.braid.engine.context;
+package dev.braid.engine.run;
 
 import dev.braid.components.model.Usage;
-import dev.braid.engine.runtime.StepResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.braid.engine.compile;
+package dev.braid.engine.template;
 
 import com.dashjoin.jsonata.Jsonata;
 import java.util.ArrayList;

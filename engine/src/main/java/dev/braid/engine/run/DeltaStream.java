@@ -1,4 +1,4 @@
-package dev.braid.engine.runtime;
+package dev.braid.engine.run;
 
 import dev.braid.components.mask.MaskVault;
 import dev.braid.components.mask.Masker;
@@ -27,7 +27,7 @@ public final class DeltaStream {
     private final MaskVault.StreamRestorer restorer;
     private final List<Masker.StreamMasker> maskers;
 
-    DeltaStream(String stepId, Consumer<StepDelta> sink, MaskVault vault) {
+    public DeltaStream(String stepId, Consumer<StepDelta> sink, MaskVault vault) {
         this(stepId, sink, vault, List.of(), null);
     }
 
@@ -35,7 +35,7 @@ public final class DeltaStream {
      * @param restoring the vault whose placeholders are restored, or null
      * @param outputMaskers the pipeline's output maskers, applied in order with {@code outputVault}
      */
-    DeltaStream(String stepId, Consumer<StepDelta> sink, MaskVault restoring, List<Masker> outputMaskers,
+    public DeltaStream(String stepId, Consumer<StepDelta> sink, MaskVault restoring, List<Masker> outputMaskers,
             MaskVault outputVault) {
         this.stepId = stepId;
         this.sink = sink;

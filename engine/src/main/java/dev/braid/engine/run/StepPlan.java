@@ -1,4 +1,6 @@
-package dev.braid.engine.compile;
+package dev.braid.engine.run;
+
+import dev.braid.engine.template.JsonataExpression;
 
 /**
  * What every step has: its id, its key and its optional {@code when} condition (null: always runs).

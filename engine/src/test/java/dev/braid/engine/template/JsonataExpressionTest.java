@@ -1,4 +1,4 @@
-package dev.braid.engine.compile;
+package dev.braid.engine.template;
 
 import static org.junit.jupiter.api.Assertions.*;
 

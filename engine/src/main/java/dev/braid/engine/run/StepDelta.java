@@ -1,4 +1,4 @@
-package dev.braid.engine.runtime;
+package dev.braid.engine.run;
 
 /**
  * A piece of text streamed by a pipeline's {@code stream:} step while the pipeline runs
