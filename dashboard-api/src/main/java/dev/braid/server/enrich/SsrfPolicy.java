@@ -1,6 +1,6 @@
 package dev.braid.server.enrich;
 
-import dev.braid.engine.runtime.EnrichTargetPolicy;
+import dev.braid.engine.run.EnrichTargetPolicy;
 import dev.braid.engine.run.InvocationException;
 import io.micronaut.context.annotation.Bean;
 import jakarta.inject.Singleton;

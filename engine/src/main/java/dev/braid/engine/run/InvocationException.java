@@ -16,6 +16,21 @@ public abstract sealed class InvocationException extends RuntimeException
 
     public abstract int status();
 
+    /**
+     * Runs an expression a step evaluates ({@code transform}, {@code aggregate}); a failure inside
+     * it becomes a 502 {@code step_failed} naming the step, an {@code InvocationException} passes.
+     */
+    public static Object evaluating(String stepId, String kind, java.util.function.Supplier<Object> body) {
+        try {
+            return body.get();
+        } catch (InvocationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StepFailed(
+                    stepId, 502, "step_failed", "the " + kind + " step '" + stepId + "' failed: " + e.getMessage());
+        }
+    }
+
     public abstract String code();
 
     /** No such pipeline, or no such version of it: 404. */

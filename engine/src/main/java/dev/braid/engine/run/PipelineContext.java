@@ -129,6 +129,11 @@ public final class PipelineContext {
         return true;
     }
 
+    /** An ok result for a step that ran here (no model, no usage), timed from its begin. */
+    public StepResult ok(String stepId) {
+        return new StepResult(stepId, StepStatus.OK, elapsedMs(stepId), null, null, null);
+    }
+
     /** The result recorded for a step, or null. */
     public StepResult result(String stepId) {
         Completed c = results.get(stepId);

@@ -1,8 +1,10 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.read.PipelineReader;
+
 import dev.braid.engine.spec.InputSchema;
 import dev.braid.engine.spec.InvalidPipelineException;
-import dev.braid.engine.spec.PipelineReader;
+import dev.braid.engine.read.PipelineReader;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.ReaderLimits;
 import dev.braid.engine.spec.ValidationError;

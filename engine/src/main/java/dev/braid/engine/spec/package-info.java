@@ -1,7 +1,7 @@
 /**
  * The pipeline language: its records ({@link dev.braid.engine.spec.PipelineSpec},
  * {@link dev.braid.engine.spec.StepSpec}, {@link dev.braid.engine.spec.Step}), the reader that builds
- * them from YAML ({@link dev.braid.engine.spec.PipelineReader}), and the checks that run on deploy.
+ * them from YAML ({@link dev.braid.engine.read.PipelineReader}), and the checks that run on deploy.
  *
  * <p>Reading happens in three stages. {@code YamlTree} refuses hostile text (size, documents, depth,
  * tags, aliases) with snakeyaml-engine's event parser, then composes a node tree with marks; nothing

@@ -1,5 +1,10 @@
 package dev.braid.engine.compile;
 
+import dev.braid.engine.steps.model.ModelBinding;
+import dev.braid.engine.steps.parallel.ParallelBinding;
+import dev.braid.engine.steps.guard.GuardBinding;
+import dev.braid.engine.steps.guard.GuardClassifierBinding;
+
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,5 +1,7 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.run.EnrichTargetPolicy;
+
 import dev.braid.engine.run.InvocationException;
 
 import static dev.braid.engine.compile.Specs.*;

@@ -1,5 +1,10 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.steps.StepKinds;
+
+import dev.braid.engine.steps.parallel.ParallelStrategy;
+import dev.braid.engine.run.EnrichTargetPolicy;
+
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -38,13 +43,10 @@ class GeneratedYamlRunsTest {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             StepBindingRegistry registry = new StepBindingRegistry();
             registry.addAll(compiled.bindings());
-            DirectComponent direct = new DirectComponent();
-            direct.setBlock(false);
-            camel.addComponent("direct", direct);
+            StepKinds kinds = StepKinds.defaults();
+            CamelHost.configure(camel, kinds, registry,
+                    new BraidComponent(registry, EnrichTargetPolicy.ALLOW_ALL, kinds.operations()));
             camel.addComponent("model", new ModelComponent());
-            camel.addComponent("braid", new BraidComponent(registry, EnrichTargetPolicy.ALLOW_ALL));
-            camel.getRegistry().bind(StepBindings.BEAN_NAME, registry);
-            camel.getRegistry().bind(PipelineCompiler.PARALLEL_STRATEGY_BEAN, new ParallelStrategy());
             camel.start();
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("fresh.yaml", compiled.camelYaml()));
             assertEquals(5, camel.getRoutes().size());

@@ -1,5 +1,7 @@
 package dev.braid.engine.spec;
 
+import dev.braid.engine.read.PipelineReader;
+
 import static dev.braid.engine.spec.SpecAssertions.HEADER;
 import static dev.braid.engine.spec.SpecAssertions.assertAt;
 import static dev.braid.engine.spec.SpecAssertions.error;

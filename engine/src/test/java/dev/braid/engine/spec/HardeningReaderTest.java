@@ -1,5 +1,7 @@
 package dev.braid.engine.spec;
 
+import dev.braid.engine.read.PipelineReader;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,7 @@
-package dev.braid.engine.spec;
+package dev.braid.engine.steps.camel;
+
+import dev.braid.engine.spec.Problems;
+import dev.braid.engine.spec.Fields;
 
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +20,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * conservative: anything that could run code, reach outside the exchange or pick an endpoint the
  * operator has not allowed is refused, even where a narrower rule might be safe.
  */
-final class CamelSafety {
+public final class CamelSafety {
 
     /** Keys whose value is an endpoint URI (string or {@code {uri: …}}). */
     private static final Set<String> ENDPOINT_KEYS =
@@ -56,13 +59,13 @@ final class CamelSafety {
     private final Set<String> allowedSchemes;
     private final Problems problems;
 
-    CamelSafety(Set<String> allowedSchemes, Problems problems) {
+    public CamelSafety(Set<String> allowedSchemes, Problems problems) {
         this.allowedSchemes = new TreeSet<>();
         allowedSchemes.forEach(s -> this.allowedSchemes.add(s.toLowerCase(Locale.ROOT)));
         this.problems = problems;
     }
 
-    void check(SequenceNode processors, String path) {
+    public void check(SequenceNode processors, String path) {
         for (int i = 0; i < processors.getValue().size(); i++) {
             Node processor = processors.getValue().get(i);
             if (!(processor instanceof MappingNode map) || map.getValue().size() != 1) {

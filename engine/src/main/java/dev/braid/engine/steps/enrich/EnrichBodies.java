@@ -1,4 +1,4 @@
-package dev.braid.engine.runtime;
+package dev.braid.engine.steps.enrich;
 
 import dev.braid.components.model.http.LimitedBodySubscriber;
 import java.net.http.HttpResponse;

@@ -1,5 +1,12 @@
-package dev.braid.engine.spec;
+package dev.braid.engine.read;
 
+import dev.braid.engine.spec.EnrichUrlCheck;
+import dev.braid.engine.spec.InvalidPipelineException;
+import dev.braid.engine.spec.PipelineSpec;
+import dev.braid.engine.spec.ReaderLimits;
+import dev.braid.engine.spec.ValidationError;
+import dev.braid.engine.spec.YamlTree;
+import dev.braid.engine.steps.StepKinds;
 import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.Node;
 
@@ -11,8 +18,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class PipelineReader {
 
     private final ReaderLimits limits;
-    private final Set<String> allowedCamelSchemes;
-    private final EnrichUrlCheck enrichUrls;
+    private final StepKinds kinds;
 
     /** Default limits; camel steps may only reach {@code log:} endpoints. */
     public PipelineReader() {
@@ -26,8 +32,7 @@ public final class PipelineReader {
     /** @param enrichUrls judges enrich URLs whose scheme and host are literal (SSRF rules) */
     public PipelineReader(ReaderLimits limits, Set<String> allowedCamelSchemes, EnrichUrlCheck enrichUrls) {
         this.limits = limits;
-        this.allowedCamelSchemes = Set.copyOf(allowedCamelSchemes);
-        this.enrichUrls = java.util.Objects.requireNonNull(enrichUrls);
+        this.kinds = StepKinds.of(allowedCamelSchemes, java.util.Objects.requireNonNull(enrichUrls));
     }
 
     /**
@@ -38,7 +43,7 @@ public final class PipelineReader {
     public PipelineSpec read(String yaml) {
         Node root = YamlTree.compose(yaml, limits);
         try {
-            return new SpecBuilder(allowedCamelSchemes, enrichUrls).build(root);
+            return new SpecBuilder(kinds).build(root);
         } catch (InvalidPipelineException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {

@@ -1,4 +1,4 @@
-package dev.braid.engine.runtime;
+package dev.braid.engine.run;
 
 import java.net.URI;
 import java.util.concurrent.CompletionStage;

@@ -1,4 +1,4 @@
-package dev.braid.engine.compile;
+package dev.braid.engine.steps.guard;
 
 import dev.braid.engine.run.StepStatus;
 

@@ -1,4 +1,4 @@
-package dev.braid.engine.runtime;
+package dev.braid.engine.steps.parallel;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +13,7 @@ import org.apache.camel.ExchangePropertyKey;
  * remembers it by multicast index, and notes a timeout. {@code braid:join} then applies the step's
  * {@code onBranchError}, records the failed and timed-out branches, and rethrows if it must.
  */
-final class ParallelStrategy implements AggregationStrategy {
+public final class ParallelStrategy implements AggregationStrategy {
 
     /** {@code Map<Integer, Throwable>}: branch index → its exception. */
     static final String BRANCH_ERRORS = "BraidBranchErrors";
