@@ -13,48 +13,69 @@ import java.util.Set;
  *
  * @param <S> the {@link Step} record this kind reads and compiles
  */
-public interface StepKind<S extends Step> {
+public abstract class StepKind<S extends Step> {
+
+    private final String keyword;
+    private final Class<S> type;
+    private final Set<String> operations;
+
+    /**
+     * @param keyword the YAML key naming the kind in a step's map
+     * @param type the permitted subclass of {@link Step} this kind owns
+     * @param operations the {@code braid:<operation>} names this kind's routes call; each is served by
+     *     the kind's binding, which implements {@link dev.braid.engine.run.StepOperation}
+     */
+    protected StepKind(String keyword, Class<S> type, Set<String> operations) {
+        this.keyword = keyword;
+        this.type = type;
+        this.operations = Set.copyOf(operations);
+    }
+
+    protected StepKind(String keyword, Class<S> type) {
+        this(keyword, type, Set.of());
+    }
 
     /** The YAML key naming the kind in a step's map ({@code model}, {@code mask}, …). */
-    String keyword();
+    public final String keyword() {
+        return keyword;
+    }
 
     /** The permitted subclass of {@link Step} this kind owns. */
-    Class<S> type();
+    public final Class<S> type() {
+        return type;
+    }
+
+    /** The {@code braid:<operation>} names this kind's routes call. */
+    public final Set<String> operations() {
+        return operations;
+    }
 
     /**
      * Reads the kind's map ({@code source.body()}), reporting every problem to the grammar.
      *
      * @return the step, or null when it is invalid (its problems are reported)
      */
-    S read(Grammar grammar, StepSource source);
+    public abstract S read(Grammar grammar, StepSource source);
 
     /** Adds the processors of the step's route and its bindings; reports problems to {@code c}. */
-    void compile(StepCompilation c, S step);
-
-    /**
-     * The {@code braid:<operation>} names this kind's routes call; each is served by the kind's
-     * binding, which implements {@link dev.braid.engine.run.StepOperation}.
-     */
-    default Set<String> operations() {
-        return Set.of();
-    }
+    public abstract void compile(StepCompilation c, S step);
 
     /**
      * The key inside the kind's map that holds nested steps ({@code branches} of a parallel step), or
      * null: the reader collects their ids before it reads any step, so references can tell
      * "unknown" from "not yet".
      */
-    default String nestedStepsKey() {
+    public String nestedStepsKey() {
         return null;
     }
 
     /** Beans the kind's routes reference by name ({@code #name}), bound once per CamelContext. */
-    default Map<String, Object> camelBeans() {
+    public Map<String, Object> camelBeans() {
         return Map.of();
     }
 
     /** Compiles a step known to be of this kind (the registry dispatches by type). */
-    default void compileStep(StepCompilation c, Step step) {
+    public final void compileStep(StepCompilation c, Step step) {
         compile(c, type().cast(step));
     }
 }

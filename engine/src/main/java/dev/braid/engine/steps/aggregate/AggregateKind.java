@@ -13,23 +13,12 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** {@code aggregate: {jsonata, require}}: combines branch results; fails with 502 when a required step failed. */
-public final class AggregateKind implements StepKind<Step.Aggregate> {
+public final class AggregateKind extends StepKind<Step.Aggregate> {
 
     static final String OPERATION = "aggregate";
 
-    @Override
-    public String keyword() {
-        return "aggregate";
-    }
-
-    @Override
-    public Class<Step.Aggregate> type() {
-        return Step.Aggregate.class;
-    }
-
-    @Override
-    public Set<String> operations() {
-        return Set.of(OPERATION);
+    public AggregateKind() {
+        super("aggregate", Step.Aggregate.class, Set.of(OPERATION));
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * between {@code braid:camel-in} (body = input) and {@code braid:camel-out} (body = the step's output).
  * Endpoint schemes, languages and processors are checked by {@link CamelSafety}.
  */
-public final class CamelKind implements StepKind<Step.Camel> {
+public final class CamelKind extends StepKind<Step.Camel> {
 
     static final String IN = "camel-in";
     static final String OUT = "camel-out";
@@ -26,22 +26,8 @@ public final class CamelKind implements StepKind<Step.Camel> {
 
     /** @param allowedSchemes the endpoint schemes a camel step may reach ({@code log} by default) */
     public CamelKind(Set<String> allowedSchemes) {
+        super("camel", Step.Camel.class, Set.of(IN, OUT));
         this.allowedSchemes = Set.copyOf(allowedSchemes);
-    }
-
-    @Override
-    public String keyword() {
-        return "camel";
-    }
-
-    @Override
-    public Class<Step.Camel> type() {
-        return Step.Camel.class;
-    }
-
-    @Override
-    public Set<String> operations() {
-        return Set.of(IN, OUT);
     }
 
     @Override

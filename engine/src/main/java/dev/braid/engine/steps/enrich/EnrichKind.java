@@ -26,7 +26,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * parsed JSON answer becomes {@code steps.<id>} and {@code vars.<id>}. A literal target is judged
  * by the SSRF rules when the pipeline is read; every target again, after DNS, when it is called.
  */
-public final class EnrichKind implements StepKind<Step.Enrich> {
+public final class EnrichKind extends StepKind<Step.Enrich> {
 
     static final String OPERATION = "enrich";
     /** The methods an enrich step may name in YAML. */
@@ -38,22 +38,8 @@ public final class EnrichKind implements StepKind<Step.Enrich> {
 
     /** @param urls judges enrich URLs whose scheme and host are literal (SSRF rules) */
     public EnrichKind(EnrichUrlCheck urls) {
+        super("enrich", Step.Enrich.class, Set.of(OPERATION));
         this.urls = urls;
-    }
-
-    @Override
-    public String keyword() {
-        return "enrich";
-    }
-
-    @Override
-    public Class<Step.Enrich> type() {
-        return Step.Enrich.class;
-    }
-
-    @Override
-    public Set<String> operations() {
-        return Set.of(OPERATION);
     }
 
     @Override

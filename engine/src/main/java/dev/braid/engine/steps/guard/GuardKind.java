@@ -24,7 +24,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * classifier is set, asks an LLM judge through {@code model:chat}; an output guard checks the
  * previous step's output for masked originals and configured secrets instead.
  */
-public final class GuardKind implements StepKind<Step.Guard> {
+public final class GuardKind extends StepKind<Step.Guard> {
 
     static final List<String> GUARD_KEYS = List.of(
             "promptInjection", "maxInputTokens", "maxInputChars", "output", "classifier", "onClassifierError");
@@ -39,14 +39,8 @@ public final class GuardKind implements StepKind<Step.Guard> {
     private static final Duration DEFAULT_CLASSIFIER_TIMEOUT = Duration.ofSeconds(10);
     private static final double DEFAULT_CLASSIFIER_THRESHOLD = 0.5;
 
-    @Override
-    public String keyword() {
-        return "guard";
-    }
-
-    @Override
-    public Class<Step.Guard> type() {
-        return Step.Guard.class;
+    public GuardKind() {
+        super("guard", Step.Guard.class);
     }
 
     @Override

@@ -26,21 +26,15 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * {@code output: true}, in the previous step's output and in what the pipeline returns and streams)
  * with placeholders, through the {@code mask:} component.
  */
-public final class MaskKind implements StepKind<Step.Mask> {
+public final class MaskKind extends StepKind<Step.Mask> {
 
     /** The built-in entities a mask step may name: the {@link MaskEntity} enum, in its order. */
     public static final List<String> ENTITIES = Grammar.names(Enum::name, MaskEntity.values());
 
     private static final Pattern ENTITY_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
 
-    @Override
-    public String keyword() {
-        return "mask";
-    }
-
-    @Override
-    public Class<Step.Mask> type() {
-        return Step.Mask.class;
+    public MaskKind() {
+        super("mask", Step.Mask.class);
     }
 
     @Override

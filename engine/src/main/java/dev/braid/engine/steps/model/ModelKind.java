@@ -24,7 +24,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * maxTokens, cache, on}}: renders its templates into a unified request and sends it to
  * {@code model:<task>}, which routes over the targets.
  */
-public final class ModelKind implements StepKind<Step.Model> {
+public final class ModelKind extends StepKind<Step.Model> {
 
     static final List<String> MODEL_KEYS = List.of(
             "task", "strategy", "targets", "timeout", "retries", "prompt", "messages", "text", "image", "temperature",
@@ -36,14 +36,8 @@ public final class ModelKind implements StepKind<Step.Model> {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-    @Override
-    public String keyword() {
-        return "model";
-    }
-
-    @Override
-    public Class<Step.Model> type() {
-        return Step.Model.class;
+    public ModelKind() {
+        super("model", Step.Model.class);
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * {@code parallel: {timeout, onBranchError, branches}}: a Camel multicast (parallel, with timeout)
  * over the branches' routes, aggregated by {@link ParallelStrategy}, then {@code braid:join}.
  */
-public final class ParallelKind implements StepKind<Step.Parallel> {
+public final class ParallelKind extends StepKind<Step.Parallel> {
 
     /** The registry name of the parallel aggregation strategy. */
     public static final String STRATEGY_BEAN = "braidParallel";
@@ -30,19 +30,8 @@ public final class ParallelKind implements StepKind<Step.Parallel> {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-    @Override
-    public String keyword() {
-        return "parallel";
-    }
-
-    @Override
-    public Class<Step.Parallel> type() {
-        return Step.Parallel.class;
-    }
-
-    @Override
-    public Set<String> operations() {
-        return Set.of(OPERATION);
+    public ParallelKind() {
+        super("parallel", Step.Parallel.class, Set.of(OPERATION));
     }
 
     @Override

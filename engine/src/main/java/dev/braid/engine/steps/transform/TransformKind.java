@@ -10,23 +10,12 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code transform: {jsonata}}: reshapes data with JSONata over {@code {input, steps, vars}}. */
-public final class TransformKind implements StepKind<Step.Transform> {
+public final class TransformKind extends StepKind<Step.Transform> {
 
     static final String OPERATION = "transform";
 
-    @Override
-    public String keyword() {
-        return "transform";
-    }
-
-    @Override
-    public Class<Step.Transform> type() {
-        return Step.Transform.class;
-    }
-
-    @Override
-    public Set<String> operations() {
-        return Set.of(OPERATION);
+    public TransformKind() {
+        super("transform", Step.Transform.class, Set.of(OPERATION));
     }
 
     @Override
