@@ -2,7 +2,6 @@ package dev.braid.engine.runtime;
 
 import dev.braid.engine.steps.StepKinds;
 
-import dev.braid.engine.steps.parallel.ParallelStrategy;
 import dev.braid.engine.run.EnrichTargetPolicy;
 
 import static dev.braid.engine.compile.Specs.*;
@@ -10,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.braid.components.model.ModelComponent;
 import dev.braid.components.model.Target;
-import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;
 import dev.braid.engine.run.PipelineContext;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.direct.DirectComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.PluginHelper;
