@@ -1,6 +1,6 @@
 package dev.braid.engine.run;
 
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Usage;
 import java.util.Objects;
 
 /**

@@ -2,7 +2,7 @@ package dev.braid.engine.runtime;
 
 import dev.braid.engine.run.StepResult;
 
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Usage;
 import java.util.List;
 
 /**

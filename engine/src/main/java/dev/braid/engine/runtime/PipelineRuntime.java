@@ -1,6 +1,6 @@
 package dev.braid.engine.runtime;
 
-import dev.braid.components.model.ModelComponent;
+import dev.braid.components.model.gateway.ModelGateway;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;
 import dev.braid.engine.run.EnrichTargetPolicy;
@@ -41,6 +41,7 @@ public final class PipelineRuntime implements AutoCloseable {
     private final Invoker invoker;
     private final RouteCheck routeCheck;
     private final ExecutorService continuation;
+    private final ModelGateway models;
     private final Object adminLock = new Object();
 
     public PipelineRuntime(RuntimeSettings settings) {
@@ -49,16 +50,28 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** With a policy deciding which targets enrich steps may call (the server's SSRF rules). */
     public PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy) {
-        this(settings, enrichPolicy, newContinuationPool());
+        // its own gateway: the settings' providers join (or replace by name) the built-in mock and local ones
+        this(settings, enrichPolicy, ModelGateway.builder().providers(settings.providers()).build(), true,
+                newContinuationPool());
     }
 
-    private PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ExecutorService continuation) {
-        this(settings, enrichPolicy, StandardComponents.create(settings, continuation), continuation);
+    /**
+     * On the caller's model gateway (the server's one), which the caller closes; its providers are the
+     * gateway's, {@code settings.providers()} is not read.
+     */
+    public PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models) {
+        this(settings, enrichPolicy, models, false, newContinuationPool());
     }
 
-    PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, Map<String, Component> components,
-            ExecutorService continuation) {
+    private PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models,
+            boolean ownsModels, ExecutorService continuation) {
+        this(settings, enrichPolicy, models, StandardComponents.create(models, ownsModels, continuation), continuation);
+    }
+
+    PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models,
+            Map<String, Component> components, ExecutorService continuation) {
         StepKinds kinds = StepKinds.of(settings.allowedCamelSchemes(), settings.enrichUrls());
+        this.models = models;
         this.specs = new SpecReading(settings);
         this.compiler = new PipelineCompiler(settings.outputSecrets(), kinds);
         this.continuation = continuation;
@@ -82,6 +95,11 @@ public final class PipelineRuntime implements AutoCloseable {
     /** The CamelContext (for metrics and tests); do not add or remove Braid routes through it. */
     public CamelContext camelContext() {
         return host.camelContext();
+    }
+
+    /** The model gateway this runtime's {@code model:} steps call through. */
+    public ModelGateway models() {
+        return models;
     }
 
     /**
@@ -117,8 +135,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** Targets of {@code spec} that name a provider this runtime does not have (see {@link UnknownProviders}). */
     public List<UnknownProviders.Warning> unknownProviders(PipelineSpec spec) {
-        ModelComponent models = camelContext().getComponent(ModelComponent.SCHEME, ModelComponent.class);
-        return UnknownProviders.in(spec, name -> models.getProviders().find(name).isPresent());
+        return UnknownProviders.in(spec, name -> models.providers().find(name).isPresent());
     }
 
     // ---- versions --------------------------------------------------------------------------

@@ -2,7 +2,7 @@ package dev.braid.engine.run;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Usage;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

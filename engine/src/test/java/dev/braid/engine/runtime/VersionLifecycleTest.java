@@ -5,7 +5,7 @@ import dev.braid.engine.run.InvocationException;
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.Target;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;
 import java.time.Duration;
