@@ -31,8 +31,13 @@ public final class PipelineReader {
 
     /** @param enrichUrls judges enrich URLs whose scheme and host are literal (SSRF rules) */
     public PipelineReader(ReaderLimits limits, Set<String> allowedCamelSchemes, EnrichUrlCheck enrichUrls) {
+        this(limits, StepKinds.of(allowedCamelSchemes, java.util.Objects.requireNonNull(enrichUrls)));
+    }
+
+    /** With the step kinds (and their settings) a runtime already built. */
+    public PipelineReader(ReaderLimits limits, StepKinds kinds) {
         this.limits = limits;
-        this.kinds = StepKinds.of(allowedCamelSchemes, java.util.Objects.requireNonNull(enrichUrls));
+        this.kinds = java.util.Objects.requireNonNull(kinds);
     }
 
     /**

@@ -72,7 +72,7 @@ public final class PipelineRuntime implements AutoCloseable {
             Map<String, Component> components, ExecutorService continuation) {
         StepKinds kinds = StepKinds.of(settings.allowedCamelSchemes(), settings.enrichUrls());
         this.models = models;
-        this.specs = new SpecReading(settings);
+        this.specs = new SpecReading(kinds);
         this.compiler = new PipelineCompiler(settings.outputSecrets(), kinds);
         this.continuation = continuation;
         this.host = new CamelHost(kinds, enrichPolicy, components);
