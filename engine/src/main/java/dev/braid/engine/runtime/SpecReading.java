@@ -1,7 +1,6 @@
 package dev.braid.engine.runtime;
 
 import dev.braid.engine.read.PipelineReader;
-
 import dev.braid.engine.spec.InputSchema;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;

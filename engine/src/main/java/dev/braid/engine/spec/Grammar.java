@@ -1,8 +1,8 @@
 package dev.braid.engine.spec;
 
 import com.dashjoin.jsonata.Jsonata;
-import dev.braid.components.model.routing.FallbackTrigger;
 import dev.braid.components.model.api.Target;
+import dev.braid.components.model.routing.FallbackTrigger;
 import dev.braid.engine.template.Template;
 import dev.braid.engine.template.TemplateSyntaxException;
 import java.time.Duration;

@@ -1,10 +1,5 @@
 package dev.braid.engine.compile;
 
-import dev.braid.engine.steps.model.ModelBinding;
-import dev.braid.engine.steps.parallel.ParallelBinding;
-import dev.braid.engine.steps.guard.GuardBinding;
-import dev.braid.engine.steps.guard.GuardClassifierBinding;
-
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -14,6 +9,10 @@ import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.SourcePosition;
 import dev.braid.engine.spec.Step;
 import dev.braid.engine.spec.StepSpec;
+import dev.braid.engine.steps.guard.GuardBinding;
+import dev.braid.engine.steps.guard.GuardClassifierBinding;
+import dev.braid.engine.steps.model.ModelBinding;
+import dev.braid.engine.steps.parallel.ParallelBinding;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,11 @@
 package dev.braid.engine.golden;
 
-import dev.braid.engine.read.PipelineReader;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;
+import dev.braid.engine.read.PipelineReader;
 import dev.braid.engine.spec.PipelineSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

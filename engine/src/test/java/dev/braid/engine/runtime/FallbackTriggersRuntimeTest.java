@@ -1,7 +1,5 @@
 package dev.braid.engine.runtime;
 
-import dev.braid.engine.run.InvocationException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +8,7 @@ import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.components.model.mock.MockProvider;
+import dev.braid.engine.run.InvocationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,19 +1,17 @@
 package dev.braid.engine.runtime;
 
-import dev.braid.engine.steps.StepKinds;
-
-import dev.braid.engine.run.EnrichTargetPolicy;
-
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.components.model.api.Target;
+import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;
+import dev.braid.engine.run.EnrichTargetPolicy;
 import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.Step;
+import dev.braid.engine.steps.StepKinds;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.Exchange;

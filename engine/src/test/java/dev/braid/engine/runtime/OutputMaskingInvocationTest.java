@@ -1,14 +1,13 @@
 package dev.braid.engine.runtime;
 
-import dev.braid.engine.run.StepDelta;
-import dev.braid.engine.run.InvocationException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.StepDelta;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

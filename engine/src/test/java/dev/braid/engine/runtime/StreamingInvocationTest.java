@@ -1,7 +1,5 @@
 package dev.braid.engine.runtime;
 
-import dev.braid.engine.run.StepDelta;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +10,7 @@ import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.api.Usage;
+import dev.braid.engine.run.StepDelta;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

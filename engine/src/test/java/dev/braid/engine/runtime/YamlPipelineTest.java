@@ -1,10 +1,9 @@
 package dev.braid.engine.runtime;
 
-import dev.braid.engine.run.StepResult;
-import dev.braid.engine.run.InvocationException;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.StepResult;
 import dev.braid.engine.spec.InvalidPipelineException;
 import java.time.Duration;
 import java.util.List;

@@ -1,13 +1,12 @@
 package dev.braid.engine.spec;
 
-import dev.braid.engine.read.PipelineReader;
-
 import static dev.braid.engine.spec.SpecAssertions.HEADER;
 import static dev.braid.engine.spec.SpecAssertions.assertAt;
 import static dev.braid.engine.spec.SpecAssertions.error;
 import static dev.braid.engine.spec.SpecAssertions.errors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.braid.engine.read.PipelineReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,5 @@
 package dev.braid.engine.spec;
 
-import dev.braid.engine.read.PipelineReader;
-
 import static dev.braid.engine.spec.SpecAssertions.HEADER;
 import static dev.braid.engine.spec.SpecAssertions.assertAt;
 import static dev.braid.engine.spec.SpecAssertions.error;
@@ -13,6 +11,7 @@ import dev.braid.components.guard.GuardAction;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.routing.FallbackTrigger;
 import dev.braid.components.model.routing.RoutingStrategy;
+import dev.braid.engine.read.PipelineReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,11 @@
 package dev.braid.engine.spec;
 
-import dev.braid.engine.read.PipelineReader;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.braid.engine.read.PipelineReader;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

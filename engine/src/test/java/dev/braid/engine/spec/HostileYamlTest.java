@@ -1,7 +1,5 @@
 package dev.braid.engine.spec;
 
-import dev.braid.engine.read.PipelineReader;
-
 import static dev.braid.engine.spec.SpecAssertions.HEADER;
 import static dev.braid.engine.spec.SpecAssertions.assertAt;
 import static dev.braid.engine.spec.SpecAssertions.error;
@@ -10,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.braid.engine.read.PipelineReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,5 @@
 package dev.braid.engine.spec;
 
-import dev.braid.engine.read.PipelineReader;
-
 import static dev.braid.engine.spec.SpecAssertions.HEADER;
 import static dev.braid.engine.spec.SpecAssertions.assertAt;
 import static dev.braid.engine.spec.SpecAssertions.error;
@@ -11,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.braid.components.model.cache.CachePolicy;
 import dev.braid.components.model.routing.FallbackTrigger;
+import dev.braid.engine.read.PipelineReader;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

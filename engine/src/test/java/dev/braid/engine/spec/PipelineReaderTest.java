@@ -1,7 +1,5 @@
 package dev.braid.engine.spec;
 
-import dev.braid.engine.read.PipelineReader;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -9,6 +7,7 @@ import dev.braid.components.guard.GuardAction;
 import dev.braid.components.model.api.ModelTask;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.routing.RoutingStrategy;
+import dev.braid.engine.read.PipelineReader;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,10 @@
 package dev.braid.engine.spec;
 
-import dev.braid.engine.read.PipelineReader;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.braid.engine.read.PipelineReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,10 +1,9 @@
 package dev.braid.engine.spec;
 
-import dev.braid.engine.read.PipelineReader;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.braid.engine.read.PipelineReader;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,7 @@
 package dev.braid.engine.steps.camel;
 
-import dev.braid.engine.spec.Problems;
 import dev.braid.engine.spec.Fields;
-
+import dev.braid.engine.spec.Problems;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

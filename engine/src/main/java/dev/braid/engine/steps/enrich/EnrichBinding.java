@@ -6,21 +6,21 @@ import dev.braid.engine.run.StepOperation;
 import dev.braid.engine.run.StepServices;
 import dev.braid.engine.template.Template;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.util.Locale;
-import java.util.concurrent.CompletionException;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
 
 /**
  * An enrich step: an HTTP lookup whose parsed JSON answer becomes {@code steps.<id>} and

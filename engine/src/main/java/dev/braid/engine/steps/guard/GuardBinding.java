@@ -1,14 +1,13 @@
 package dev.braid.engine.steps.guard;
 
-import dev.braid.engine.run.StepStatus;
-
 import dev.braid.components.guard.GuardPolicy;
 import dev.braid.components.guard.GuardStepBinding;
 import dev.braid.components.guard.GuardVerdict;
 import dev.braid.components.mask.MaskVault;
-import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.run.StepResult;
+import dev.braid.engine.run.StepStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

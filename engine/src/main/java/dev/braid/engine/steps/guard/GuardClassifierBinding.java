@@ -1,7 +1,5 @@
 package dev.braid.engine.steps.guard;
 
-import dev.braid.engine.run.StepStatus;
-
 import dev.braid.components.guard.GuardAction;
 import dev.braid.components.guard.GuardBlockedException;
 import dev.braid.components.guard.GuardVerdict;
@@ -10,11 +8,12 @@ import dev.braid.components.guard.InputGuard;
 import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.Usage;
 import dev.braid.components.model.camel.ModelStepBinding;
 import dev.braid.components.model.routing.RoutingPolicy;
-import dev.braid.components.model.api.Usage;
 import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.run.StepResult;
+import dev.braid.engine.run.StepStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

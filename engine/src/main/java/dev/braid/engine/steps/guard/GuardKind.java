@@ -2,10 +2,10 @@ package dev.braid.engine.steps.guard;
 
 import dev.braid.components.guard.GuardAction;
 import dev.braid.components.guard.GuardPolicy;
+import dev.braid.components.model.api.Target;
 import dev.braid.components.model.routing.FallbackTrigger;
 import dev.braid.components.model.routing.RoutingPolicy;
 import dev.braid.components.model.routing.RoutingStrategy;
-import dev.braid.components.model.api.Target;
 import dev.braid.engine.kind.StepCompilation;
 import dev.braid.engine.kind.StepKind;
 import dev.braid.engine.kind.StepSource;

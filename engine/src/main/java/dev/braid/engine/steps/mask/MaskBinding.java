@@ -1,11 +1,10 @@
 package dev.braid.engine.steps.mask;
 
-import dev.braid.engine.run.StepStatus;
-
 import dev.braid.components.mask.MaskPolicy;
 import dev.braid.components.mask.MaskStepBinding;
 import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.run.StepResult;
+import dev.braid.engine.run.StepStatus;
 import dev.braid.engine.template.Template;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,22 +1,21 @@
 package dev.braid.engine.steps.model;
 
-import dev.braid.engine.run.StepStatus;
-
-import dev.braid.components.model.cache.CachePolicy;
 import dev.braid.components.model.api.ContentPart;
 import dev.braid.components.model.api.GenerationOptions;
 import dev.braid.components.model.api.Message;
 import dev.braid.components.model.api.ModelDelta;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
-import dev.braid.components.model.routing.ModelRouter;
-import dev.braid.components.model.camel.ModelStepBinding;
 import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.cache.CachePolicy;
+import dev.braid.components.model.camel.ModelStepBinding;
+import dev.braid.components.model.routing.ModelRouter;
 import dev.braid.components.model.routing.RoutingPolicy;
-import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.run.DeltaStream;
 import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.run.StepResult;
+import dev.braid.engine.run.StepStatus;
 import dev.braid.engine.template.Template;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.braid.engine.steps.model;
 
-import dev.braid.components.model.cache.CachePolicy;
-import dev.braid.components.model.routing.FallbackTrigger;
 import dev.braid.components.model.api.GenerationOptions;
 import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.cache.CachePolicy;
+import dev.braid.components.model.routing.FallbackTrigger;
 import dev.braid.components.model.routing.RoutingPolicy;
 import dev.braid.components.model.routing.RoutingStrategy;
-import dev.braid.components.model.api.Target;
 import dev.braid.engine.kind.StepCompilation;
 import dev.braid.engine.kind.StepKind;
 import dev.braid.engine.kind.StepSource;
