@@ -49,7 +49,7 @@ class CamelYamlSchemaTest {
     @Test
     void everyStepKindOfTheReadersFixtureMatchesCamelsSchema() throws Exception {
         String source;
-        try (InputStream in = getClass().getResourceAsStream("/dev/braid/engine/spec/valid/every-kind.yaml")) {
+        try (InputStream in = getClass().getResourceAsStream("/dev/braid/engine/read/valid/every-kind.yaml")) {
             source = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
         String yaml = new PipelineCompiler().compile(new dev.braid.engine.read.PipelineReader().read(source), 1).camelYaml();

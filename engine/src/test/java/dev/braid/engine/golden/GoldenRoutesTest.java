@@ -37,7 +37,7 @@ class GoldenRoutesTest {
         try (Stream<Path> shipped = Files.list(Path.of("../pipelines"))) {
             shipped.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(sources::add);
         }
-        try (Stream<Path> valid = Files.list(Path.of("src/test/resources/dev/braid/engine/spec/valid"))) {
+        try (Stream<Path> valid = Files.list(Path.of("src/test/resources/dev/braid/engine/read/valid"))) {
             valid.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(sources::add);
         }
         assertFalse(sources.isEmpty(), "no pipelines found");

@@ -117,7 +117,7 @@ class YamlPipelineTest {
     }
 
     static String fixture(String name) throws java.io.IOException {
-        try (var in = YamlPipelineTest.class.getResourceAsStream("/dev/braid/engine/spec/valid/" + name)) {
+        try (var in = YamlPipelineTest.class.getResourceAsStream("/dev/braid/engine/read/valid/" + name)) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }

@@ -1,11 +1,15 @@
-package dev.braid.engine.spec;
+package dev.braid.engine.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.braid.engine.read.PipelineReader;
+import dev.braid.engine.spec.EnrichUrlCheck;
+import dev.braid.engine.spec.InvalidPipelineException;
+import dev.braid.engine.spec.ReaderLimits;
+import dev.braid.engine.spec.Step;
+import dev.braid.engine.spec.ValidationError;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

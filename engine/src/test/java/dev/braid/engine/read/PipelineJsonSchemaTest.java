@@ -1,4 +1,4 @@
-package dev.braid.engine.spec;
+package dev.braid.engine.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +11,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import dev.braid.engine.read.PipelineReader;
+import dev.braid.engine.spec.InvalidPipelineException;
 import java.io.InputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.braid.engine.spec;
+package dev.braid.engine.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,7 +7,10 @@ import dev.braid.components.guard.GuardAction;
 import dev.braid.components.model.api.ModelTask;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.routing.RoutingStrategy;
-import dev.braid.engine.read.PipelineReader;
+import dev.braid.engine.spec.PipelineSpec;
+import dev.braid.engine.spec.SourcePosition;
+import dev.braid.engine.spec.Step;
+import dev.braid.engine.spec.StepSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,15 +1,17 @@
-package dev.braid.engine.spec;
+package dev.braid.engine.steps.model;
 
-import static dev.braid.engine.spec.SpecAssertions.HEADER;
-import static dev.braid.engine.spec.SpecAssertions.assertAt;
-import static dev.braid.engine.spec.SpecAssertions.error;
-import static dev.braid.engine.spec.SpecAssertions.errors;
+import static dev.braid.engine.read.SpecAssertions.HEADER;
+import static dev.braid.engine.read.SpecAssertions.assertAt;
+import static dev.braid.engine.read.SpecAssertions.error;
+import static dev.braid.engine.read.SpecAssertions.errors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.braid.components.model.cache.CachePolicy;
 import dev.braid.components.model.routing.FallbackTrigger;
 import dev.braid.engine.read.PipelineReader;
+import dev.braid.engine.spec.Step;
+import dev.braid.engine.spec.ValidationError;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,15 @@
-package dev.braid.engine.spec;
+package dev.braid.engine.steps.camel;
 
-import static dev.braid.engine.spec.SpecAssertions.HEADER;
-import static dev.braid.engine.spec.SpecAssertions.assertAt;
-import static dev.braid.engine.spec.SpecAssertions.error;
-import static dev.braid.engine.spec.SpecAssertions.errors;
+import static dev.braid.engine.read.SpecAssertions.HEADER;
+import static dev.braid.engine.read.SpecAssertions.assertAt;
+import static dev.braid.engine.read.SpecAssertions.error;
+import static dev.braid.engine.read.SpecAssertions.errors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.braid.engine.read.PipelineReader;
+import dev.braid.engine.spec.PipelineSpec;
+import dev.braid.engine.spec.Step;
+import dev.braid.engine.spec.ValidationError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
