@@ -8,7 +8,7 @@ import dev.braid.components.model.routing.RoutingPolicy;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.InvokeOptions;
 import dev.braid.engine.runtime.PipelineRuntime;
-import dev.braid.engine.runtime.StepDelta;
+import dev.braid.engine.run.StepDelta;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ProblemException;
 import dev.braid.server.limits.BudgetGate;

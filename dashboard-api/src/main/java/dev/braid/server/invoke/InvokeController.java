@@ -3,7 +3,7 @@ package dev.braid.server.invoke;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.engine.runtime.InvocationResult;
-import dev.braid.engine.runtime.StepDelta;
+import dev.braid.engine.run.StepDelta;
 import dev.braid.server.calls.EventCallStream;
 import dev.braid.server.calls.Caller;
 import dev.braid.server.calls.HttpCallers;

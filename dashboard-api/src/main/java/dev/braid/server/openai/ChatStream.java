@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.components.model.api.ModelDelta;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.engine.runtime.InvocationResult;
-import dev.braid.engine.runtime.StepDelta;
+import dev.braid.engine.run.StepDelta;
 import dev.braid.server.calls.CallStream;
 import dev.braid.server.calls.EventCallStream;
 import dev.braid.components.model.api.Usage;

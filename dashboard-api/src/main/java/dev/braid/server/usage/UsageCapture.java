@@ -4,7 +4,8 @@ import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.Usage;
 import dev.braid.components.model.routing.ModelRouter;
 import dev.braid.engine.runtime.InvocationResult;
-import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.run.StepResult;
+import dev.braid.engine.run.StepStatus;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorResponses;
 import jakarta.inject.Singleton;
@@ -48,10 +49,10 @@ public class UsageCapture {
         boolean stepFailed = false;
         if (result != null) {
             for (StepResult s : result.steps()) {
-                if (UsageStatus.SKIPPED.wire().equals(s.status())) {
+                if (s.outcome() == StepStatus.SKIPPED) {
                     continue;
                 }
-                boolean stepOk = UsageStatus.OK.wire().equals(s.status());
+                boolean stepOk = s.outcome() == StepStatus.OK;
                 stepFailed |= !stepOk;
                 Usage u = s.usage() == null ? Usage.ZERO : s.usage();
                 String[] pm = splitModel(s.model());
