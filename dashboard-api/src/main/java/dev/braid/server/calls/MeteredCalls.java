@@ -12,8 +12,6 @@ import dev.braid.engine.run.StepDelta;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ProblemException;
 import dev.braid.server.limits.BudgetGate;
-import dev.braid.server.limits.KeyLimits;
-import dev.braid.server.limits.KeyQuota;
 import dev.braid.server.limits.LimitMetrics;
 import dev.braid.server.limits.RequestSpend;
 import dev.braid.server.models.ChatModels;
@@ -52,17 +50,15 @@ public class MeteredCalls {
     private final PipelineRuntime runtime;
     private final ChatModels models;
     private final BudgetGate budgets;
-    private final KeyLimits limits;
     private final LimitMetrics limitMetrics;
     private final UsageCapture usage;
     private final BraidTracing tracing;
 
-    public MeteredCalls(PipelineRuntime runtime, ChatModels models, BudgetGate budgets, KeyLimits limits,
+    public MeteredCalls(PipelineRuntime runtime, ChatModels models, BudgetGate budgets,
             LimitMetrics limitMetrics, UsageCapture usage, BraidTracing tracing) {
         this.runtime = runtime;
         this.models = models;
         this.budgets = budgets;
-        this.limits = limits;
         this.limitMetrics = limitMetrics;
         this.usage = usage;
         this.tracing = tracing;
@@ -216,9 +212,7 @@ public class MeteredCalls {
 
     /** The call's spend; its tokens count toward the key's daily quota when it has one. */
     private RequestSpend open(Caller caller) {
-        KeyQuota quota = caller.quota();
-        return budgets.open(quota == null || quota.tokensPerDay() == null ? null
-                : used -> limits.recordTokens(quota.keyId(), used));
+        return budgets.open(caller.quota());
     }
 
     /**

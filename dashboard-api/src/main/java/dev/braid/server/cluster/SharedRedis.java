@@ -17,8 +17,11 @@ import java.util.Optional;
 /**
  * The one Redis client of this instance, present when {@code braid.redis.uri} is set: shared limits
  * and budgets, and the response cache, open their connections here. Commands time out after
- * {@code braid.redis.command-timeout} (default 500 ms) and are refused at once while the connection
- * is down, so an unreachable Redis turns into fast errors, never into requests waiting on it.
+ * {@code braid.redis.command-timeout} (default 2 s) and are refused at once while the connection
+ * is down, so an unreachable Redis turns into fast errors, never into requests waiting on it. The
+ * timeout only has to catch a Redis that is connected but hung (a lost connection is refused at
+ * once): 500 ms, the old default, refused dozens of requests to a healthy Redis on a loaded machine,
+ * where a reply can wait that long for a CPU.
  */
 @Singleton
 public class SharedRedis {
@@ -28,7 +31,7 @@ public class SharedRedis {
 
     public SharedRedis(
             @Nullable @Value("${braid.redis.uri:}") String uri,
-            @Value("${braid.redis.command-timeout:500ms}") Duration commandTimeout) {
+            @Value("${braid.redis.command-timeout:2s}") Duration commandTimeout) {
         if (uri == null || uri.isBlank()) {
             client = null;
             return;

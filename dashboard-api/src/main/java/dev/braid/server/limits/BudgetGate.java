@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,21 +39,26 @@ public class BudgetGate {
     private final ModelGateway models;
     private final SpendLedger ledger;
     private final PipelineBudgets budgets;
+    private final KeyLimits keyLimits;
 
-    public BudgetGate(PipelineRuntime runtime, ModelGateway models, SpendLedger ledger, PipelineBudgets budgets) {
+    public BudgetGate(PipelineRuntime runtime, ModelGateway models, SpendLedger ledger, PipelineBudgets budgets,
+            KeyLimits keyLimits) {
         this.runtime = runtime;
         this.models = models;
         this.ledger = ledger;
         this.budgets = budgets;
+        this.keyLimits = keyLimits;
     }
 
     /**
-     * Starts metering one paid call: its reservation (if any budget applies, set by a
-     * {@code reserve…} method) and, when {@code tokens} is not null, the tokens it uses, counted
-     * there once it ends.
+     * Starts metering one paid call: its reservations (set by a {@code reserve…} method: dollars
+     * under any budget that applies, tokens under the key's {@code tokensPerDay}) and, when the key
+     * has a daily token quota, the tokens it uses, settled there once it ends.
+     *
+     * @param key the caller's limits, or null for a caller without a key
      */
-    public RequestSpend open(LongConsumer tokens) {
-        return RequestSpend.open(ledger, tokens);
+    public RequestSpend open(KeyQuota key) {
+        return RequestSpend.open(ledger, keyLimits, key);
     }
 
     /**
@@ -82,12 +86,14 @@ public class BudgetGate {
         PriceTable prices = prices();
         long bytes = Math.max(0, requestBytes);
         spend.estimateWith(seen -> CostEstimate.streamStep(spec, prices, bytes, seen), TokenCounter.standard());
-        if (limits.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        double worst = CostEstimate.worstCaseUsd(spec, prices, bytes);
-        String whose = pipelineBudget.isPresent() && keyUsdPerMonth == null ? "pipeline " + pipeline : "this key or pipeline";
-        return reserve(spend, limits, worst, "this call could exceed the monthly budget of " + whose);
+        Usage worst = CostEstimate.worstCase(spec, prices, bytes);
+        return reserveTokens(spend, worst.totalTokens()).thenCompose(refused -> {
+            if (refused != null || limits.isEmpty()) {
+                return CompletableFuture.completedFuture(refused);
+            }
+            String whose = pipelineBudget.isPresent() && keyUsdPerMonth == null ? "pipeline " + pipeline : "this key or pipeline";
+            return reserve(spend, limits, worst.costUsd(), "this call could exceed the monthly budget of " + whose);
+        });
     }
 
     /**
@@ -124,11 +130,31 @@ public class BudgetGate {
         // a broken stream does not say which target served it: the priciest one bounds the cost
         spend.estimateWith(seen -> Usage.of(prompt, seen, priciest(prices, priced, prompt, seen), true),
                 priced.isEmpty() ? TokenCounter.standard() : TokenCounter.forModel(priced.get(0).model()));
-        if (keyUsdPerMonth == null) {
+        return reserveTokens(spend, prompt + output).thenCompose(refused -> {
+            if (refused != null || keyUsdPerMonth == null) {
+                return CompletableFuture.completedFuture(refused);
+            }
+            return reserve(spend, List.of(new SpendLedger.Limit("key:" + key.keyId(), micros(keyUsdPerMonth))),
+                    priciest(prices, priced, prompt, output), "this call could exceed this key's monthly budget");
+        });
+    }
+
+    /**
+     * Holds the call's worst-case tokens under the key's {@code tokensPerDay} (when it has one), the
+     * way budgets hold dollars; completes with the 429 when the day's tokens are used up or held.
+     */
+    private CompletionStage<ApiProblem> reserveTokens(RequestSpend spend, long estimate) {
+        KeyQuota key = spend.tokenQuota();
+        if (key == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return reserve(spend, List.of(new SpendLedger.Limit("key:" + key.keyId(), micros(keyUsdPerMonth))),
-                priciest(prices, priced, prompt, output), "this call could exceed this key's monthly budget");
+        return keyLimits.reserveTokens(key, estimate).thenApply(held -> {
+            if (held == null) {
+                return KeyLimits.quotaExceeded(key);
+            }
+            spend.reservedTokens(held);
+            return (ApiProblem) null;
+        }).exceptionally(BudgetGate::limitsUnavailable);
     }
 
     private CompletionStage<ApiProblem> reserve(RequestSpend spend, List<SpendLedger.Limit> limits, double worstUsd,

@@ -24,7 +24,12 @@ public final class CostEstimate {
     private CostEstimate() {}
 
     public static double worstCaseUsd(PipelineSpec spec, PriceTable prices, long requestBytes) {
-        return walk(spec.steps(), prices, requestBytes).costUsd();
+        return worstCase(spec, prices, requestBytes).costUsd();
+    }
+
+    /** The worst case's tokens (every model step's prompt and maximum completion) and cost. */
+    public static Usage worstCase(PipelineSpec spec, PriceTable prices, long requestBytes) {
+        return walk(spec.steps(), prices, requestBytes);
     }
 
     /**

@@ -17,4 +17,11 @@ public sealed interface Counters permits LocalCounters, RedisCounters {
 
     /** Adds {@code amount} only if the total stays within {@code cap}, atomically: true when it did. */
     CompletionStage<Boolean> reserve(String name, long amount, long cap, Duration ttl);
+
+    /**
+     * Adds as much of {@code amount} as the total can take without exceeding {@code cap},
+     * atomically, and answers how much it added: {@code amount}, what was left under the cap, or 0
+     * when the counter is already at (or over) it.
+     */
+    CompletionStage<Long> reserveUpTo(String name, long amount, long cap, Duration ttl);
 }

@@ -46,8 +46,7 @@ public class KeyLimits {
             return rate(key);
         }
         return counters.get(dayCounter(key.keyId())).thenCompose(used -> used >= key.tokensPerDay()
-                ? CompletableFuture.completedFuture(new ApiProblem(429, "token_quota_exceeded", "this key has used its "
-                        + key.tokensPerDay() + " tokens for today (UTC)", null, List.of(), untilTomorrow()))
+                ? CompletableFuture.completedFuture(quotaExceeded(key))
                 : rate(key));
     }
 
@@ -62,8 +61,9 @@ public class KeyLimits {
         CompletionStage<ConsumptionProbe> probe;
         if (shared != null) {
             // the limit is part of the name: a changed limit starts a fresh bucket
-            probe = shared.builder().build(key.keyId() + ":" + rpm, () -> CompletableFuture.completedFuture(configuration))
-                    .tryConsumeAndReturnRemaining(1);
+            probe = RedisCounters.off(shared.builder()
+                    .build(key.keyId() + ":" + rpm, () -> CompletableFuture.completedFuture(configuration))
+                    .tryConsumeAndReturnRemaining(1));
         } else {
             Limiter limiter = buckets.compute(key.keyId(), (id, old) -> old != null && old.perMinute() == rpm ? old
                     : new Limiter(rpm, Bucket.builder().addLimit(configuration.getBandwidths()[0]).build()));
@@ -74,7 +74,38 @@ public class KeyLimits {
                         List.of(), Duration.ofNanos(Math.max(1, p.getNanosToWaitForRefill()))));
     }
 
-    /** Counts tokens a key's request used (after the answer); fire and forget. */
+    /** Tokens held for one call under its key's {@code tokensPerDay}: the day's counter and the amount. */
+    public record TokenReservation(String counter, long tokens) {}
+
+    /**
+     * Holds {@code estimate} tokens (the call's prompt and its maximum completion) under the key's
+     * quota for today, before the call runs: concurrent calls see each other's reservations, so
+     * they cannot all pass a check of settled tokens and then spend far past the quota together.
+     * When less than the estimate is left, the call may still go ahead on what is left (the day's
+     * last call; its overrun is bounded by that one call); when nothing is left it is refused.
+     * Completes with null when refused.
+     */
+    public CompletionStage<TokenReservation> reserveTokens(KeyQuota key, long estimate) {
+        String counter = dayCounter(key.keyId());
+        return counters.reserveUpTo(counter, Math.max(1, estimate), key.tokensPerDay(), KEEP_DAY)
+                .thenApply(taken -> taken > 0 ? new TokenReservation(counter, taken) : null);
+    }
+
+    /** The 429 for a key whose day's tokens are used up (or held by calls in flight). */
+    public static ApiProblem quotaExceeded(KeyQuota key) {
+        return new ApiProblem(429, "token_quota_exceeded", "this key has used its "
+                + key.tokensPerDay() + " tokens for today (UTC)", null, List.of(), untilTomorrow());
+    }
+
+    /** Replaces a reservation with the tokens the call used; fire and forget. */
+    public void settleTokens(TokenReservation reservation, long used) {
+        long delta = Math.max(0, used) - reservation.tokens();
+        if (delta != 0) {
+            counters.add(reservation.counter(), delta, KEEP_DAY);
+        }
+    }
+
+    /** Counts tokens a key's request used without a reservation (after the answer); fire and forget. */
     public void recordTokens(String keyId, long used) {
         if (used > 0) {
             counters.add(dayCounter(keyId), used, KEEP_DAY);

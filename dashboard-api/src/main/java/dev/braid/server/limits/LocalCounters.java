@@ -38,4 +38,19 @@ public final class LocalCounters implements Counters {
         } while (!n.compareAndSet(before, before + amount));
         return CompletableFuture.completedFuture(true);
     }
+
+    @Override
+    public CompletionStage<Long> reserveUpTo(String name, long amount, long cap, Duration ttl) {
+        AtomicLong n = counters.computeIfAbsent(name, c -> new AtomicLong());
+        long before;
+        long take;
+        do {
+            before = n.get();
+            take = Math.min(amount, cap - before);
+            if (take <= 0) {
+                return CompletableFuture.completedFuture(0L);
+            }
+        } while (!n.compareAndSet(before, before + take));
+        return CompletableFuture.completedFuture(take);
+    }
 }

@@ -5,7 +5,6 @@ import dev.braid.components.model.api.Usage;
 import dev.braid.components.tokens.TokenCounter;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 /**
@@ -27,8 +26,11 @@ import java.util.function.LongFunction;
 public final class RequestSpend {
 
     private final SpendLedger ledger;
-    /** Toward the key's tokensPerDay; null when the key has no quota. */
-    private final LongConsumer tokens;
+    /** The day's token counters; with {@link #quota}, null when the key has no tokensPerDay. */
+    private final KeyLimits limits;
+    private final KeyQuota quota;
+    /** The tokens held under the key's tokensPerDay before the call ran (set by the budget gate). */
+    private volatile KeyLimits.TokenReservation tokenReservation;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicLong seen = new AtomicLong();
     private volatile SpendLedger.Reservation reservation;
@@ -36,13 +38,25 @@ public final class RequestSpend {
     private volatile LongFunction<Usage> estimate;
     private volatile TokenCounter counter = TokenCounter.standard();
 
-    private RequestSpend(SpendLedger ledger, LongConsumer tokens) {
+    private RequestSpend(SpendLedger ledger, KeyLimits limits, KeyQuota quota) {
         this.ledger = ledger;
-        this.tokens = tokens;
+        this.limits = limits;
+        this.quota = quota;
     }
 
-    static RequestSpend open(SpendLedger ledger, LongConsumer tokens) {
-        return new RequestSpend(ledger, tokens);
+    /** @param quota the key's limits; its tokens are counted when it has a {@code tokensPerDay} */
+    static RequestSpend open(SpendLedger ledger, KeyLimits limits, KeyQuota quota) {
+        boolean counted = quota != null && quota.tokensPerDay() != null;
+        return new RequestSpend(ledger, counted ? limits : null, counted ? quota : null);
+    }
+
+    /** The key whose tokensPerDay this call counts toward, or null. */
+    KeyQuota tokenQuota() {
+        return quota;
+    }
+
+    void reservedTokens(KeyLimits.TokenReservation r) {
+        this.tokenReservation = r;
     }
 
     void reserved(SpendLedger.Reservation r) {
@@ -56,7 +70,7 @@ public final class RequestSpend {
 
     /** Whether anything is metered: a reservation to settle or tokens to count. */
     private boolean metered() {
-        return !ended.get() && (reservation != null || tokens != null);
+        return !ended.get() && (reservation != null || quota != null);
     }
 
     /** Counts a streamed piece toward the estimate of what was produced (used if the stream ends early). */
@@ -119,8 +133,11 @@ public final class RequestSpend {
         if (r != null) {
             ledger.settle(r, micros);
         }
-        if (tokens != null && usedTokens > 0) {
-            tokens.accept(usedTokens);
+        KeyLimits.TokenReservation held = tokenReservation;
+        if (held != null) {
+            limits.settleTokens(held, usedTokens);
+        } else if (quota != null && usedTokens > 0) {
+            limits.recordTokens(quota.keyId(), usedTokens);
         }
     }
 }

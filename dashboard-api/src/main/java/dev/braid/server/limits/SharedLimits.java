@@ -8,7 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +17,12 @@ import org.slf4j.LoggerFactory;
  * Where limits live: this instance's memory by default; Redis when {@code braid.redis.uri} is set,
  * so that every instance enforces one limit per key (Bucket4j's Lettuce proxy for the request-rate
  * buckets, {@link RedisCounters} for token quotas and budgets).
+ *
+ * <p>Built at startup ({@code @Context}): built lazily, its Redis connections were opened by the
+ * first limited request, on a request thread, while every request behind it waited and then
+ * raced its first commands against their timeout.
  */
-@Singleton
+@Context
 public class SharedLimits {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedLimits.class);
