@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -288,11 +289,21 @@ public class PipelineRegistry {
 
     // ---- applying the database to this instance ---------------------------------------------
 
-    /** Applies the database's active version of {@code name} to the runtime, if it differs. */
+    /**
+     * Applies the database's active version of {@code name} to the runtime, if it differs; a
+     * pipeline the database does not hold (or holds with no active version) is unloaded here, so an
+     * instance never keeps serving what the registry no longer has (a database lost and recreated).
+     */
     public void reconcile(String name) {
         locked(name, () -> {
             Optional<PipelineRow> row = pipelines.findByName(name);
             if (row.isEmpty() || row.get().activeVersion() == null) {
+                OptionalInt had = runtime.activeVersion(name);
+                if (had.isPresent()) {
+                    runtime.unloadAll(name);
+                    LOG.warn("Pipeline {} v{} unloaded: the registry {}", name, had.getAsInt(),
+                            row.isEmpty() ? "no longer has it" : "has no active version of it");
+                }
                 return null;
             }
             int want = row.get().activeVersion();
@@ -321,11 +332,25 @@ public class PipelineRegistry {
         });
     }
 
-    /** Applies every pipeline's active version; what fails is logged and skipped. Returns the names active here. */
+    /**
+     * Applies every pipeline's active version, and unloads the active pipelines the database no
+     * longer holds; what fails is logged and skipped. Returns the names active here.
+     */
     public List<String> reconcileAll() {
         List<String> active = new ArrayList<>();
-        for (PipelineRow row : pipelines.listOrderByName()) {
+        List<PipelineRow> rows = pipelines.listOrderByName();
+        Set<String> stored = new HashSet<>();
+        rows.forEach(r -> stored.add(r.name()));
+        for (String loaded : runtime.pipelineNames()) {
+            if (!stored.contains(loaded)) {
+                reconcile(loaded);
+            }
+        }
+        for (PipelineRow row : rows) {
             if (row.activeVersion() == null) {
+                if (runtime.activeVersion(row.name()).isPresent()) {
+                    reconcile(row.name());
+                }
                 continue;
             }
             OptionalInt have = runtime.activeVersion(row.name());

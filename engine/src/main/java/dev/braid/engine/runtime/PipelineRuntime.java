@@ -216,6 +216,17 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     /**
+     * Removes a pipeline from this instance: no version is active any more and every loaded one
+     * drains and unloads. For a registry that no longer holds the pipeline (its database was lost
+     * and recreated, or the pipeline was deactivated elsewhere). Returns how many versions were loaded.
+     */
+    public int unloadAll(String name) {
+        synchronized (adminLock) {
+            return versions.forget(name);
+        }
+    }
+
+    /**
      * Drains and unloads every loaded version that is not active and has had no call for
      * {@code idleFor} (pinned versions, versions deployed without activation). Returns how many.
      */

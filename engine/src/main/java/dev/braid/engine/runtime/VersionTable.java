@@ -90,6 +90,22 @@ final class VersionTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets a pipeline: it has no active version any more (a call by name is a 404 at once) and
+     * every loaded version of it retires (drains, then unloads). Returns how many were loaded.
+     */
+    int forget(String name) {
+        routing.remove(name);
+        int count = 0;
+        for (LoadedVersion v : all()) {
+            if (v.name().equals(name) && !v.retiring && !v.isClosed()) {
+                retire(v);
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Acquires the version a call runs on (pinned, or the active one); release it when the call ends. */
     LoadedVersion acquire(String name, Integer pinned) {
         if (pinned != null) {
