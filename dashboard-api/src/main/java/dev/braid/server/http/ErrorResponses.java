@@ -89,6 +89,10 @@ public final class ErrorResponses {
         if (cause instanceof ContentLengthExceededException) {
             return tooLarge();
         }
+        ApiProblem store = StoreUnavailable.of(cause);
+        if (store != null) {
+            return store;
+        }
         if (cause == null && status == 413) {
             // Netty's decoder refused the request line (4 KiB) or headers (8 KiB); Micronaut answers 413 with no cause
             return ApiProblem.of(413, "request_too_large",
