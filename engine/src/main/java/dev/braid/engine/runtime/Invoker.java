@@ -90,6 +90,7 @@ final class Invoker {
                     opened.flush(); // text a restorer held back when the provider sent no finish
                 }
                 if (error != null) {
+                    logPipelineFault(name, v.version(), id, unwrap(error));
                     reportFailedRun(opts, new InvocationResult(id, name, v.version(), null, ctx.results(),
                             ctx.usage(), ctx.elapsedMs()));
                     result.completeExceptionally(retired ? retiredUnder(v, unwrap(error)) : unwrap(error));
@@ -116,6 +117,18 @@ final class Invoker {
                 || error instanceof java.util.concurrent.RejectedExecutionException
                 || error instanceof RuntimeCamelException;
         return camelGaveUp ? new InvocationException.VersionRetired(v.name(), v.version()) : error;
+    }
+
+    /**
+     * One line per call the pipeline itself failed (its JSONata, a {@code when}, a {@code require}): nobody
+     * else is to blame, so its author needs to see it without a provider's failure to hide behind.
+     */
+    private static void logPipelineFault(String name, int version, String id, Throwable error) {
+        if (error instanceof InvocationException.StepFailed f && f.fault() == InvocationException.Fault.PIPELINE) {
+            System.getLogger(PipelineRuntime.class.getName()).log(System.Logger.Level.WARNING,
+                    "pipeline " + name + " v" + version + " step " + f.stepId() + " failed (" + f.code() + ") in "
+                            + id + ": " + f.getMessage());
+        }
     }
 
     /** Hands a failed invocation's finished steps to the caller; a failing listener never hides the failure. */
