@@ -165,11 +165,23 @@ public final class ErrorResponses {
             case 405 -> ApiProblem.of(405, "method_not_allowed", "method not allowed: " + describe(request));
             case 406 -> ApiProblem.of(406, "not_acceptable", "this endpoint answers application/json only");
             case 413 -> tooLarge();
-            case 415 -> ApiProblem.of(415, "unsupported_media_type", "the request body must be application/json");
+            case 415 -> ApiProblem.of(415, "unsupported_media_type", unsupportedMediaType(request));
             default -> status >= 400 && status < 500
                     ? ApiProblem.of(status, "invalid_request", "the request was refused (HTTP " + status + ")")
                     : internal(request, cause);
         };
+    }
+
+    /** The pipeline endpoints (deploy, validate) read YAML; every other body is JSON. */
+    private static final java.util.regex.Pattern YAML_BODY = java.util.regex.Pattern.compile("/api/pipelines(/validate)?/?");
+
+    private static String unsupportedMediaType(HttpRequest<?> request) {
+        String got = request.getContentType().map(t -> "got " + t).orElse("no Content-Type was sent");
+        if (YAML_BODY.matcher(request.getPath()).matches()) {
+            return "the request body must be a pipeline in YAML, sent as application/yaml, application/x-yaml, "
+                    + "text/yaml or text/plain (" + got + ")";
+        }
+        return "the request body must be application/json (" + got + ")";
     }
 
     private static ApiProblem tooLarge() {
