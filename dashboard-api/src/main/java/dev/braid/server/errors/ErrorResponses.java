@@ -178,8 +178,12 @@ public final class ErrorResponses {
     private static String unsupportedMediaType(HttpRequest<?> request) {
         String got = request.getContentType().map(t -> "got " + t).orElse("no Content-Type was sent");
         if (YAML_BODY.matcher(request.getPath()).matches()) {
+            // curl -d sends application/x-www-form-urlencoded, and strips the newlines YAML needs
+            String hint = request.getContentType().filter(MediaType.APPLICATION_FORM_URLENCODED_TYPE::equals).isPresent()
+                    ? "; with curl, send the file with --data-binary @file -H 'Content-Type: application/yaml'"
+                    : "";
             return "the request body must be a pipeline in YAML, sent as application/yaml, application/x-yaml, "
-                    + "text/yaml or text/plain (" + got + ")";
+                    + "text/yaml or text/plain (" + got + hint + ")";
         }
         return "the request body must be application/json (" + got + ")";
     }
