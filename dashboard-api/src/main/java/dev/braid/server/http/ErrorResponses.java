@@ -49,6 +49,10 @@ public final class ErrorResponses {
      * when it caught the error itself (404 for no route, 405, 415, …), else 500.
      */
     public static ApiProblem problem(HttpRequest<?> request, Throwable error, int status) {
+        if (status == 415) {
+            // which types are right depends on the endpoint: the pipeline endpoints read YAML
+            return ApiProblem.of(415, "unsupported_media_type", unsupportedMediaType(request));
+        }
         return decide(error, status, () -> RequestIds.of(request), () -> describe(request));
     }
 
@@ -177,7 +181,7 @@ public final class ErrorResponses {
             case 405 -> ApiProblem.of(405, "method_not_allowed", "method not allowed: " + what.get());
             case 406 -> ApiProblem.of(406, "not_acceptable", "this endpoint answers application/json only");
             case 413 -> tooLarge();
-            case 415 -> ApiProblem.of(415, "unsupported_media_type", unsupportedMediaType(request));
+            case 415 -> ApiProblem.of(415, "unsupported_media_type", "the request body's media type is not accepted here");
             default -> status >= 400 && status < 500
                     ? ApiProblem.of(status, "invalid_request", "the request was refused (HTTP " + status + ")")
                     : internal(id.get(), what.get(), cause);
