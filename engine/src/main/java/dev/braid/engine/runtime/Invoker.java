@@ -121,13 +121,15 @@ final class Invoker {
 
     /**
      * One line per call the pipeline itself failed (its JSONata, a {@code when}, a {@code require}): nobody
-     * else is to blame, so its author needs to see it without a provider's failure to hide behind.
+     * else is to blame, so its author needs to see it without a provider's failure to hide behind. The
+     * message stays out of the log: a JSONata error may quote request data ({@code $error(input.text)});
+     * the caller gets it in the response, and the request id ties the two together.
      */
     private static void logPipelineFault(String name, int version, String id, Throwable error) {
         if (error instanceof InvocationException.StepFailed f && f.fault() == InvocationException.Fault.PIPELINE) {
             System.getLogger(PipelineRuntime.class.getName()).log(System.Logger.Level.WARNING,
-                    "pipeline " + name + " v" + version + " step " + f.stepId() + " failed (" + f.code() + ") in "
-                            + id + ": " + f.getMessage());
+                    "pipeline " + name + " v" + version + " step " + f.stepId() + " failed (" + f.code() + ") in request "
+                            + id);
         }
     }
 
