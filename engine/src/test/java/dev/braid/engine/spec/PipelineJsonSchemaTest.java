@@ -62,6 +62,7 @@ class PipelineJsonSchemaTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "invalid/unknown-key.yaml",
+        "invalid/unknown-target-key.yaml",
         "invalid/missing-targets.yaml",
         "invalid/bad-enum.yaml",
         "invalid/two-kinds.yaml",
