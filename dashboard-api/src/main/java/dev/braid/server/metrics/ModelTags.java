@@ -26,6 +26,7 @@ final class ModelTags {
         if (model == null) {
             return "none";
         }
+        model = BoundedLabels.cap(model); // what is remembered and labelled is short (issue 13, item 1)
         String bare = provider != null && model.startsWith(provider + "/") ? model.substring(provider.length() + 1) : model;
         if (provider != null && prices.priceOf(provider, bare).isPresent()) {
             return model;
