@@ -74,6 +74,7 @@ class NulBytePostgresTest {
                 "{\"name\":\"victim\",\"role\":\"invoker\"}").body());
         JsonNode attacker = EdgeServer.JSON.readTree(edge.admin("POST", "/api/keys",
                 "{\"name\":\"attacker\",\"role\":\"invoker\"}").body());
+        long failedBefore = edge.bean(UsageRecorder.class).failed();
         int attacks = 0;
         for (int i = 0; i < 300; i++) {
             HttpResponse<String> ok = edge.send("POST", "/v1/chat/completions", victim.get("key").asText(),
@@ -94,7 +95,7 @@ class NulBytePostgresTest {
         assertEquals(300, kept);
         // the attacker's own rows are kept too, the NUL replaced
         assertTrue(rows(attacker.get("id").asText(), "request") >= 10);
-        assertEquals(0, edge.bean(UsageRecorder.class).failed());
+        assertEquals(failedBefore, edge.bean(UsageRecorder.class).failed());
     }
 
     @Test
