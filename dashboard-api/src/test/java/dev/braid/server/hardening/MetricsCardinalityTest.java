@@ -59,8 +59,24 @@ class MetricsCardinalityTest {
         System.out.printf("item 1: scrape %d bytes before, %d bytes after 20 chat calls with 800 KB model names%n",
                 before, after.length());
         assertTrue(after.length() < 1_000_000, "scrape is " + after.length() + " bytes");
-        int longest = longestLabelValue(after);
-        assertTrue(longest <= 80, "longest label value is " + longest + " characters");
+        // names the API accepts (up to 256 characters) still become labels of at most 64 + "…"
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = chat("mock/" + (char) ('a' + i) + "n".repeat(240));
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        String accepted = scrape();
+        int longest = longestLabelValue(accepted);
+        System.out.printf("item 1: after 20 more with 246-character names: scrape %d bytes, longest label value %d%n",
+                accepted.length(), longest);
+        assertTrue(longest <= 65, "longest label value is " + longest + " characters");
+        assertTrue(accepted.contains("nnnn…\""), "a cut value ends in the marker");
+    }
+
+    @Test
+    void aModelNameLongerThanAnyRealOneIs400() throws Exception {
+        HttpResponse<String> r = chat("mock/" + "m".repeat(300));
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"param\":\"model\""), r.body());
     }
 
     @Test
