@@ -2,8 +2,8 @@ package dev.braid.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

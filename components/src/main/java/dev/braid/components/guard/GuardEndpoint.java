@@ -1,8 +1,13 @@
 package dev.braid.components.guard;
 
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
@@ -11,11 +16,22 @@ import org.apache.camel.support.DefaultEndpoint;
  * {@code promptInjection} (off|flag|block), {@code maxInputTokens} and {@code maxInputChars}
  * apply to the body.
  */
+@UriEndpoint(firstVersion = "0.1.0", scheme = GuardComponent.SCHEME, title = "Braid Guard",
+        syntax = "guard:operation", producerOnly = true, category = {Category.SECURITY}, headersClass = GuardHeaders.class)
 public class GuardEndpoint extends DefaultEndpoint {
 
+    /** The one operation; declared for the endpoint's metadata (the component rejects any other path). */
+    @UriPath(enums = "check")
+    @Metadata(required = true, description = "check")
+    private final String operation = "check";
+    @UriParam(description = "The key of the step binding supplying policy, input and verdict output; excludes the other options")
     private String step;
+    @UriParam(enums = "off,flag,block", defaultValue = "off",
+            description = "What to do when the prompt-injection heuristic matches")
     private GuardAction promptInjection;
+    @UriParam(description = "The most tokens (o200k_base) all checked strings may hold together")
     private Integer maxInputTokens;
+    @UriParam(description = "The most characters (code points) all checked strings may hold together")
     private Integer maxInputChars;
     private GuardPolicy bodyPolicy;
 

@@ -2,10 +2,10 @@ package dev.braid.components.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.braid.components.model.GenerationOptions;
-import dev.braid.components.model.Message;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelTask;
+import dev.braid.components.model.api.GenerationOptions;
+import dev.braid.components.model.api.Message;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelTask;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -2,9 +2,14 @@ package dev.braid.components.mask;
 
 import java.util.Arrays;
 import java.util.List;
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
@@ -12,11 +17,18 @@ import org.apache.camel.support.DefaultEndpoint;
  * {@code step} names a {@link MaskStepBinding} in the registry's {@code StepBindings}; without it,
  * {@code entities} (comma list, empty = every built-in) and {@code restore} apply to the body.
  */
+@UriEndpoint(firstVersion = "0.1.0", scheme = MaskComponent.SCHEME, title = "Braid Mask",
+        syntax = "mask:operation", producerOnly = true, category = {Category.SECURITY}, headersClass = MaskHeaders.class)
 public class MaskEndpoint extends DefaultEndpoint {
 
+    @UriPath(enums = "mask,restore,output")
+    @Metadata(required = true, description = "mask, restore or output")
     private final MaskOperation operation;
+    @UriParam(description = "The key of the step binding supplying policy, input and output; excludes the other options")
     private String step;
+    @UriParam(description = "Comma-separated entity names to mask in the body (no step); empty means every built-in")
     private String entities;
+    @UriParam(defaultValue = "false", description = "Whether the originals are put back into the final output")
     private boolean restore;
     private Masker bodyMasker;
 

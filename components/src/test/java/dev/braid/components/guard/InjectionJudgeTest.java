@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.components.model.mock.MockProvider;
 import java.util.List;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package dev.braid.server.budgets;
 
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.PriceTable;
-import dev.braid.components.model.Target;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.api.Usage;
+import dev.braid.components.model.gateway.ModelGateway;
+import dev.braid.components.model.pricing.PriceTable;
 import dev.braid.components.tokens.TokenCounter;
 import dev.braid.engine.runtime.DeployedVersion;
 import dev.braid.engine.runtime.PipelineRuntime;
@@ -39,11 +39,13 @@ public class BudgetGate {
     private static final Logger LOG = LoggerFactory.getLogger(BudgetGate.class);
 
     private final PipelineRuntime runtime;
+    private final ModelGateway models;
     private final SpendLedger ledger;
     private final PipelineBudgets budgets;
 
-    public BudgetGate(PipelineRuntime runtime, SpendLedger ledger, PipelineBudgets budgets) {
+    public BudgetGate(PipelineRuntime runtime, ModelGateway models, SpendLedger ledger, PipelineBudgets budgets) {
         this.runtime = runtime;
+        this.models = models;
         this.ledger = ledger;
         this.budgets = budgets;
     }
@@ -161,7 +163,7 @@ public class BudgetGate {
     }
 
     private PriceTable prices() {
-        return runtime.camelContext().getComponent(ModelComponent.SCHEME, ModelComponent.class).getPrices();
+        return models.prices();
     }
 
     private static long micros(BigDecimal usd) {

@@ -1,9 +1,9 @@
 package dev.braid.server.budgets;
 
 import dev.braid.components.guard.InjectionJudge;
-import dev.braid.components.model.PriceTable;
-import dev.braid.components.model.Target;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.api.Usage;
+import dev.braid.components.model.pricing.PriceTable;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.Step;
 import dev.braid.engine.spec.StepSpec;

@@ -1,7 +1,7 @@
 package dev.braid.server.budgets;
 
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.Usage;
 import dev.braid.components.tokens.TokenCounter;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;

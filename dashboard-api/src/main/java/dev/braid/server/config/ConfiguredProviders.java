@@ -1,6 +1,6 @@
 package dev.braid.server.config;
 
-import dev.braid.components.model.ModelProvider;
+import dev.braid.components.model.api.ModelProvider;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Collections;

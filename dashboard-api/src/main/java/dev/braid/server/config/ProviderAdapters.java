@@ -1,8 +1,8 @@
 package dev.braid.server.config;
 
-import dev.braid.components.model.ModelProvider;
 import dev.braid.components.model.anthropic.AnthropicProvider;
 import dev.braid.components.model.anthropic.AnthropicSettings;
+import dev.braid.components.model.api.ModelProvider;
 import dev.braid.components.model.azure.AzureOpenAiProvider;
 import dev.braid.components.model.azure.AzureOpenAiSettings;
 import dev.braid.components.model.gemini.GeminiProvider;

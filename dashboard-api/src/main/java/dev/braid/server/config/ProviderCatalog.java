@@ -1,14 +1,14 @@
 package dev.braid.server.config;
 
-import dev.braid.components.model.ModelProvider;
+import dev.braid.components.model.api.ModelProvider;
 import jakarta.inject.Singleton;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Every {@link ModelProvider} bean in the application context: the providers the runtime's
- * {@code model:} component may call. Providers become beans in {@link ProvidersFactory}; later
- * issues (configured OpenAI, Anthropic, … adapters) add theirs the same way.
+ * {@code model:} component may call besides the built-in {@code mock} and {@code local}, which the
+ * {@link dev.braid.components.model.gateway.ModelGateway} registers itself ({@link ModelGatewayFactory}).
  */
 @Singleton
 public final class ProviderCatalog {

@@ -1,8 +1,7 @@
 package dev.braid.server.credentials;
 
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.ModelProvider;
-import dev.braid.engine.runtime.PipelineRuntime;
+import dev.braid.components.model.api.ModelProvider;
+import dev.braid.components.model.gateway.ModelGateway;
 import dev.braid.server.config.ProviderAdapters;
 import dev.braid.server.config.ProviderSettings;
 import dev.braid.server.config.ProviderType;
@@ -10,8 +9,8 @@ import dev.braid.server.keys.KeyStore;
 import dev.braid.server.keys.KeySync;
 import dev.braid.server.notifications.InstanceNotifications;
 import dev.braid.server.registry.Actor;
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -46,7 +45,7 @@ public class ProviderCredentials {
     private final InstanceNotifications notifications;
     private final SecretBox box;
     private final ProviderAdapters adapters;
-    private final PipelineRuntime runtime;
+    private final ModelGateway models;
     private final KeyStore keys;
     /** updated_at of what this instance applied, per provider: a reload applies only changes. */
     private final Map<String, Instant> applied = new ConcurrentHashMap<>();
@@ -54,13 +53,13 @@ public class ProviderCredentials {
     /** A stored provider as the API shows it: never the key. */
     public record StoredProvider(String name, String type, String baseUrl, boolean hasApiKey, Instant updatedAt) {}
 
-    public ProviderCredentials(DataSource dataSource, SecretBox box, ProviderAdapters adapters, PipelineRuntime runtime,
+    public ProviderCredentials(DataSource dataSource, SecretBox box, ProviderAdapters adapters, ModelGateway models,
             KeyStore keys, KeySync sync, InstanceNotifications notifications) {
         this.notifications = notifications;
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
         this.box = box;
         this.adapters = adapters;
-        this.runtime = runtime;
+        this.models = models;
         this.keys = keys;
         sync.register(new InstanceNotifications.Channel(CHANNEL, this::reload, this::reloadAll));
     }
@@ -183,7 +182,7 @@ public class ProviderCredentials {
                 .orElseThrow(() -> new IllegalArgumentException("no adapter for provider type " + type.configName()));
     }
 
-    private ModelComponent models() {
-        return runtime.camelContext().getComponent(ModelComponent.SCHEME, ModelComponent.class);
+    private ModelGateway models() {
+        return models;
     }
 }

@@ -1,7 +1,7 @@
 package dev.braid.server.invoke;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Usage;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.StepResult;
 import io.micronaut.core.annotation.Introspected;

@@ -1,6 +1,6 @@
 package dev.braid.server.metrics;
 
-import dev.braid.components.model.ModelRouter;
+import dev.braid.components.model.routing.ModelRouter;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.openai.ChatModels;
 import dev.braid.server.usage.UsageListener;

@@ -1,6 +1,6 @@
 package dev.braid.server.metrics;
 
-import dev.braid.components.model.PriceTable;
+import dev.braid.components.model.pricing.PriceTable;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,26 +1,26 @@
 package dev.braid.server.openai;
 
-import dev.braid.components.model.DurationText;
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ModelException;
-import dev.braid.components.model.ModelRouter;
-import dev.braid.components.model.FallbackTrigger;
-import dev.braid.components.model.RoutingPolicy;
-import dev.braid.components.model.RoutingStrategy;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.DurationText;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelException;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.gateway.ModelGateway;
+import dev.braid.components.model.routing.FallbackTrigger;
+import dev.braid.components.model.routing.ModelRouter;
+import dev.braid.components.model.routing.RoutingPolicy;
+import dev.braid.components.model.routing.RoutingStrategy;
 import dev.braid.engine.runtime.PipelineRuntime;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -38,10 +38,12 @@ public final class ChatModels {
     static final String PIPELINE_PREFIX = "pipeline/";
 
     private final PipelineRuntime runtime;
+    private final ModelGateway models;
     private final Map<String, RoutingPolicy> aliases;
 
-    public ChatModels(PipelineRuntime runtime, List<ModelAliasConfiguration> aliases) {
+    public ChatModels(PipelineRuntime runtime, ModelGateway models, List<ModelAliasConfiguration> aliases) {
         this.runtime = runtime;
+        this.models = models;
         Map<String, RoutingPolicy> byName = new TreeMap<>();
         for (ModelAliasConfiguration alias : aliases) {
             byName.put(alias.name(), policyOf(alias));
@@ -50,7 +52,7 @@ public final class ChatModels {
     }
 
     public ModelRouter router() {
-        return runtime.camelContext().getComponent(ModelComponent.SCHEME, ModelComponent.class).getRouter();
+        return models.router();
     }
 
     public PipelineRuntime runtime() {

@@ -1,6 +1,6 @@
 package dev.braid.server.openai;
 
-import dev.braid.components.model.RoutingPolicy;
+import dev.braid.components.model.routing.RoutingPolicy;
 
 /** What a {@code model} name on the OpenAI-compatible API stands for. */
 sealed interface ChatTarget permits ChatTarget.Routed, ChatTarget.Pipeline {

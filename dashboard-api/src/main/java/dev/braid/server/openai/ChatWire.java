@@ -3,9 +3,9 @@ package dev.braid.server.openai;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ToolCall;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ToolCall;
+import dev.braid.components.model.api.Usage;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 

@@ -2,9 +2,9 @@ package dev.braid.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.PriceTable;
+import dev.braid.components.model.api.ModelTask;
 import dev.braid.components.model.mock.MockProvider;
+import dev.braid.components.model.pricing.PriceTable;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.Step;
 import dev.braid.engine.spec.StepSpec;

@@ -1,8 +1,8 @@
 package dev.braid.server.tracing;
 
-import dev.braid.components.model.Message;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.api.Message;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.requests.RequestIds;

@@ -1,8 +1,8 @@
 package dev.braid.server.usage;
 
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ModelRouter;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.Usage;
+import dev.braid.components.model.routing.ModelRouter;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.StepResult;
 import dev.braid.server.errors.ApiProblem;

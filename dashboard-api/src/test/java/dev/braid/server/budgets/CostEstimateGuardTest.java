@@ -3,7 +3,7 @@ package dev.braid.server.budgets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.braid.components.guard.InjectionJudge;
-import dev.braid.components.model.PriceTable;
+import dev.braid.components.model.pricing.PriceTable;
 import dev.braid.engine.spec.PipelineReader;
 import dev.braid.engine.spec.PipelineSpec;
 import org.junit.jupiter.api.Test;

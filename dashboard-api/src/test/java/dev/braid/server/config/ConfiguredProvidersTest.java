@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.braid.components.model.ModelProvider;
+import dev.braid.components.model.api.ModelProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.components.guard.GuardBlockedException;
-import dev.braid.components.model.ModelException;
+import dev.braid.components.model.api.ModelException;
 import dev.braid.engine.runtime.InvocationException;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.ValidationError;

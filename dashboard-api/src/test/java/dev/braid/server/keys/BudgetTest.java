@@ -3,7 +3,7 @@ package dev.braid.server.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.braid.components.model.ModelComponent;
+import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.server.budgets.CostEstimate;
 import dev.braid.server.budgets.SpendLedger;

@@ -41,7 +41,7 @@ class RevocationPostgresTest {
                 boolean applied = false;
                 while (!applied && System.currentTimeMillis() < deadline) {
                     applied = b.bean(dev.braid.engine.runtime.PipelineRuntime.class).camelContext()
-                            .getComponent("model", dev.braid.components.model.ModelComponent.class)
+                            .getComponent("model", dev.braid.components.model.camel.ModelComponent.class)
                             .getProviders().find("shared").isPresent();
                     Thread.sleep(20);
                 }

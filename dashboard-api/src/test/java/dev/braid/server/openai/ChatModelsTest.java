@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.braid.components.model.RoutingPolicy;
-import dev.braid.components.model.RoutingStrategy;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.routing.RoutingPolicy;
+import dev.braid.components.model.routing.RoutingStrategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ChatModelsTest {
 
     static ChatModels models(ModelAliasConfiguration... aliases) {
-        return new ChatModels(null, List.of(aliases)); // aliases are read at construction; the runtime only on calls
+        return new ChatModels(null, null, List.of(aliases)); // aliases are read at construction; the runtime only on calls
     }
 
     @Test
@@ -35,7 +35,7 @@ class ChatModelsTest {
         assertEquals(RoutingStrategy.FALLBACK, defaults.strategy());
         assertEquals(0, defaults.retries());
         assertEquals(RoutingPolicy.DEFAULT_TIMEOUT, defaults.timeout());
-        assertEquals(dev.braid.components.model.FallbackTrigger.ALL, defaults.on());
+        assertEquals(dev.braid.components.model.routing.FallbackTrigger.ALL, defaults.on());
     }
 
     @Test
@@ -43,8 +43,8 @@ class ChatModelsTest {
         RoutingPolicy p = models(new ModelAliasConfiguration("strict", null,
                 List.of(Map.of("provider", "mock", "model", "a"), Map.of("provider", "mock", "model", "b")),
                 null, null, List.of("5xx", "timeout"))).aliases().get("strict");
-        assertEquals(java.util.Set.of(dev.braid.components.model.FallbackTrigger.SERVER_ERROR,
-                dev.braid.components.model.FallbackTrigger.TIMEOUT), p.on());
+        assertEquals(java.util.Set.of(dev.braid.components.model.routing.FallbackTrigger.SERVER_ERROR,
+                dev.braid.components.model.routing.FallbackTrigger.TIMEOUT), p.on());
     }
 
     @Test

@@ -1,16 +1,16 @@
 package dev.braid.engine.compile;
 
-import dev.braid.components.model.CachePolicy;
-import dev.braid.components.model.ContentPart;
-import dev.braid.components.model.GenerationOptions;
-import dev.braid.components.model.Message;
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ModelRouter;
-import dev.braid.components.model.ModelStepBinding;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.RoutingPolicy;
+import dev.braid.components.model.api.ContentPart;
+import dev.braid.components.model.api.GenerationOptions;
+import dev.braid.components.model.api.Message;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.cache.CachePolicy;
+import dev.braid.components.model.camel.ModelStepBinding;
+import dev.braid.components.model.routing.ModelRouter;
+import dev.braid.components.model.routing.RoutingPolicy;
 import dev.braid.engine.context.PipelineContext;
 import dev.braid.engine.runtime.DeltaStream;
 import dev.braid.engine.runtime.InvocationException;

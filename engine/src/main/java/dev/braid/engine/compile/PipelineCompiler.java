@@ -3,8 +3,8 @@ package dev.braid.engine.compile;
 import dev.braid.components.guard.GuardPolicy;
 import dev.braid.components.mask.MaskPolicy;
 import dev.braid.components.mask.Masker;
-import dev.braid.components.model.GenerationOptions;
-import dev.braid.components.model.RoutingPolicy;
+import dev.braid.components.model.api.GenerationOptions;
+import dev.braid.components.model.routing.RoutingPolicy;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.SourcePosition;
@@ -259,7 +259,7 @@ public final class PipelineCompiler {
             Template text = template(s, path + ".text", m.text());
             Template image = template(s, path + ".image", m.image());
             GenerationOptions options = new GenerationOptions(m.temperature(), m.maxTokens(), null, null);
-            return new ModelBinding(s.id(), m.task() == null ? dev.braid.components.model.ModelTask.CHAT : m.task(),
+            return new ModelBinding(s.id(), m.task() == null ? dev.braid.components.model.api.ModelTask.CHAT : m.task(),
                     routing, system, user, messages, text, image, options, m.cache());
         }
 

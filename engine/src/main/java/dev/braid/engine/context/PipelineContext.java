@@ -1,6 +1,6 @@
 package dev.braid.engine.context;
 
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Usage;
 import dev.braid.engine.runtime.StepResult;
 import java.util.ArrayList;
 import java.util.Comparator;

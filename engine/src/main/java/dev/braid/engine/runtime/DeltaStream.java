@@ -2,7 +2,7 @@ package dev.braid.engine.runtime;
 
 import dev.braid.components.mask.MaskVault;
 import dev.braid.components.mask.Masker;
-import dev.braid.components.model.ModelDelta;
+import dev.braid.components.model.api.ModelDelta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

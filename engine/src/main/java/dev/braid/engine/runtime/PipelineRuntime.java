@@ -2,7 +2,7 @@ package dev.braid.engine.runtime;
 
 import dev.braid.components.mask.MaskVault;
 import dev.braid.components.mask.Masker;
-import dev.braid.components.model.ModelComponent;
+import dev.braid.components.model.gateway.ModelGateway;
 import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.FinishBinding;
@@ -11,10 +11,10 @@ import dev.braid.engine.compile.StepKeys;
 import dev.braid.engine.context.PipelineContext;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;
-import dev.braid.engine.spec.UnknownProviders;
 import dev.braid.engine.spec.SourcePosition;
 import dev.braid.engine.spec.Step;
 import dev.braid.engine.spec.StepSpec;
+import dev.braid.engine.spec.UnknownProviders;
 import dev.braid.engine.spec.ValidationError;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -85,6 +85,7 @@ public final class PipelineRuntime implements AutoCloseable {
     private final ScheduledExecutorService drainer;
     private final Object adminLock = new Object();
     private final ExecutorService continuation;
+    private final ModelGateway models;
     private volatile OnDemand onDemand;
 
     /** Loads pinned versions that are not in memory: from {@code source}, on {@code executor}. */
@@ -96,16 +97,28 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** With a policy deciding which targets enrich steps may call (the server's SSRF rules). */
     public PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy) {
-        this(settings, enrichPolicy, newContinuationPool());
+        // its own gateway: the settings' providers join (or replace by name) the built-in mock and local ones
+        this(settings, enrichPolicy, ModelGateway.builder().providers(settings.providers()).build(), true,
+                newContinuationPool());
     }
 
-    private PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ExecutorService continuation) {
-        this(settings, enrichPolicy, StandardComponents.create(settings, continuation), continuation);
+    /**
+     * On the caller's model gateway (the server's one), which the caller closes; its providers are the
+     * gateway's, {@code settings.providers()} is not read.
+     */
+    public PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models) {
+        this(settings, enrichPolicy, models, false, newContinuationPool());
     }
 
-    PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, Map<String, Component> components,
-            ExecutorService continuation) {
+    private PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models,
+            boolean ownsModels, ExecutorService continuation) {
+        this(settings, enrichPolicy, models, StandardComponents.create(models, ownsModels, continuation), continuation);
+    }
+
+    PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models,
+            Map<String, Component> components, ExecutorService continuation) {
         this.settings = settings;
+        this.models = models;
         this.compiler = new PipelineCompiler(settings.outputSecrets());
         this.continuation = continuation;
         this.specs = new SpecReading(settings);
@@ -146,6 +159,11 @@ public final class PipelineRuntime implements AutoCloseable {
     /** The CamelContext (for metrics and tests); do not add or remove Braid routes through it. */
     public CamelContext camelContext() {
         return camel;
+    }
+
+    /** The model gateway this runtime's {@code model:} steps call through. */
+    public ModelGateway models() {
+        return models;
     }
 
     private void warmUp() {
@@ -355,8 +373,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** Targets of {@code spec} that name a provider this runtime does not have (see {@link UnknownProviders}). */
     public List<UnknownProviders.Warning> unknownProviders(PipelineSpec spec) {
-        ModelComponent models = camelContext().getComponent(ModelComponent.SCHEME, ModelComponent.class);
-        return UnknownProviders.in(spec, name -> models.getProviders().find(name).isPresent());
+        return UnknownProviders.in(spec, name -> models.providers().find(name).isPresent());
     }
 
     /** Reads and validates pipeline YAML with this runtime's rules, loading nothing. */

@@ -1,6 +1,6 @@
 package dev.braid.engine.runtime;
 
-import dev.braid.components.model.ModelProvider;
+import dev.braid.components.model.api.ModelProvider;
 import dev.braid.engine.spec.EnrichUrlCheck;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,8 @@ package dev.braid.engine.runtime;
 
 import dev.braid.components.guard.GuardComponent;
 import dev.braid.components.mask.MaskComponent;
-import dev.braid.components.model.ModelComponent;
+import dev.braid.components.model.camel.ModelComponent;
+import dev.braid.components.model.gateway.ModelGateway;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -16,12 +17,11 @@ final class StandardComponents {
     /**
      * @param continuation where a route continues after a model call, so later steps (JSONata,
      *     integrator processors) never hold the model scheduler's few threads
+     * @param ownsModels whether stopping the CamelContext closes the gateway (one the runtime built)
      */
-    static Map<String, Component> create(RuntimeSettings settings, Executor continuation) {
+    static Map<String, Component> create(ModelGateway models, boolean ownsModels, Executor continuation) {
         Map<String, Component> components = new LinkedHashMap<>();
-        ModelComponent model = new ModelComponent();
-        // the settings' providers join (or replace by name) the built-in mock and local ones
-        model.setProviders(settings.providers());
+        ModelComponent model = ownsModels ? ModelComponent.owning(models) : new ModelComponent(models);
         model.setCallbackExecutor(continuation);
         components.put(ModelComponent.SCHEME, model);
         components.put(MaskComponent.SCHEME, new MaskComponent());

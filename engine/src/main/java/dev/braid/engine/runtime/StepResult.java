@@ -1,6 +1,6 @@
 package dev.braid.engine.runtime;
 
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Usage;
 
 /**
  * What one step did in one invocation.

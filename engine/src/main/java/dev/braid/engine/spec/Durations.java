@@ -1,6 +1,6 @@
 package dev.braid.engine.spec;
 
-import dev.braid.components.model.DurationText;
+import dev.braid.components.model.api.DurationText;
 import java.time.Duration;
 import java.util.Locale;
 

@@ -2,11 +2,11 @@ package dev.braid.engine.spec;
 
 import com.dashjoin.jsonata.Jsonata;
 import dev.braid.components.guard.GuardAction;
-import dev.braid.components.model.CachePolicy;
-import dev.braid.components.model.FallbackTrigger;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.RoutingStrategy;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.cache.CachePolicy;
+import dev.braid.components.model.routing.FallbackTrigger;
+import dev.braid.components.model.routing.RoutingStrategy;
 import dev.braid.engine.template.Template;
 import dev.braid.engine.template.TemplateSyntaxException;
 import java.time.Duration;

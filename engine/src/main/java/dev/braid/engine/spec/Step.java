@@ -1,11 +1,11 @@
 package dev.braid.engine.spec;
 
 import dev.braid.components.guard.GuardAction;
-import dev.braid.components.model.CachePolicy;
-import dev.braid.components.model.FallbackTrigger;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.RoutingStrategy;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.cache.CachePolicy;
+import dev.braid.components.model.routing.FallbackTrigger;
+import dev.braid.components.model.routing.RoutingStrategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.braid.engine.spec;
 
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;

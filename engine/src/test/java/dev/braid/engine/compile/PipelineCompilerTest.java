@@ -3,7 +3,7 @@ package dev.braid.engine.compile;
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.Target;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.SourcePosition;
@@ -145,7 +145,7 @@ class PipelineCompilerTest {
     @Test
     void aGuardClassifierIsTheGuardThenAModelCallNamedByStepKeyWithNoPromptText() {
         Step.Guard g = new Step.Guard(dev.braid.components.guard.GuardAction.BLOCK, null, null, false,
-                new Step.Classifier(dev.braid.components.model.RoutingStrategy.FALLBACK,
+                new Step.Classifier(dev.braid.components.model.routing.RoutingStrategy.FALLBACK,
                         List.of(Target.of("openai", "gpt-4o-mini")), Duration.ofSeconds(5), 1, null, 0.8),
                 Step.OnClassifierError.BLOCK);
         CompiledPipeline c = compiler.compile(pipeline("judged", step("check", g)), 2);

@@ -1,9 +1,9 @@
 package dev.braid.engine.compile;
 
 import dev.braid.components.guard.GuardAction;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.RoutingStrategy;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.routing.RoutingStrategy;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.SourcePosition;
 import dev.braid.engine.spec.Step;

@@ -2,7 +2,7 @@ package dev.braid.engine.context;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.Usage;
 import dev.braid.engine.runtime.StepResult;
 import java.util.List;
 import java.util.Map;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.ModelException;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelException;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.components.model.mock.MockProvider;
 import java.time.Duration;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.braid.engine.runtime;
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;

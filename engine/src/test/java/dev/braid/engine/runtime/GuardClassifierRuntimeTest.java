@@ -13,7 +13,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.braid.components.guard.GuardBlockedException;
 import dev.braid.components.guard.InjectionJudge;
-import dev.braid.components.model.ModelException;
+import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.openai.OpenAiProvider;
 import dev.braid.components.model.openai.OpenAiSettings;
 import java.io.IOException;

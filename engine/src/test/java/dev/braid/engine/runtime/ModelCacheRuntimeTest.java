@@ -3,8 +3,8 @@ package dev.braid.engine.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.braid.components.model.ModelComponent;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.components.model.mock.MockProvider;
 import java.time.Duration;
 import java.util.List;

@@ -4,9 +4,9 @@ import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.braid.components.model.ModelException;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelException;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.Target;
 import dev.braid.engine.spec.Step;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package dev.braid.engine.runtime;
 import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.Target;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;
 import java.time.Duration;

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.braid.components.guard.GuardAction;
-import dev.braid.components.model.FallbackTrigger;
-import dev.braid.components.model.RoutingStrategy;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.routing.FallbackTrigger;
+import dev.braid.components.model.routing.RoutingStrategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

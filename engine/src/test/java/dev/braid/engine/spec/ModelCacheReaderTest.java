@@ -7,8 +7,8 @@ import static dev.braid.engine.spec.SpecAssertions.errors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.braid.components.model.CachePolicy;
-import dev.braid.components.model.FallbackTrigger;
+import dev.braid.components.model.cache.CachePolicy;
+import dev.braid.components.model.routing.FallbackTrigger;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

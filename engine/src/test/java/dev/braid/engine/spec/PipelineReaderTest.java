@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.braid.components.guard.GuardAction;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.RoutingStrategy;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.routing.RoutingStrategy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.braid.components.model.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.http.LineSink;
 import dev.braid.components.model.http.ProviderErrors;
 import dev.braid.components.model.http.ProviderJson;

@@ -1,11 +1,11 @@
 package dev.braid.components.model.azure;
 
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ModelProvider;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelProvider;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.Target;
 import dev.braid.components.model.openai.OpenAiEndpoints;
 import dev.braid.components.model.openai.OpenAiProvider;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package dev.braid.components.model.gemini;
 
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.Target;
 import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.ProviderHttp;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.braid.components.model.http;
 
-import dev.braid.components.model.DurationText;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.DurationText;
+import dev.braid.components.model.api.Target;
 import java.time.Duration;
 
 /**

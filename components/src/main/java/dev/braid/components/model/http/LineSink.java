@@ -2,7 +2,7 @@ package dev.braid.components.model.http;
 
 /**
  * Receives a streamed body line by line, on an HTTP client thread. Throwing a
- * {@link dev.braid.components.model.ModelException} from either method aborts the stream with it.
+ * {@link dev.braid.components.model.api.ModelException} from either method aborts the stream with it.
  */
 public interface LineSink<T> {
 

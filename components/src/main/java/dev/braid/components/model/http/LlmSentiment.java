@@ -1,13 +1,13 @@
 package dev.braid.components.model.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.braid.components.model.GenerationOptions;
-import dev.braid.components.model.Message;
-import dev.braid.components.model.ModelException;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.GenerationOptions;
+import dev.braid.components.model.api.Message;
+import dev.braid.components.model.api.ModelException;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.Usage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.braid.components.model.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.braid.components.model.ModelException;
+import dev.braid.components.model.api.ModelException;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.braid.components.model.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.braid.components.model.ModelException;
+import dev.braid.components.model.api.ModelException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braid.components.model.ToolDefinition;
+import dev.braid.components.model.api.ToolDefinition;
 import java.util.List;
 import java.util.Map;
 

@@ -1,9 +1,9 @@
 package dev.braid.components.model.http;
 
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ToolCall;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

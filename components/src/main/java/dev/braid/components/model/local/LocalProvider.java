@@ -1,13 +1,13 @@
 package dev.braid.components.model.local;
 
-import dev.braid.components.model.ContentPart;
-import dev.braid.components.model.Message;
-import dev.braid.components.model.ModelException;
-import dev.braid.components.model.ModelProvider;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.Target;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.ContentPart;
+import dev.braid.components.model.api.Message;
+import dev.braid.components.model.api.ModelException;
+import dev.braid.components.model.api.ModelProvider;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.api.Usage;
 import dev.braid.components.tokens.TokenCounter;
 import java.util.List;
 import java.util.Map;

@@ -1,16 +1,16 @@
 package dev.braid.components.model.mock;
 
 import dev.braid.components.guard.InjectionJudge;
-import dev.braid.components.model.ContentPart;
-import dev.braid.components.model.DurationText;
-import dev.braid.components.model.Message;
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ModelException;
-import dev.braid.components.model.ModelProvider;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.Target;
-import dev.braid.components.model.Usage;
+import dev.braid.components.model.api.ContentPart;
+import dev.braid.components.model.api.DurationText;
+import dev.braid.components.model.api.Message;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelException;
+import dev.braid.components.model.api.ModelProvider;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.Target;
+import dev.braid.components.model.api.Usage;
 import dev.braid.components.model.local.KeywordModeration;
 import dev.braid.components.model.local.LexiconSentiment;
 import dev.braid.components.model.local.LocalProvider;

@@ -1,6 +1,6 @@
 package dev.braid.components.model.openai;
 
-import dev.braid.components.model.ModelTask;
+import dev.braid.components.model.api.ModelTask;
 import java.net.URI;
 import java.util.Map;
 

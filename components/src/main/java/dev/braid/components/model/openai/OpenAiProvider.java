@@ -1,11 +1,11 @@
 package dev.braid.components.model.openai;
 
-import dev.braid.components.model.ModelDelta;
-import dev.braid.components.model.ModelException;
-import dev.braid.components.model.ModelRequest;
-import dev.braid.components.model.ModelResponse;
-import dev.braid.components.model.ModelTask;
-import dev.braid.components.model.Target;
+import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelException;
+import dev.braid.components.model.api.ModelRequest;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.Target;
 import dev.braid.components.model.http.HttpLimits;
 import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.ProviderHttp;

@@ -81,7 +81,7 @@ class ProviderHttpTest {
 
     @Test
     void perTargetLimitsParseDurations() {
-        HttpLimits l = HttpLimits.DEFAULTS.forTarget(new dev.braid.components.model.Target("p", "m",
+        HttpLimits l = HttpLimits.DEFAULTS.forTarget(new dev.braid.components.model.api.Target("p", "m",
                 Map.of(HttpLimits.FIRST_BYTE_TIMEOUT_OPTION, "2s", HttpLimits.TOTAL_TIMEOUT_OPTION, "1m")));
         assertEquals(Duration.ofSeconds(2), l.firstByteTimeout());
         assertEquals(Duration.ofMinutes(1), l.totalTimeout());
