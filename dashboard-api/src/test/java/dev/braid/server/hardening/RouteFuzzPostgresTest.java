@@ -123,6 +123,12 @@ class RouteFuzzPostgresTest {
             assertTrue(failures.isEmpty(), "seed " + SEED + " (-Dbraid.fuzz.seed=" + SEED + "), " + failures.size()
                     + " failures:\n" + String.join("\n", failures));
             assertFalse(sent < 50, "seed " + SEED + ": only " + sent + " requests");
+            // and what callers chose did not grow the metrics beyond their bounds
+            String scrape = edge.send("GET", "/prometheus", null, null, null).body();
+            int longest = MetricsCardinalityTest.longestLabelValue(scrape);
+            System.out.printf("route fuzz: scrape %d bytes, longest label value %d%n", scrape.length(), longest);
+            assertTrue(longest <= 65, "seed " + SEED + ": a label value of " + longest + " characters");
+            assertTrue(scrape.length() < 2_000_000, "seed " + SEED + ": scrape of " + scrape.length() + " bytes");
         }
     }
 
