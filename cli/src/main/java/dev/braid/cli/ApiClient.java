@@ -1,6 +1,9 @@
 package dev.braid.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Consumer;
 
 /**
  * A blocking client of Braid's HTTP API (a CLI has nothing better to do while it waits). Every failure
@@ -51,6 +55,38 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
+    public ApiResponse delete(String path) {
+        return send(request(path, Map.of()).header("Accept", "application/json").DELETE());
+    }
+
+    /**
+     * POSTs JSON and asks for Server-Sent Events. While the answer is an event stream, each event goes
+     * to {@code onEvent} as soon as its blank line arrives (nothing waits for the end), and the
+     * returned response has an empty body. Any other answer (an error before the stream opened, or a
+     * server that does not stream) is read whole and returned as it is.
+     */
+    public ApiResponse postForEvents(String path, String jsonBody, Consumer<ServerEvent> onEvent) {
+        HttpRequest request = request(path, Map.of())
+                .header("Accept", "text/event-stream")
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8))
+                .build();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            try (InputStream body = response.body()) {
+                if (response.statusCode() / 100 != 2 || !type.startsWith("text/event-stream")) {
+                    return new ApiResponse(response.statusCode(), type,
+                            new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                }
+                ServerEvent.read(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)), onEvent);
+                return new ApiResponse(response.statusCode(), type, "");
+            }
+        } catch (IOException | InterruptedException e) {
+            throw failure(e);
+        }
+    }
+
     /** Builds a query map in argument order, dropping null values: {@code query("a", 1, "b", null)}. */
     public static Map<String, String> query(Object... pairs) {
         Map<String, String> query = new LinkedHashMap<>();
@@ -84,18 +120,26 @@ public final class ApiClient {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             String type = response.headers().firstValue("Content-Type").orElse("");
             return new ApiResponse(response.statusCode(), type, response.body());
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable("connection timed out");
-        } catch (HttpTimeoutException e) {
-            throw unreachable("no answer within " + timeout.toSeconds() + "s");
-        } catch (ConnectException e) {
-            throw unreachable("connection refused");
-        } catch (IOException e) {
-            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable("interrupted");
+        } catch (IOException | InterruptedException e) {
+            throw failure(e);
         }
+    }
+
+    private CliFailure failure(Exception e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return unreachable("connection timed out");
+        }
+        if (e instanceof HttpTimeoutException) {
+            return unreachable("no answer within " + timeout.toSeconds() + "s");
+        }
+        if (e instanceof ConnectException) {
+            return unreachable("connection refused");
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return unreachable("interrupted");
+        }
+        return unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     private CliFailure unreachable(String why) {

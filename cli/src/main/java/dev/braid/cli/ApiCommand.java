@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** What every subcommand shares: the client, the writers, and how a refusal is reported. */
@@ -21,15 +20,17 @@ abstract class ApiCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @ParentCommand
-    BraidCli root;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public final Integer call() {
-        return run(root.client()).code();
+        return run(root().client()).code();
+    }
+
+    /** The top command, whose options (--url, --key, --json, --timeout) every subcommand inherits, at any depth. */
+    BraidCli root() {
+        return (BraidCli) spec.root().userObject();
     }
 
     abstract Exit run(ApiClient client);
@@ -43,7 +44,7 @@ abstract class ApiCommand implements Callable<Integer> {
     }
 
     boolean json() {
-        return root.json();
+        return root().json();
     }
 
     /**
@@ -55,8 +56,17 @@ abstract class ApiCommand implements Callable<Integer> {
             printJson(response);
         }
         err().println("braid: " + Problems.describe(response));
+        String hint = hint(response);
+        if (hint != null) {
+            err().println("braid: hint: " + hint);
+        }
         err().flush();
         return Problems.exitFor(response);
+    }
+
+    /** For a 401 or 403: which variable or flag the key came from and what to do; else null. */
+    String hint(ApiResponse response) {
+        return root().connection().authHint(response);
     }
 
     /** The body as compact JSON when it is JSON, else as is: what {@code --json} promises. */

@@ -1,14 +1,11 @@
 package dev.braid.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -19,53 +16,64 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "braid",
-        description = "Validate, deploy, activate, roll back and invoke Braid pipelines over the HTTP API.",
+        description = "Validate, deploy, activate, roll back and invoke Braid pipelines, and manage keys, over the"
+                + " HTTP API.",
         usageHelpAutoWidth = true,
         subcommands = {
             ValidateCommand.class,
             DeployCommand.class,
+            PipelinesCommand.class,
             VersionsCommand.class,
             DiffCommand.class,
             ActivateCommand.class,
             RollbackCommand.class,
             InvokeCommand.class,
             HistoryCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            KeysCommand.class,
+            ProvidersCommand.class,
+            UsageCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:the server refused the request (4xx): invalid pipeline (printed as FILE:LINE:COLUMN: PATH: MESSAGE),"
-                    + " unknown pipeline or version, missing or refused key",
+            "1:the server refused the request (4xx other than 401, 403, 404): invalid pipeline (422, printed as"
+                    + " FILE:LINE:COLUMN: PATH: MESSAGE), bad input (400), conflict (409), too large (413), limit (429)",
             "2:usage error: bad arguments or options, unreadable file, --input not a JSON object",
             "3:the server is unreachable, timed out, or failed (5xx)",
             "4:invoke only: the pipeline ran and a provider failed it (upstream_error: 502 provider error, 503,"
-                    + " 504 provider timeout)"
+                    + " 504 provider timeout)",
+            "5:never returned by the CLI (samples/ci/deploy-and-smoke.sh uses it for 'could not roll back')",
+            "6:auth: no key, an unknown or revoked key (401), or a key not allowed to do this (403); a hint names"
+                    + " the variable or flag the key came from",
+            "7:not found (404): no such pipeline, version or key",
+            "8:invoke only: the pipeline itself failed, not a provider (a JSONata expression, a when, a require)"
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
-            "  BRAID_SERVER  --server when not given (else http://localhost:8080)",
-            "  BRAID_KEY     --key when not given"
+            "  BRAID_URL        --url when not given (else http://localhost:8080)",
+            "  BRAID_SERVER     deprecated name of BRAID_URL, read when BRAID_URL is unset",
+            "  BRAID_KEY        --key when not given",
+            "  BRAID_ADMIN_KEY  the key when neither --key nor BRAID_KEY is given"
         })
 public final class BraidCli implements Callable<Integer> {
-
-    static final String DEFAULT_SERVER = "http://localhost:8080";
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(
-            names = "--server",
+            names = {"--url", "--server"},
             paramLabel = "URL",
             scope = ScopeType.INHERIT,
-            description = "Braid server URL (env BRAID_SERVER, default " + DEFAULT_SERVER + ")")
-    String server;
+            description = "Braid server URL (env BRAID_URL, then the deprecated BRAID_SERVER; default "
+                    + Connection.DEFAULT_URL + "). --server is the old name of --url.")
+    String url;
 
     @Option(
             names = "--key",
             paramLabel = "KEY",
             scope = ScopeType.INHERIT,
-            description = "API key, sent as Authorization: Bearer KEY (env BRAID_KEY)")
+            description = "API key, sent as Authorization: Bearer KEY (env BRAID_KEY, then BRAID_ADMIN_KEY)")
     String key;
 
     @Option(
@@ -90,6 +98,7 @@ public final class BraidCli implements Callable<Integer> {
     boolean help;
 
     private final Map<String, String> env;
+    private Connection connection;
 
     public BraidCli(Map<String, String> env) {
         this.env = env;
@@ -118,37 +127,23 @@ public final class BraidCli implements Callable<Integer> {
             err.flush();
             return Exit.REFUSED.code();
         });
-        cli.setDefaultValueProvider(arg -> environmentDefault(arg, env));
         return cli;
     }
 
-    private static String environmentDefault(ArgSpec arg, Map<String, String> env) {
-        if (arg instanceof OptionSpec option) {
-            return switch (option.longestName()) {
-                case "--server" -> env.getOrDefault("BRAID_SERVER", DEFAULT_SERVER);
-                case "--key" -> env.get("BRAID_KEY");
-                default -> null;
-            };
+    /** Where to call and with which key; resolved once per run, so the client and a refusal's hint agree. */
+    Connection connection() {
+        if (connection == null) {
+            connection = Connection.resolve(url, "--url", key, env);
         }
-        return null;
+        return connection;
     }
 
     ApiClient client() {
-        String url = server == null || server.isBlank() ? env.getOrDefault("BRAID_SERVER", DEFAULT_SERVER) : server;
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new CliFailure(Exit.USAGE, "--server: not a URL: " + url);
-        }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new CliFailure(Exit.USAGE, "--server: expected an http:// or https:// URL, got " + url);
-        }
+        Connection c = connection();
         if (timeoutSeconds < 1) {
             throw new CliFailure(Exit.USAGE, "--timeout: must be 1 or more seconds");
         }
-        String k = key != null ? key : env.get("BRAID_KEY");
-        return new ApiClient(uri, k, Duration.ofSeconds(timeoutSeconds));
+        return new ApiClient(c.url(), c.key(), Duration.ofSeconds(timeoutSeconds));
     }
 
     boolean json() {

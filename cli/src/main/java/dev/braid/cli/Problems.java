@@ -3,16 +3,42 @@ package dev.braid.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Turns the server's refusals into lines a person, an editor and a CI annotator can read. */
 public final class Problems {
 
     private Problems() {}
 
-    /** Whose fault: a 4xx is the request's (1), anything else the server's (3). */
+    /**
+     * Codes the server gives a step that failed for the pipeline's own reason (a JSONata expression, a
+     * {@code when}, a {@code require}) while it still files them under {@code upstream_error}.
+     */
+    private static final Set<String> PIPELINE_CODES = Set.of("step_failed", "required_step_failed");
+
+    /**
+     * Whose fault, read from the status and, when the body is Braid's own error, its type and code:
+     * the key (6), a missing thing (7), the pipeline (8), a provider (4), the request (1), the server (3).
+     * A proxy's 502 page is not a provider's fault: only Braid's {@code upstream_error} is.
+     */
     public static Exit exitFor(ApiResponse response) {
         int status = response.status();
-        return status >= 400 && status < 500 ? Exit.REFUSED : Exit.UNAVAILABLE;
+        JsonNode error = response.error();
+        String type = error.path("type").asText("");
+        String code = error.path("code").asText("");
+        if (status == 401 || status == 403) {
+            return Exit.AUTH;
+        }
+        if (response.isBraidError() && ("pipeline_error".equals(type) || PIPELINE_CODES.contains(code))) {
+            return Exit.PIPELINE_FAILED;
+        }
+        if (status == 404) {
+            return Exit.NOT_FOUND;
+        }
+        if (status >= 400 && status < 500) {
+            return Exit.REFUSED;
+        }
+        return "upstream_error".equals(type) ? Exit.PROVIDER_FAILED : Exit.UNAVAILABLE;
     }
 
     /** One line: {@code 404 pipeline_not_found: no pipeline named 'x'}. */

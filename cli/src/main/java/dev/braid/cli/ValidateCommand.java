@@ -42,8 +42,10 @@ final class ValidateCommand extends ApiCommand {
             }
             ApiResponse response = client.post("/api/pipelines/validate", Map.of(), "application/yaml", yaml);
             if (!response.ok() && Problems.exitFor(response) != Exit.REFUSED) {
-                // the server failed, not the file: stop here, the remaining files would fail the same way
-                throw new CliFailure(Problems.exitFor(response), Problems.describe(response));
+                // the server or the key failed, not the file: stop here, the remaining files would fail the same way
+                String hint = hint(response);
+                throw new CliFailure(Problems.exitFor(response),
+                        Problems.describe(response) + (hint == null ? "" : "\nbraid: hint: " + hint));
             }
             entry.put("valid", response.ok()).put("status", response.status());
             entry.set("response", response.jsonOrMissing().isMissingNode() ? null : response.jsonOrMissing());

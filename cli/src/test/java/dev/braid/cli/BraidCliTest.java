@@ -293,12 +293,12 @@ class BraidCliTest {
         }
 
         @Test
-        void anUnknownPipelineIsRefusedWithExitOne() {
+        void anUnknownPipelineIsRefusedWithExitSevenNotFound() {
             server.answer("GET", "/api/pipelines/nope/versions", 404, JSON,
                     FakeBraid.error("pipeline_not_found", "no pipeline named 'nope'"));
             CliRun run = braid("versions", "nope");
 
-            assertEquals(1, run.exit(), run::toString);
+            assertEquals(7, run.exit(), run::toString);
             assertEquals("braid: 404 pipeline_not_found: no pipeline named 'nope'\n", run.err());
             assertEquals("", run.out());
         }
@@ -309,7 +309,7 @@ class BraidCliTest {
             server.answer("GET", "/api/pipelines/nope/versions", 404, JSON, body);
             CliRun run = braid("versions", "nope", "--json");
 
-            assertEquals(1, run.exit(), run::toString);
+            assertEquals(7, run.exit(), run::toString);
             assertEquals(json(body), json(run.out()));
         }
     }
@@ -339,12 +339,12 @@ class BraidCliTest {
         }
 
         @Test
-        void anUnknownVersionIsRefused() {
+        void anUnknownVersionIsNotFound() {
             server.answer("GET", "/api/pipelines/echo/diff", 404, JSON,
                     FakeBraid.error("version_not_found", "echo has no version 9"));
             CliRun run = braid("diff", "echo", "1", "9");
 
-            assertEquals(1, run.exit(), run::toString);
+            assertEquals(7, run.exit(), run::toString);
             assertTrue(run.err().contains("version_not_found"), run.err());
         }
     }

@@ -154,7 +154,7 @@ class CliAgainstRealServerTest {
                 "the admin key's creation at first start is in the trail");
 
         CliRun unknown = braid("versions", "no-such-pipeline");
-        assertEquals(1, unknown.exit(), unknown::toString);
+        assertEquals(7, unknown.exit(), unknown::toString);
         assertTrue(unknown.err().startsWith("braid: 404 "), unknown.err());
     }
 
