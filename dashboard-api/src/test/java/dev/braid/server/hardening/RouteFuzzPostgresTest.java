@@ -19,6 +19,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,12 +64,69 @@ class RouteFuzzPostgresTest {
             "usdPerMonth", "type", "baseUrl", "apiKey", "temperature", "max_tokens", "stream", "message", "version",
             "content", "text", "tools", "n", "a\\u0000b", "\\ud800");
 
+    static TestDatabase db;
+    static EdgeServer edge;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.postgres();
+        edge = EdgeServer.start(db, Map.of("braid.pipelines.dir", "src/test/pipelines"));
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            edge.close();
+        } finally {
+            db.close();
+        }
+    }
+
+    /** Requests the JDK client will not send: broken framing, smuggling shapes, odd request lines. */
+    @Test
+    void malformedRequestsAreRefusedNeverA5xx() throws Exception {
+        String auth = "Authorization: Bearer " + EdgeServer.ADMIN + "\r\n";
+        String chat = "{\"model\":\"mock/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        List<String> requests = List.of(
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nContent-Length: -1\r\n\r\n",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nContent-Length: 99999999999999999999\r\n\r\n",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" + chat + "\r\n0\r\n\r\n",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\nnope",
+                "GET http://evil.example/api/keys HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n",
+                "GET /api/keys HTTP/1.1\nHost: x\n" + auth.replace("\r", "") + "\n",
+                "GET /api/pipelines/\u0000x HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n",
+                "GET /api/../api/keys HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n",
+                "GET * HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n",
+                "BREW /api/keys HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n",
+                "GET /api/keys HTTP/9.9\r\nHost: x\r\n" + auth + "\r\n",
+                "GET /api/keys HTTP/1.1\r\nHost: x\r\n" + auth + "X-Request-Id: a\u0001b\r\nX-Bad\u0000Name: 1\r\n\r\n",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json; charset=\"\r\nContent-Length: 2\r\n\r\n{}",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nExpect: 999-nonsense\r\nContent-Length: 2\r\n\r\n{}");
+        edge.clearLogs();
+        List<String> failures = new ArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        for (String request : requests) {
+            String answer = edge.raw(request.getBytes(StandardCharsets.ISO_8859_1));
+            String status = answer.lines().findFirst().orElse("(closed)");
+            statuses.add(status.length() > 12 ? status.substring(9, 12) : status);
+            if (status.matches("HTTP/1\\.[01] 5\\d\\d.*")) {
+                failures.add(abbreviate(request) + " -> " + abbreviate(answer));
+            }
+        }
+        System.out.println("malformed requests answered " + statuses);
+        List<ILoggingEvent> alarming = edge.alarming();
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+        assertTrue(alarming.isEmpty(), EdgeServer.describe(alarming));
+    }
+
     @Test
     void noRouteAnswers5xxOrLogsAStackTrace() throws Exception {
         System.out.printf("route fuzz: seed %d, %d s (-Dbraid.fuzz.seed=%d replays it)%n", SEED, SECONDS, SEED);
         Random random = new Random(SEED);
-        try (TestDatabase db = TestDatabase.postgres();
-                EdgeServer edge = EdgeServer.start(db, Map.of("braid.pipelines.dir", "src/test/pipelines"))) {
+        {
             List<UriRouteInfo<?, ?>> routes = edge.bean(Router.class).uriRoutes()
                     .filter(r -> r.getHttpMethod() != HttpMethod.TRACE)
                     // the test-only controller that fails on purpose (ErrorShapeTest, LogsTest)
