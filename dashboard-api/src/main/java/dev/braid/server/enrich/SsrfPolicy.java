@@ -1,7 +1,7 @@
 package dev.braid.server.enrich;
 
-import dev.braid.engine.runtime.EnrichTargetPolicy;
-import dev.braid.engine.runtime.InvocationException;
+import dev.braid.engine.run.EnrichTargetPolicy;
+import dev.braid.engine.run.InvocationException;
 import io.micronaut.context.annotation.Bean;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.braid.components.guard.GuardBlockedException;
 import dev.braid.components.model.api.ModelException;
-import dev.braid.engine.runtime.InvocationException;
+import dev.braid.engine.run.InvocationException;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.server.requests.RequestIds;
 import io.micronaut.core.bind.exceptions.UnsatisfiedArgumentException;

@@ -4,7 +4,7 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
 import dev.braid.engine.runtime.DeployedVersion;
-import dev.braid.engine.runtime.InvocationException;
+import dev.braid.engine.run.InvocationException;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.UnknownProviders;
@@ -62,8 +62,6 @@ public class PipelineRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
     private static final int ATTEMPTS = 20;
-    /** Version number of a validate's trial load into Camel: one no real version reaches. */
-    private static final int TRIAL_VERSION = Integer.MAX_VALUE;
 
     private final PipelineRuntime runtime;
     private final PipelineRepository pipelines;
@@ -351,19 +349,16 @@ public class PipelineRegistry {
     // ---- reads ------------------------------------------------------------------------------
 
     /**
-     * Validates and compiles {@code yaml} and trial-loads it into Camel (then unloads it), storing
-     * nothing. Returns the Camel YAML it would compile to as the pipeline's next version.
+     * Validates and compiles {@code yaml} and checks its routes load (in a throwaway CamelContext,
+     * never the live one), storing nothing. Returns the Camel YAML it would compile to as the
+     * pipeline's next version.
      */
     public Validation validate(String yaml) {
         PipelineSpec spec = runtime.read(yaml);
         String name = spec.name();
         int next = versions.newest(name).map(v -> v.versionNumber() + 1).orElse(1);
         String camel = runtime.compile(yaml, next);
-        locked(name, () -> {
-            runtime.deploy(spec, TRIAL_VERSION);
-            unloadQuietly(name, TRIAL_VERSION);
-            return null;
-        });
+        runtime.checkRoutes(spec, next);
         return new Validation(camel, runtime.unknownProviders(spec));
     }
 

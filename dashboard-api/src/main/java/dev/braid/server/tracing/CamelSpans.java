@@ -1,7 +1,7 @@
 package dev.braid.server.tracing;
 
-import dev.braid.engine.context.PipelineContext;
-import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.run.PipelineContext;
+import dev.braid.engine.run.StepResult;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;

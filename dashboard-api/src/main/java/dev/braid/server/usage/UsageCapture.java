@@ -4,7 +4,7 @@ import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.Usage;
 import dev.braid.components.model.routing.ModelRouter;
 import dev.braid.engine.runtime.InvocationResult;
-import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.run.StepResult;
 import dev.braid.server.errors.ApiProblem;
 import dev.braid.server.errors.ErrorResponses;
 import dev.braid.server.requests.RequestIds;

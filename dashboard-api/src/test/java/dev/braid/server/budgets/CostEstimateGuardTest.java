@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.braid.components.guard.InjectionJudge;
 import dev.braid.components.model.pricing.PriceTable;
-import dev.braid.engine.spec.PipelineReader;
+import dev.braid.engine.read.PipelineReader;
 import dev.braid.engine.spec.PipelineSpec;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.components.guard.GuardBlockedException;
 import dev.braid.components.model.api.ModelException;
-import dev.braid.engine.runtime.InvocationException;
+import dev.braid.engine.run.InvocationException;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.ValidationError;
 import io.micronaut.http.MutableHttpResponse;

@@ -3,7 +3,7 @@ package dev.braid.server.openai;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.braid.engine.spec.PipelineReader;
+import dev.braid.engine.read.PipelineReader;
 import org.junit.jupiter.api.Test;
 
 /** The chat-shaped rule: input requires a messages array, and the last step's output has text. */

@@ -25,7 +25,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * the tree, which is now known to be shallow. The Compose API never instantiates anything: no
  * constructor runs, so a tag such as {@code !!java.net.URL} can never become an object.
  */
-final class YamlTree {
+public final class YamlTree {
 
     // The YAML core tags a pipeline may spell out; any other tag is refused.
     private static final Set<String> STANDARD_TAGS = Set.of(
@@ -39,7 +39,7 @@ final class YamlTree {
 
     private YamlTree() {}
 
-    static Node compose(String yaml, ReaderLimits limits) {
+    public static Node compose(String yaml, ReaderLimits limits) {
         if (yaml == null) {
             throw single(1, 1, "the pipeline is empty");
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.StepDelta;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -10,6 +10,7 @@ import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.api.Usage;
+import dev.braid.engine.run.StepDelta;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
