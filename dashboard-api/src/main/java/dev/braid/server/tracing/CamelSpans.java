@@ -126,7 +126,7 @@ final class CamelSpans extends EventNotifierSupport {
             span.setAttribute(GenAi.STEP_STATUS, result.status());
         }
         boolean failed = exchange.getException() != null
-                || (result != null && ("failed".equals(result.status()) || "timeout".equals(result.status())));
+                || (result != null && result.outcome().failed());
         if (failed) {
             span.setStatus(StatusCode.ERROR, result != null && result.error() != null ? result.status() : "failed");
         }
