@@ -100,8 +100,13 @@ final class EdgeServer implements AutoCloseable {
 
     /** One request over a fresh socket, exactly these bytes; returns what came back until the server closed or 5 s passed. */
     String raw(byte[] request) throws IOException {
+        return raw(request, 5000);
+    }
+
+    /** As {@link #raw(byte[])}, waiting at most {@code timeoutMs} between reads (a kept-alive answer ends that way). */
+    String raw(byte[] request, int timeoutMs) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port())) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(timeoutMs);
             OutputStream out = s.getOutputStream();
             out.write(request);
             out.flush();

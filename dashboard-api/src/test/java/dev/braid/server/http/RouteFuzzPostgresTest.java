@@ -109,7 +109,7 @@ class RouteFuzzPostgresTest {
         List<String> failures = new ArrayList<>();
         List<String> statuses = new ArrayList<>();
         for (String request : requests) {
-            String answer = edge.raw(request.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = edge.raw(request.getBytes(StandardCharsets.ISO_8859_1), 1000);
             String status = answer.lines().findFirst().orElse("(closed)");
             statuses.add(status.length() > 12 ? status.substring(9, 12) : status);
             if (status.matches("HTTP/1\\.[01] 5\\d\\d.*")) {
