@@ -93,6 +93,9 @@ public final class ErrorResponses {
         if (cause instanceof ContentLengthExceededException) {
             return tooLarge();
         }
+        if (ClientAborts.is(cause)) {
+            return ClientAborts.problem(what.get(), cause);
+        }
         if (cause == null && status == 413) {
             // Netty's decoder refused the request line (4 KiB) or headers (8 KiB); Micronaut answers 413 with no cause
             return ApiProblem.of(413, "request_too_large",
@@ -139,6 +142,9 @@ public final class ErrorResponses {
             }
         }
         for (Throwable t = error; t != null; t = next(t)) {
+            if (t instanceof NumberOutOfRange) {
+                return ApiProblem.of(400, "invalid_json", NumberOutOfRange.MESSAGE);
+            }
             if (t instanceof JsonParseException || t instanceof JsonSyntaxException) {
                 return ApiProblem.of(400, "invalid_json", "the request body is not valid JSON");
             }
