@@ -24,6 +24,11 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
   fi
 fi
 
+# deploy/local-cluster.sh (LocalClusterTest) puts HAProxy in front of two instances
+if ! command -v haproxy >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq haproxy
+fi
+
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   apt-get update -qq && apt-get install -y -qq chromium chromium-driver
 fi
