@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark suite (about 20 minutes on 2 cores) and writes bench/RESULTS.md: direct, Braid
+# Runs the whole benchmark suite (20–30 minutes on 2 shared cores) and writes bench/RESULTS.md: direct, Braid
 # and Portkey (the peer, installed from npm into bench/target/portkey on the first run) side by side.
 # Builds the server jar and the bench module first (tests skipped); load goes to 127.0.0.1 only and
 # stops by itself. Extra arguments go to dev.braid.bench.Suite:
