@@ -17,9 +17,9 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /** Plain JDK HTTP against the embedded server, so tests see exactly the bytes a caller gets. */
-final class Http {
+public final class Http {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     // what must never reach a caller: stack frames, exception class names, framework internals
     private static final Pattern LEAK = Pattern.compile(
@@ -29,34 +29,34 @@ final class Http {
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Http(URL base) {
+    public Http(URL base) {
         this.base = URI.create(base.toString());
     }
 
-    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpRequest.Builder request(String path) {
+    public HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(base.resolve(path));
     }
 
-    HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
+    public HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
         return send(request(path)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(request(path).GET());
     }
 
-    static JsonNode json(HttpResponse<String> response) throws IOException {
+    public static JsonNode json(HttpResponse<String> response) throws IOException {
         return JSON.readTree(response.body());
     }
 
     /** Asserts an error answer in OpenAI's shape and returns its {@code error} object. */
-    static JsonNode assertError(HttpResponse<String> response, int status, String code) throws IOException {
+    public static JsonNode assertError(HttpResponse<String> response, int status, String code) throws IOException {
         assertEquals(status, response.statusCode(), response.body());
         assertTrue(
                 response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),

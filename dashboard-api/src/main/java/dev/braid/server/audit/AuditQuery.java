@@ -1,5 +1,6 @@
 package dev.braid.server.audit;
 
+import dev.braid.server.access.AccessAuditLog;
 import dev.braid.server.usage.UsageQuery;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -61,7 +62,7 @@ record AuditQuery(Set<String> types, String actor, Instant since, Instant until,
     /** The two tables the trail merges; {@code rank} orders events of one instant (higher first). */
     enum Source {
         REGISTRY("r", 1, "audit_events", List.of("deploy", "activate", "rollback")),
-        ACCESS("a", 0, "access_audit", List.of("key_created", "key_revoked", "provider_set"));
+        ACCESS("a", 0, "access_audit", AccessAuditLog.Event.wireNames());
 
         final String code;
         final int rank;

@@ -1,8 +1,8 @@
 package dev.braid.server.dashboard;
 
-import dev.braid.server.keys.Access;
-import dev.braid.server.keys.ApiKey;
-import dev.braid.server.keys.Role;
+import dev.braid.server.access.Access;
+import dev.braid.server.access.ApiKey;
+import dev.braid.server.access.Role;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;

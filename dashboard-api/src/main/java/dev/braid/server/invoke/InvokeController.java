@@ -3,16 +3,16 @@ package dev.braid.server.invoke;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.engine.runtime.InvocationResult;
-import dev.braid.engine.runtime.InvokeOptions;
-import dev.braid.engine.runtime.PipelineRuntime;
-import dev.braid.server.budgets.RequestSpend;
-import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.errors.ErrorBody;
-import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.requests.RequestIds;
-import dev.braid.server.streaming.EventStream;
-import dev.braid.server.tracing.BraidTracing;
-import dev.braid.server.usage.UsageCapture;
+import dev.braid.engine.run.StepDelta;
+import dev.braid.server.calls.EventCallStream;
+import dev.braid.server.calls.Caller;
+import dev.braid.server.calls.HttpCallers;
+import dev.braid.server.calls.MeteredCalls;
+import dev.braid.server.calls.Source;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ErrorBody;
+import dev.braid.server.http.ErrorResponses;
+import dev.braid.server.http.EventStream;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -28,26 +28,23 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code POST /v1/pipelines/{name}/invoke}: runs a pipeline and answers with its envelope. The
- * stage the runtime returns is handed to Micronaut as is, so no thread waits on a model.
+ * {@code POST /v1/pipelines/{name}/invoke}: checks the body's shape, runs the pipeline through
+ * {@link MeteredCalls} and answers with its envelope (or its event stream). The stage the runtime
+ * returns is handed to Micronaut as is, so no thread waits on a model.
  */
 @Controller("/v1/pipelines")
 public final class InvokeController {
 
-    private final PipelineRuntime runtime;
+    private final MeteredCalls calls;
+    private final HttpCallers callers;
     private final ObjectMapper json;
-    private final UsageCapture usage;
-    private final BraidTracing tracing;
 
-    public InvokeController(PipelineRuntime runtime, ObjectMapper json, UsageCapture usage, BraidTracing tracing) {
-        this.runtime = runtime;
+    public InvokeController(MeteredCalls calls, HttpCallers callers, ObjectMapper json) {
+        this.calls = calls;
+        this.callers = callers;
         this.json = json;
-        this.usage = usage;
-        this.tracing = tracing;
     }
 
     @Post(uri = "/{name}/invoke", consumes = MediaType.APPLICATION_JSON)
@@ -62,27 +59,16 @@ public final class InvokeController {
             return CompletableFuture.completedFuture(ErrorResponses.render(request, refused));
         }
         Integer pinned = body.version() != null ? body.version() : version;
-        // what a failed run did before failing: its finished steps are recorded and billed
-        AtomicReference<InvocationResult> failedRun = new AtomicReference<>();
-        InvokeOptions options = new InvokeOptions(pinned, RequestIds.of(request), failedRun::set);
+        Caller caller = callers.of(request);
         if (Boolean.TRUE.equals(body.stream())) {
-            return stream(name, body.input(), options, failedRun, request);
+            EventStream events = new EventStream(request);
+            calls.invokeStreaming(caller, Source.INVOKE, name, pinned, body.input(), request.getContentLength(),
+                    new InvokeEvents(events, request));
+            return events.response();
         }
-        CompletionStage<MutableHttpResponse<?>> answer;
-        long started = UsageCapture.start();
-        try {
-            answer = tracing.invocation(request, name, () -> runtime.invoke(name, body.input(), options))
-                    .whenComplete((result, error) -> {
-                        InvocationResult ran = error == null ? result : failedRun.get();
-                        usage.invocation(request, "invoke", name, started, ran, error, null);
-                        RequestSpend.of(request).settle(ran == null ? null : ran.usage());
-                    })
-                    .thenApply(result -> HttpResponse.ok(InvokeResponse.of(result)));
-        } catch (RuntimeException e) {
-            // the runtime should fail the stage, but an early throw must get the same answer
-            answer = CompletableFuture.failedFuture(e);
-        }
-        return answer.exceptionally(error -> ErrorResponses.of(request, error));
+        return calls.invoke(caller, Source.INVOKE, name, pinned, body.input(), request.getContentLength())
+                .<MutableHttpResponse<?>>thenApply(result -> HttpResponse.ok(InvokeResponse.of(result)))
+                .exceptionally(error -> ErrorResponses.of(request, error));
     }
 
     /**
@@ -92,51 +78,41 @@ public final class InvokeController {
      * first event is a plain HTTP error (its status says whose fault it is); after it, an
      * {@code event: error} with the OpenAI-shaped error object ends the stream.
      */
-    private CompletionStage<MutableHttpResponse<?>> stream(String name, Object input, InvokeOptions options,
-            AtomicReference<InvocationResult> failedRun, HttpRequest<?> request) {
-        EventStream events = new EventStream(request);
-        RequestSpend spend = RequestSpend.of(request);
-        spend.streaming();
-        long started = UsageCapture.start();
-        AtomicLong firstDeltaMs = new AtomicLong(-1);
-        try {
-            tracing.invocation(request, name, () -> runtime.invokeStreaming(name, input, options, delta -> {
-                        firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
-                        spend.produced(delta.text());
-                        if (events.isCancelled()) {
-                            // the model router aborts the provider call when its sink throws
-                            throw new CancellationException("the client closed the stream");
-                        }
-                        events.named("delta", write(new DeltaEvent(delta.stepId(), delta.text())));
-                    }))
-                    .whenComplete((result, error) -> {
-                        long first = firstDeltaMs.get();
-                        InvocationResult ran = error == null ? result : failedRun.get();
-                        usage.invocation(request, "invoke", name, started, ran,
-                                events.isCancelled() && error != null ? new CancellationException() : error,
-                                first < 0 ? null : first);
-                        // settled before the last event goes out: a caller that saw it sees the spend
-                        if (error == null) {
-                            spend.settle(result.usage());
-                        } else {
-                            spend.failed(ran == null ? null : ran.usage(), events.isOpen());
-                        }
-                        if (events.isCancelled()) {
-                            events.end(); // nobody to tell, and not an error of ours
-                        } else if (error == null) {
-                            events.named("done", write(InvokeResponse.of(result)));
-                        } else if (!events.failBeforeOpen(error)) {
-                            ApiProblem problem = ErrorResponses.problem(request, error, 500);
-                            events.named("error", write(new ErrorBody(new ErrorBody.Detail(problem.type(),
-                                    problem.code(), problem.message(), problem.param(), problem.errors()))));
-                        }
-                        events.end();
-                    });
-        } catch (RuntimeException e) {
-            spend.release();
-            events.failBeforeOpen(e);
+    private final class InvokeEvents extends EventCallStream<StepDelta, InvocationResult> {
+
+        private final HttpRequest<?> request;
+
+        InvokeEvents(EventStream events, HttpRequest<?> request) {
+            super(events);
+            this.request = request;
         }
-        return events.response();
+
+        @Override
+        public void delta(StepDelta delta) {
+            if (events.isCancelled()) {
+                // the model router aborts the provider call when its sink throws
+                throw new CancellationException("the client closed the stream");
+            }
+            events.named("delta", write(new DeltaEvent(delta.stepId(), delta.text())));
+        }
+
+        @Override
+        public void complete(InvocationResult result) {
+            if (!events.isCancelled()) {
+                events.named("done", write(InvokeResponse.of(result)));
+            }
+            events.end(); // a client that left: nobody to tell, and not an error of ours
+        }
+
+        @Override
+        public void fail(Throwable error) {
+            if (!events.isCancelled() && !events.failBeforeOpen(error)) {
+                ApiProblem problem = ErrorResponses.problem(request, error, 500);
+                events.named("error", write(new ErrorBody(new ErrorBody.Detail(problem.type(),
+                        problem.code(), problem.message(), problem.param(), problem.errors()))));
+            }
+            events.end();
+        }
     }
 
     /** The data of an {@code event: delta}. */

@@ -3,7 +3,7 @@ package dev.braid.server.invoke;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.braid.components.model.api.Usage;
 import dev.braid.engine.runtime.InvocationResult;
-import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.run.StepResult;
 import io.micronaut.core.annotation.Introspected;
 import java.util.List;
 

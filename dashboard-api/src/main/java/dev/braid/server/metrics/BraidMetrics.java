@@ -2,10 +2,11 @@ package dev.braid.server.metrics;
 
 import dev.braid.components.model.routing.ModelRouter;
 import dev.braid.engine.runtime.PipelineRuntime;
-import dev.braid.server.openai.ChatModels;
+import dev.braid.server.models.ChatModels;
 import dev.braid.server.usage.UsageListener;
 import dev.braid.server.usage.UsageRecord;
 import dev.braid.server.usage.UsageRecorder;
+import dev.braid.server.usage.UsageStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -47,7 +48,6 @@ public class BraidMetrics implements UsageListener {
         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)
     };
-    private static final Set<String> STATUSES = Set.of("ok", "failed", "timeout", "error", "cancelled", "skipped");
 
     private final MeterRegistry registry;
     private final PipelineRuntime runtime;
@@ -76,7 +76,7 @@ public class BraidMetrics implements UsageListener {
     public void recorded(UsageRecord r) {
         String pipeline = pipelineTag(r.pipeline());
         String version = r.version() == null ? "none" : r.version().toString();
-        String status = STATUSES.contains(r.status()) ? r.status() : "other";
+        String status = UsageStatus.of(r.status()).map(UsageStatus::wire).orElse("other");
         if (r.kind() == UsageRecord.Kind.REQUEST) {
             timer("braid.request", "Requests through invoke and /v1, end to end",
                     "source", r.source(), "pipeline", pipeline, "version", version, "status", status)

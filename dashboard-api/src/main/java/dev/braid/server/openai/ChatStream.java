@@ -4,13 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelResponse;
+import dev.braid.engine.runtime.InvocationResult;
+import dev.braid.engine.run.StepDelta;
+import dev.braid.server.calls.CallStream;
+import dev.braid.server.calls.EventCallStream;
 import dev.braid.components.model.api.Usage;
-import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.errors.ErrorBody;
-import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.streaming.EventStream;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ErrorBody;
+import dev.braid.server.http.ErrorResponses;
+import dev.braid.server.http.EventStream;
 import io.micronaut.http.HttpRequest;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 
 /**
  * One streamed chat completion on the wire: {@code data: <chunk>\n\n} frames, the role chunk
@@ -92,6 +98,56 @@ final class ChatStream {
                 problem.type(), problem.code(), problem.message(), problem.param(), problem.errors()));
         events.data(write(body));
         events.end();
+    }
+
+    /** This stream as the sink of a routed model call. */
+    CallStream<ModelDelta, ModelResponse> ofModel() {
+        return new Sink<>() {
+            @Override
+            public void delta(ModelDelta delta) {
+                ChatStream.this.delta(delta);
+            }
+
+            @Override
+            public void complete(ModelResponse r) {
+                ChatStream.this.complete(r.finishReason(), r.usage());
+            }
+        };
+    }
+
+    /**
+     * This stream as the sink of a {@code pipeline/<name>} run: its stream step's text deltas, and
+     * {@code textOf} the envelope at the end when no delta came (a pipeline without {@code stream:},
+     * or whose stream step is not its answer, answers at once).
+     */
+    CallStream<StepDelta, InvocationResult> ofPipeline(Function<InvocationResult, String> textOf) {
+        return new Sink<>() {
+            @Override
+            public void delta(StepDelta delta) {
+                ChatStream.this.delta(new ModelDelta.Text(delta.text()));
+            }
+
+            @Override
+            public void complete(InvocationResult result) {
+                if (!sawContent()) {
+                    ChatStream.this.delta(new ModelDelta.Text(textOf.apply(result)));
+                }
+                ChatStream.this.complete("stop", result.usage());
+            }
+        };
+    }
+
+    /** What both sinks share: a failure ends this stream the same way. */
+    private abstract class Sink<D, R> extends EventCallStream<D, R> {
+
+        Sink() {
+            super(ChatStream.this.events);
+        }
+
+        @Override
+        public void fail(Throwable error) {
+            ChatStream.this.fail(error);
+        }
     }
 
     private void role() {

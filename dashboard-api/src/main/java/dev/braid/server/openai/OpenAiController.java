@@ -5,23 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.braid.components.model.api.ModelDelta;
-import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
-import dev.braid.components.model.api.ModelTask;
 import dev.braid.engine.runtime.InvocationResult;
-import dev.braid.engine.runtime.InvokeOptions;
-import dev.braid.server.budgets.BudgetGate;
-import dev.braid.server.budgets.RequestSpend;
-import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.keys.Access;
-import dev.braid.server.keys.ApiKey;
-import dev.braid.server.metrics.LimitMetrics;
-import dev.braid.server.requests.RequestIds;
-import dev.braid.server.streaming.EventStream;
-import dev.braid.server.tracing.BraidTracing;
-import dev.braid.server.usage.UsageCapture;
+import dev.braid.server.access.Access;
+import dev.braid.server.calls.Caller;
+import dev.braid.server.calls.HttpCallers;
+import dev.braid.server.calls.MeteredCalls;
+import dev.braid.server.calls.Source;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ErrorResponses;
+import dev.braid.server.http.EventStream;
+import dev.braid.server.models.ChatModels;
+import dev.braid.server.models.ChatTarget;
+import dev.braid.server.models.ModelListing;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -40,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The OpenAI-compatible front door: {@code POST /v1/chat/completions} (streamed or not),
@@ -54,20 +49,16 @@ public final class OpenAiController {
     private final ChatModels models;
     private final ModelListing listing;
     private final ObjectMapper json;
-    private final UsageCapture usage;
-    private final BraidTracing tracing;
-    private final BudgetGate budgets;
-    private final LimitMetrics limitMetrics;
+    private final MeteredCalls calls;
+    private final HttpCallers callers;
 
-    public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, UsageCapture usage,
-            BraidTracing tracing, BudgetGate budgets, LimitMetrics limitMetrics) {
-        this.limitMetrics = limitMetrics;
+    public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, MeteredCalls calls,
+            HttpCallers callers) {
         this.models = models;
         this.listing = listing;
         this.json = json;
-        this.usage = usage;
-        this.tracing = tracing;
-        this.budgets = budgets;
+        this.calls = calls;
+        this.callers = callers;
     }
 
     @Post(uri = "/chat/completions", consumes = MediaType.APPLICATION_JSON)
@@ -85,124 +76,37 @@ public final class OpenAiController {
             return done(ErrorResponses.of(request, e));
         }
         ChatWire wire = new ChatWire(json, chat.model());
-        ApiKey key = Access.key(request).orElse(null);
-        if (key == null) {
-            return chat.stream() ? stream(chat, target, wire, request) : complete(chat, target, wire, request);
+        Caller caller = callers.of(request);
+        if (chat.stream()) {
+            EventStream events = new EventStream(request);
+            ChatStream stream = new ChatStream(events, wire, json, request, chat.includeUsage());
+            try {
+                if (target instanceof ChatTarget.Routed routed) {
+                    calls.chatStreaming(caller, Source.CHAT, chat.model(), routed.policy(), chat.toModelRequest(),
+                            body.length(), stream.ofModel());
+                } else {
+                    calls.invokeStreaming(caller, Source.CHAT, ((ChatTarget.Pipeline) target).name(), null,
+                            chat.pipelineInput(), request.getContentLength(), stream.ofPipeline(this::textOf));
+                }
+            } catch (RuntimeException e) {
+                stream.fail(e);
+            }
+            return events.response();
         }
-        // budgets: reserve the worst case before any provider is called, exactly as an invoke does
-        CompletionStage<ApiProblem> admitted;
-        if (target instanceof ChatTarget.Routed routed) {
-            admitted = budgets.reserveModelCall(request, key.id(), key.usdPerMonth(), routed.policy().targets(),
-                    chat.options() == null ? null : chat.options().maxTokens(), body.length());
-        } else {
-            admitted = budgets.reserve(request, key.id(), key.usdPerMonth(), ((ChatTarget.Pipeline) target).name());
-        }
-        ChatCompletionRequest call = chat;
-        ChatTarget resolved = target;
-        return admitted.thenCompose(refused -> refused != null ? refuse(request, refused)
-                        : call.stream() ? stream(call, resolved, wire, request) : complete(call, resolved, wire, request))
-                .exceptionally(error -> ErrorResponses.of(request, error));
-    }
-
-    private CompletionStage<MutableHttpResponse<?>> refuse(HttpRequest<?> request, ApiProblem refused) {
-        limitMetrics.rejected(refused.code());
-        return done(ErrorResponses.render(request, refused));
-    }
-
-    private CompletionStage<MutableHttpResponse<?>> complete(
-            ChatCompletionRequest chat, ChatTarget target, ChatWire wire, HttpRequest<?> request) {
         CompletionStage<MutableHttpResponse<?>> answer;
-        long started = UsageCapture.start();
         try {
             if (target instanceof ChatTarget.Routed routed) {
-                ModelRequest call = chat.toModelRequest();
-                answer = tracing.modelCall(request, "chat", chat.model(), call,
-                                () -> models.router().route(call, routed.policy()))
-                        .whenComplete((r, error) -> usage.modelCall(request, "chat", chat.model(), started, r, error))
-                        .thenApply(r -> {
-                            RequestSpend.of(request).settle(r.usage());
-                            return ok(wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage()));
-                        });
+                answer = calls.chat(caller, Source.CHAT, chat.model(), routed.policy(), chat.toModelRequest(), body.length())
+                        .thenApply(r -> ok(wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
             } else {
-                ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
-                AtomicReference<InvocationResult> failedRun = new AtomicReference<>();
-                answer = tracing.invocation(request, pipeline.name(), () -> models.runtime()
-                        .invoke(pipeline.name(), chat.pipelineInput(),
-                                new InvokeOptions(null, RequestIds.of(request), failedRun::set)))
-                        .whenComplete((result, error) -> {
-                            InvocationResult ran = error == null ? result : failedRun.get();
-                            usage.invocation(request, "chat", pipeline.name(), started, ran, error, null);
-                            RequestSpend.of(request).settle(ran == null ? null : ran.usage());
-                        })
+                answer = calls.invoke(caller, Source.CHAT, ((ChatTarget.Pipeline) target).name(), null,
+                                chat.pipelineInput(), request.getContentLength())
                         .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage())));
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.exceptionally(error -> ErrorResponses.of(request, error));
-    }
-
-    private CompletionStage<MutableHttpResponse<?>> stream(
-            ChatCompletionRequest chat, ChatTarget target, ChatWire wire, HttpRequest<?> request) {
-        EventStream events = new EventStream(request);
-        ChatStream stream = new ChatStream(events, wire, json, request, chat.includeUsage());
-        RequestSpend spend = RequestSpend.of(request);
-        spend.streaming();
-        long started = UsageCapture.start();
-        try {
-            if (target instanceof ChatTarget.Routed routed) {
-                ModelRequest call = chat.toModelRequest();
-                tracing.modelCall(request, "chat", chat.model(), call,
-                        () -> models.stream(call, routed.policy(), delta -> {
-                            spend.produced(delta);
-                            stream.delta(delta);
-                        })).whenComplete((r, error) -> {
-                    usage.modelCall(request, "chat", chat.model(), started, r, error);
-                    // settled before the last chunk goes out: a caller that saw [DONE] sees the spend.
-                    // Braid always asks the upstream for its usage, so r.usage() is the provider's
-                    if (error != null) {
-                        spend.failed(null, events.isOpen());
-                        stream.fail(error);
-                    } else {
-                        spend.settle(r.usage());
-                        stream.complete(r.finishReason(), r.usage());
-                    }
-                });
-            } else {
-                ChatTarget.Pipeline pipeline = (ChatTarget.Pipeline) target;
-                java.util.concurrent.atomic.AtomicLong firstDeltaMs = new java.util.concurrent.atomic.AtomicLong(-1);
-                AtomicReference<InvocationResult> failedRun = new AtomicReference<>();
-                tracing.invocation(request, pipeline.name(), () -> models.runtime()
-                        .invokeStreaming(pipeline.name(), chat.pipelineInput(),
-                                new InvokeOptions(null, RequestIds.of(request), failedRun::set),
-                                delta -> {
-                                    firstDeltaMs.compareAndSet(-1, (System.nanoTime() - started) / 1_000_000);
-                                    spend.produced(delta.text());
-                                    stream.delta(new ModelDelta.Text(delta.text()));
-                                }))
-                        .whenComplete((result, error) -> {
-                            long first = firstDeltaMs.get();
-                            InvocationResult ran = error == null ? result : failedRun.get();
-                            usage.invocation(request, "chat", pipeline.name(), started, ran, error,
-                                    first < 0 ? null : first);
-                            if (error != null) {
-                                spend.failed(ran == null ? null : ran.usage(), events.isOpen());
-                                stream.fail(error);
-                                return;
-                            }
-                            spend.settle(result.usage());
-                            if (!stream.sawContent()) {
-                                // a pipeline without stream: (or whose stream step is not its answer) answers at once
-                                stream.delta(new ModelDelta.Text(textOf(result)));
-                            }
-                            stream.complete("stop", result.usage());
-                        });
-            }
-        } catch (RuntimeException e) {
-            spend.release();
-            stream.fail(e);
-        }
-        return events.response();
     }
 
     @Post(uri = "/embeddings", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
@@ -216,7 +120,7 @@ public final class OpenAiController {
             if (!root.isObject()) {
                 throw new RequestInvalid(null, "the request body must be a JSON object");
             }
-            model = ChatCompletionRequest.requiredString(root, "model");
+            model = ModelNames.checked(ChatCompletionRequest.requiredString(root, "model"));
             inputs = embeddingInputs(root.get("input"));
             String format = root.path("encoding_format").asText("float");
             if (!"float".equals(format) && !"base64".equals(format)) {
@@ -234,31 +138,9 @@ public final class OpenAiController {
             return done(ErrorResponses.of(request, e));
         }
         ChatTarget.Routed routed = (ChatTarget.Routed) target;
-        ApiKey key = Access.key(request).orElse(null);
-        if (key == null) {
-            return embed(model, inputs, base64, routed, request);
-        }
-        return budgets.reserveEmbeddings(request, key.id(), key.usdPerMonth(), routed.policy().targets(), inputs)
-                .thenCompose(refused -> refused != null ? refuse(request, refused) : embed(model, inputs, base64, routed, request))
+        return calls.embeddings(callers.of(request), Source.EMBEDDINGS, model, routed.policy(), inputs)
+                .<MutableHttpResponse<?>>thenApply(r -> ok(embeddingList(model, r, base64)))
                 .exceptionally(error -> ErrorResponses.of(request, error));
-    }
-
-    private CompletionStage<MutableHttpResponse<?>> embed(
-            String model, List<String> inputs, boolean base64, ChatTarget.Routed routed, HttpRequest<?> request) {
-        ModelRequest call = ModelRequest.ofInputs(ModelTask.EMBEDDINGS, inputs);
-        CompletionStage<MutableHttpResponse<?>> answer;
-        long started = UsageCapture.start();
-        try {
-            answer = tracing.modelCall(request, "embeddings", model, call, () -> models.router().route(call, routed.policy()))
-                    .whenComplete((r, error) -> usage.modelCall(request, "embeddings", model, started, r, error))
-                    .thenApply(r -> {
-                        RequestSpend.of(request).settle(r.usage());
-                        return ok(embeddingList(model, r, base64));
-                    });
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        return answer.exceptionally(error -> ErrorResponses.of(request, error));
     }
 
     @Get(uri = "/models", produces = MediaType.APPLICATION_JSON)
@@ -363,7 +245,7 @@ public final class OpenAiController {
             }
             return node;
         } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
-            throw new RequestInvalid("invalid_json", null, dev.braid.server.errors.ErrorResponses.jsonLimitMessage(e));
+            throw new RequestInvalid("invalid_json", null, dev.braid.server.http.ErrorResponses.jsonLimitMessage(e));
         } catch (JsonProcessingException e) {
             throw new RequestInvalid("invalid_json", null, "the request body is not valid JSON");
         }

@@ -1,6 +1,6 @@
 package dev.braid.server.openai;
 
-import dev.braid.server.errors.ApiProblem;
+import dev.braid.server.http.ApiProblem;
 
 /** A request body that is JSON but not a valid OpenAI request: 400 {@code invalid_request} naming the field. */
 final class RequestInvalid extends RuntimeException {

@@ -3,12 +3,7 @@ package dev.braid.server.pipelines;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import dev.braid.engine.spec.UnknownProviders;
-import dev.braid.server.registry.Activation;
-import dev.braid.server.registry.Actor;
-import dev.braid.server.registry.AuditRow;
-import dev.braid.server.registry.Deployment;
-import dev.braid.server.registry.PipelineSummary;
-import dev.braid.server.registry.VersionRow;
+import dev.braid.server.access.Actor;
 import java.util.List;
 import java.util.Objects;
 

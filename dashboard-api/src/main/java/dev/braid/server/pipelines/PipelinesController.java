@@ -1,16 +1,12 @@
 package dev.braid.server.pipelines;
 
+import dev.braid.server.access.AdminAccess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.pipelines.AdminAccess.Action;
-import dev.braid.server.registry.Actor;
-import dev.braid.server.registry.Deployment;
-import dev.braid.server.registry.PipelineRegistry;
-import dev.braid.server.registry.PipelineRow;
-import dev.braid.server.registry.Validation;
-import dev.braid.server.registry.VersionRow;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ErrorResponses;
+import dev.braid.server.access.AdminAccess.Action;
+import dev.braid.server.access.Actor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;

@@ -1,9 +1,8 @@
 package dev.braid.server.pipelines;
 
-import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.errors.ErrorBody;
-import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.registry.RegistryException;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ErrorBody;
+import dev.braid.server.http.ErrorResponses;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Produces;

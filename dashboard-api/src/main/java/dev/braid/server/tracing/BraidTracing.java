@@ -5,7 +5,6 @@ import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.engine.runtime.PipelineRuntime;
-import dev.braid.server.requests.RequestIds;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.HttpRequest;
@@ -19,7 +18,10 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -34,15 +36,16 @@ import java.util.function.Supplier;
 @Singleton
 public class BraidTracing implements BeanCreatedEventListener<PipelineRuntime> {
 
-    private static final TextMapGetter<HttpRequest<?>> HEADERS = new TextMapGetter<>() {
+    /** Reads a call's trace headers ({@link #traceHeaders}) as a propagation carrier. */
+    private static final TextMapGetter<Map<String, String>> HEADERS = new TextMapGetter<>() {
         @Override
-        public Iterable<String> keys(HttpRequest<?> carrier) {
-            return carrier.getHeaders().names();
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
         }
 
         @Override
-        public String get(HttpRequest<?> carrier, String key) {
-            return carrier == null ? null : carrier.getHeaders().get(key);
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key.toLowerCase(Locale.ROOT));
         }
     };
 
@@ -78,8 +81,25 @@ public class BraidTracing implements BeanCreatedEventListener<PipelineRuntime> {
         return tracer;
     }
 
-    private Context parent(HttpRequest<?> request) {
-        return openTelemetry.get().getPropagators().getTextMapPropagator().extract(Context.root(), request, HEADERS);
+    /**
+     * The headers of {@code request} that carry trace context (the configured propagators' fields,
+     * {@code traceparent} and {@code tracestate} by default), names in lower case: the plain value a
+     * paid call takes as its parent, so a call made without an HTTP request can pass one too.
+     */
+    public Map<String, String> traceHeaders(HttpRequest<?> request) {
+        Map<String, String> carried = new HashMap<>();
+        for (String field : openTelemetry.get().getPropagators().getTextMapPropagator().fields()) {
+            String value = request.getHeaders().get(field);
+            if (value != null) {
+                carried.put(field.toLowerCase(Locale.ROOT), value);
+            }
+        }
+        return carried;
+    }
+
+    private Context parent(Map<String, String> traceHeaders) {
+        return openTelemetry.get().getPropagators().getTextMapPropagator()
+                .extract(Context.root(), traceHeaders == null ? Map.of() : traceHeaders, HEADERS);
     }
 
     /**
@@ -87,11 +107,12 @@ public class BraidTracing implements BeanCreatedEventListener<PipelineRuntime> {
      * its parent on this thread) and ends the span when the stage completes.
      */
     public CompletionStage<InvocationResult> invocation(
-            HttpRequest<?> request, String pipeline, Supplier<CompletionStage<InvocationResult>> invoke) {
-        Span span = tracer().spanBuilder("invoke " + pipeline).setParent(parent(request))
+            Map<String, String> traceHeaders, String requestId, String pipeline,
+            Supplier<CompletionStage<InvocationResult>> invoke) {
+        Span span = tracer().spanBuilder("invoke " + pipeline).setParent(parent(traceHeaders))
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute(GenAi.PIPELINE, pipeline)
-                .setAttribute(GenAi.REQUEST_ID, RequestIds.of(request))
+                .setAttribute(GenAi.REQUEST_ID, requestId)
                 .startSpan();
         CompletionStage<InvocationResult> stage;
         try (Scope ignored = span.makeCurrent()) {
@@ -127,14 +148,15 @@ public class BraidTracing implements BeanCreatedEventListener<PipelineRuntime> {
     }
 
     /** A provider model called directly through {@code /v1} (chat or embeddings). */
-    public CompletionStage<ModelResponse> modelCall(HttpRequest<?> request, String operation, String requestedModel,
+    public CompletionStage<ModelResponse> modelCall(Map<String, String> traceHeaders, String requestId,
+            String operation, String requestedModel,
             ModelRequest modelRequest, Supplier<CompletionStage<ModelResponse>> call) {
         int slash = requestedModel.indexOf('/');
-        Span span = tracer().spanBuilder(operation + " " + requestedModel).setParent(parent(request))
+        Span span = tracer().spanBuilder(operation + " " + requestedModel).setParent(parent(traceHeaders))
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute(GenAi.OPERATION, operation)
                 .setAttribute(GenAi.REQUEST_MODEL, slash > 0 ? requestedModel.substring(slash + 1) : requestedModel)
-                .setAttribute(GenAi.REQUEST_ID, RequestIds.of(request))
+                .setAttribute(GenAi.REQUEST_ID, requestId)
                 .startSpan();
         if (config.recordContent() && modelRequest != null) {
             span.setAttribute(GenAi.PROMPT, prompt(modelRequest));

@@ -1,7 +1,7 @@
 package dev.braid.server.tracing;
 
-import dev.braid.engine.context.PipelineContext;
-import dev.braid.engine.runtime.StepResult;
+import dev.braid.engine.run.PipelineContext;
+import dev.braid.engine.run.StepResult;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -126,7 +126,7 @@ final class CamelSpans extends EventNotifierSupport {
             span.setAttribute(GenAi.STEP_STATUS, result.status());
         }
         boolean failed = exchange.getException() != null
-                || (result != null && ("failed".equals(result.status()) || "timeout".equals(result.status())));
+                || (result != null && result.outcome().failed());
         if (failed) {
             span.setStatus(StatusCode.ERROR, result != null && result.error() != null ? result.status() : "failed");
         }

@@ -4,11 +4,10 @@ import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.Usage;
 import dev.braid.components.model.routing.ModelRouter;
 import dev.braid.engine.runtime.InvocationResult;
-import dev.braid.engine.runtime.StepResult;
-import dev.braid.server.errors.ApiProblem;
-import dev.braid.server.errors.ErrorResponses;
-import dev.braid.server.requests.RequestIds;
-import io.micronaut.http.HttpRequest;
+import dev.braid.engine.run.StepResult;
+import dev.braid.engine.run.StepStatus;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ErrorResponses;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,24 +42,23 @@ public class UsageCapture {
      * ({@code result}, from {@code InvokeOptions.onFailure}, or null): its finished steps get their
      * rows, and the request row carries their tokens and cost, since providers bill them.
      */
-    public void invocation(HttpRequest<?> request, String source, String pipeline, long startNanos,
+    public void invocation(String requestId, String key, String source, String pipeline, long startNanos,
             InvocationResult result, Throwable error, Long firstTokenMs) {
         long now = System.currentTimeMillis();
-        String requestId = RequestIds.of(request);
-        String key = RequestKey.idOf(request);
         List<UsageRecord> records = new ArrayList<>();
         boolean stepFailed = false;
         if (result != null) {
             for (StepResult s : result.steps()) {
-                if ("skipped".equals(s.status())) {
+                if (s.outcome() == StepStatus.SKIPPED) {
                     continue;
                 }
-                stepFailed |= !"ok".equals(s.status());
+                boolean stepOk = s.outcome() == StepStatus.OK;
+                stepFailed |= !stepOk;
                 Usage u = s.usage() == null ? Usage.ZERO : s.usage();
                 String[] pm = splitModel(s.model());
                 records.add(new UsageRecord(UsageRecord.Kind.STEP, source, requestId, key, result.pipeline(),
                         result.version(), s.id(), pm[0], s.model(), s.status(),
-                        "ok".equals(s.status()) ? null : s.status(), s.latencyMs(), null,
+                        stepOk ? null : s.status(), s.latencyMs(), null,
                         u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), s.cached(), u.estimated(), now));
             }
         }
@@ -68,11 +66,11 @@ public class UsageCapture {
             Usage u = result.usage() == null ? Usage.ZERO : result.usage();
             // a branch that failed under onBranchError: continue still answered 200: the request is ok
             records.add(new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, result.pipeline(),
-                    result.version(), null, null, null, "ok", stepFailed ? "partial" : null, result.latencyMs(),
+                    result.version(), null, null, null, UsageStatus.OK.wire(), stepFailed ? "partial" : null, result.latencyMs(),
                     firstTokenMs, u.promptTokens(), u.completionTokens(), u.totalTokens(), u.costUsd(), false,
                     u.estimated(), now));
         } else {
-            UsageRecord failed = failure(request, source, requestId, key, pipeline, null, null, startNanos, error, now);
+            UsageRecord failed = failure(source, requestId, key, pipeline, null, null, startNanos, error, now);
             records.add(result == null ? failed : withSpend(failed, result));
         }
         emit(records);
@@ -92,14 +90,12 @@ public class UsageCapture {
      *
      * @param requested the {@code model} the caller asked for ({@code provider/model} or an alias)
      */
-    public void modelCall(HttpRequest<?> request, String source, String requested, long startNanos,
+    public void modelCall(String requestId, String key, String source, String requested, long startNanos,
             ModelResponse response, Throwable error) {
         long now = System.currentTimeMillis();
-        String requestId = RequestIds.of(request);
-        String key = RequestKey.idOf(request);
         if (response == null) {
             String[] pm = splitModel(requested);
-            UsageRecord failed = failure(request, source, requestId, key, null, pm[0], requested, startNanos, error, now);
+            UsageRecord failed = failure(source, requestId, key, null, pm[0], requested, startNanos, error, now);
             emit(List.of(failed, withKind(failed, UsageRecord.Kind.STEP)));
             return;
         }
@@ -109,26 +105,26 @@ public class UsageCapture {
         boolean cached = Boolean.TRUE.equals(response.fields().get(ModelRouter.CACHED_FIELD));
         long latency = elapsedMs(startNanos);
         UsageRecord row = new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, null, null, null,
-                response.provider(), model, "ok", null, latency, firstToken, u.promptTokens(), u.completionTokens(),
+                response.provider(), model, UsageStatus.OK.wire(), null, latency, firstToken, u.promptTokens(), u.completionTokens(),
                 u.totalTokens(), u.costUsd(), cached, u.estimated(), now);
         emit(List.of(row, withKind(row, UsageRecord.Kind.STEP)));
     }
 
-    private UsageRecord failure(HttpRequest<?> request, String source, String requestId, String key, String pipeline,
+    private UsageRecord failure(String source, String requestId, String key, String pipeline,
             String provider, String model, long startNanos, Throwable error, long now) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        String status;
+        UsageStatus status;
         String type;
         if (cause instanceof CancellationException) {
-            status = "cancelled";
+            status = UsageStatus.CANCELLED;
             type = "client_closed";
         } else {
-            ApiProblem problem = ErrorResponses.problem(request, cause, 500);
-            status = problem.status() == 504 ? "timeout" : "error";
+            ApiProblem problem = ErrorResponses.problem(requestId, source + " " + (pipeline != null ? pipeline : model), cause);
+            status = problem.status() == 504 ? UsageStatus.TIMEOUT : UsageStatus.ERROR;
             type = problem.code();
         }
         return new UsageRecord(UsageRecord.Kind.REQUEST, source, requestId, key, pipeline, null, null, provider, model,
-                status, type, elapsedMs(startNanos), null, 0, 0, 0, 0.0, false, false, now);
+                status.wire(), type, elapsedMs(startNanos), null, 0, 0, 0, 0.0, false, false, now);
     }
 
     private static UsageRecord withKind(UsageRecord r, UsageRecord.Kind kind) {

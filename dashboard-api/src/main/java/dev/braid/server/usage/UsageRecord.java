@@ -51,6 +51,6 @@ public record UsageRecord(
     }
 
     public boolean ok() {
-        return "ok".equals(status);
+        return UsageStatus.OK.wire().equals(status);
     }
 }

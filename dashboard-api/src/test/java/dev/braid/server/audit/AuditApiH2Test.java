@@ -1,6 +1,6 @@
 package dev.braid.server.audit;
 
-import dev.braid.server.registry.TestDatabase;
+import dev.braid.server.pipelines.TestDatabase;
 
 class AuditApiH2Test extends AuditApiContract {
 

@@ -14,7 +14,6 @@ import dev.braid.components.model.mock.MockProvider;
 import dev.braid.engine.runtime.InvokeOptions;
 import dev.braid.engine.runtime.PipelineRuntime;
 import dev.braid.engine.runtime.RuntimeSettings;
-import dev.braid.server.config.PipelinesConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.braid.server.pipelines;
 
-import dev.braid.server.registry.TestDatabase;
 
 /** The registry contract on H2 (PostgreSQL mode, file database): the default, nothing to install. */
 class RegistryApiH2Test extends RegistryApiContract {

@@ -1,6 +1,5 @@
 package dev.braid.server.pipelines;
 
-import dev.braid.server.registry.TestDatabase;
 
 /**
  * The registry contract on PostgreSQL (Testcontainers, or the local server at 127.0.0.1:5432),

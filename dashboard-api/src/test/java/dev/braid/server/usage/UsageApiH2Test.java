@@ -1,6 +1,6 @@
 package dev.braid.server.usage;
 
-import dev.braid.server.registry.TestDatabase;
+import dev.braid.server.pipelines.TestDatabase;
 
 class UsageApiH2Test extends UsageApiContract {
 

@@ -8,10 +8,10 @@ import org.apache.camel.support.DefaultEndpoint;
 /** {@code braid:<operation>?step=<key>}; producer only. */
 public final class BraidEndpoint extends DefaultEndpoint {
 
-    private final BraidOperation operation;
+    private final String operation;
     private String step;
 
-    BraidEndpoint(String uri, BraidComponent component, BraidOperation operation) {
+    BraidEndpoint(String uri, BraidComponent component, String operation) {
         super(uri, component);
         this.operation = operation;
     }
@@ -31,7 +31,8 @@ public final class BraidEndpoint extends DefaultEndpoint {
         return (BraidComponent) super.getComponent();
     }
 
-    BraidOperation operation() {
+    /** The operation the URI path names ({@code braid:join} → {@code join}). */
+    String operation() {
         return operation;
     }
 

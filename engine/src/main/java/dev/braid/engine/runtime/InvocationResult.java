@@ -1,6 +1,7 @@
 package dev.braid.engine.runtime;
 
 import dev.braid.components.model.api.Usage;
+import dev.braid.engine.run.StepResult;
 import java.util.List;
 
 /**

@@ -1,11 +1,12 @@
 package dev.braid.engine.runtime;
 
+import dev.braid.engine.read.PipelineReader;
 import dev.braid.engine.spec.InputSchema;
 import dev.braid.engine.spec.InvalidPipelineException;
-import dev.braid.engine.spec.PipelineReader;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.ReaderLimits;
 import dev.braid.engine.spec.ValidationError;
+import dev.braid.engine.steps.StepKinds;
 import java.util.List;
 import java.util.function.Function;
 
@@ -14,8 +15,8 @@ final class SpecReading {
 
     private final PipelineReader reader;
 
-    SpecReading(RuntimeSettings settings) {
-        this.reader = new PipelineReader(ReaderLimits.DEFAULTS, settings.allowedCamelSchemes(), settings.enrichUrls());
+    SpecReading(StepKinds kinds) {
+        this.reader = new PipelineReader(ReaderLimits.DEFAULTS, kinds);
     }
 
     /** @throws InvalidPipelineException with every problem, positioned */

@@ -7,15 +7,15 @@ import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * A YAML map seen as named fields, with its path. Building one reports non-string and duplicate
  * keys (at the key); {@link #allowOnly} reports unknown keys with a suggestion.
  */
-final class Fields {
+public final class Fields {
 
     private final MappingNode node;
     private final String path;
@@ -39,7 +39,7 @@ final class Fields {
     }
 
     /** The map at {@code node}, or null (and an error) when it is something else. */
-    static Fields of(Node node, String path, Problems problems) {
+    public static Fields of(Node node, String path, Problems problems) {
         if (node instanceof MappingNode map) {
             return new Fields(map, path, problems);
         }
@@ -48,7 +48,7 @@ final class Fields {
     }
 
     /** Reports non-string and duplicate keys anywhere under {@code node} (free-form data such as input). */
-    static void checkTree(Node node, String path, Problems problems) {
+    public static void checkTree(Node node, String path, Problems problems) {
         if (node instanceof MappingNode) {
             Fields f = new Fields((MappingNode) node, path, problems);
             for (String key : f.keys()) {
@@ -61,11 +61,11 @@ final class Fields {
         }
     }
 
-    static String join(String path, String key) {
+    public static String join(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    void allowOnly(Collection<String> allowed, Problems problems) {
+    public void allowOnly(Collection<String> allowed, Problems problems) {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!allowed.contains(e.getKey())) {
                 problems.at(
@@ -77,7 +77,7 @@ final class Fields {
     }
 
     /** Reports every key of {@code required} that is missing, at the map itself. */
-    void require(Collection<String> required, Problems problems) {
+    public void require(Collection<String> required, Problems problems) {
         for (String key : required) {
             if (!entries.containsKey(key)) {
                 problems.at(node, path, "missing required key '" + key + "'");
@@ -85,33 +85,33 @@ final class Fields {
         }
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return entries.containsKey(key);
     }
 
-    Node get(String key) {
+    public Node get(String key) {
         NodeTuple t = entries.get(key);
         return t == null ? null : t.getValueNode();
     }
 
-    Node key(String key) {
+    public Node key(String key) {
         NodeTuple t = entries.get(key);
         return t == null ? null : t.getKeyNode();
     }
 
-    Set<String> keys() {
+    public Set<String> keys() {
         return entries.keySet();
     }
 
-    String pathOf(String key) {
+    public String pathOf(String key) {
         return join(path, key);
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    MappingNode node() {
+    public MappingNode node() {
         return node;
     }
 }

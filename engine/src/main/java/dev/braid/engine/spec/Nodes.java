@@ -14,12 +14,12 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /** Reads snakeyaml-engine nodes as plain Java values (Map, List, String, Long, Double, Boolean, null). */
-final class Nodes {
+public final class Nodes {
 
     private Nodes() {}
 
     /** "a string", "a list", … for error messages. */
-    static String describe(Node node) {
+    public static String describe(Node node) {
         if (node == null) {
             return "nothing";
         }
@@ -42,7 +42,7 @@ final class Nodes {
         return "a string";
     }
 
-    static boolean isString(Node node) {
+    public static boolean isString(Node node) {
         return node instanceof ScalarNode && Tag.STR.equals(node.getTag());
     }
 
@@ -50,7 +50,7 @@ final class Nodes {
      * The node as JSON-like data. The tree was depth-checked before composing, so recursion is
      * bounded; aliases were counted, so sharing cannot explode.
      */
-    static Object plain(Node node) {
+    public static Object plain(Node node) {
         if (node instanceof MappingNode map) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (NodeTuple t : map.getValue()) {

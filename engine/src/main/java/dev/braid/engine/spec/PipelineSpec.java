@@ -26,4 +26,17 @@ public record PipelineSpec(
     public PipelineSpec {
         steps = List.copyOf(steps);
     }
+
+    /**
+     * Every step, depth first: a step before the steps nested in it (a parallel step before its
+     * branches). The one walk over steps and branches; the compiler's step order is this order.
+     */
+    public List<StepSpec> allSteps() {
+        return StepSpec.allOf(steps);
+    }
+
+    /** The step with this id anywhere in the pipeline (branches included). */
+    public java.util.Optional<StepSpec> find(String id) {
+        return allSteps().stream().filter(s -> s.id().equals(id)).findFirst();
+    }
 }

@@ -19,6 +19,16 @@ public sealed interface Step
     /** The YAML key of this kind ({@code model}, {@code parallel}, …). */
     String kind();
 
+    /** The steps nested in this one (a parallel step's branches), in order; none for the other kinds. */
+    default List<StepSpec> children() {
+        return List.of();
+    }
+
+    /** Whether this step's text can stream to the caller ({@code stream:} names it): a chat model step. */
+    default boolean streamsText() {
+        return false;
+    }
+
     /**
      * Calls a model through the {@code model:} component. Exactly one of {@code prompt} and
      * {@code messages} is set for chat and vision; {@code text} is the input of sentiment,
@@ -45,6 +55,11 @@ public sealed interface Step
         public String kind() {
             return "model";
         }
+
+        @Override
+        public boolean streamsText() {
+            return task == ModelTask.CHAT;
+        }
     }
 
     /** {@code prompt: {system, user}}; either may be null but not both. */
@@ -54,6 +69,11 @@ public sealed interface Step
     record Parallel(Duration timeout, OnBranchError onBranchError, List<StepSpec> branches) implements Step {
         public String kind() {
             return "parallel";
+        }
+
+        @Override
+        public List<StepSpec> children() {
+            return branches;
         }
     }
 

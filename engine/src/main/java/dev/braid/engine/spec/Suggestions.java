@@ -3,11 +3,11 @@ package dev.braid.engine.spec;
 import java.util.Collection;
 
 /** "Did you mean" for misspelt keys and values: the closest candidate within edit distance 2. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {}
 
-    static String closest(String word, Collection<String> candidates) {
+    public static String closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = 3;
         for (String c : candidates) {
@@ -20,7 +20,7 @@ final class Suggestions {
         return best;
     }
 
-    static String didYouMean(String word, Collection<String> candidates) {
+    public static String didYouMean(String word, Collection<String> candidates) {
         String best = closest(word, candidates);
         return best == null ? "" : " (did you mean '" + best + "'?)";
     }

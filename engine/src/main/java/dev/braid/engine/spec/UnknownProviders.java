@@ -20,21 +20,15 @@ public final class UnknownProviders {
 
     public static List<Warning> in(PipelineSpec spec, Predicate<String> known) {
         List<Warning> out = new ArrayList<>();
-        walk(spec.steps(), known, out);
-        return List.copyOf(out);
-    }
-
-    private static void walk(List<StepSpec> steps, Predicate<String> known, List<Warning> out) {
-        for (StepSpec s : steps) {
+        for (StepSpec s : spec.allSteps()) {
             // Java 17: no pattern switch; only model steps and guard judges name targets
             if (s.step() instanceof Step.Model m) {
                 check(s, "model.targets", m.targets(), known, out);
             } else if (s.step() instanceof Step.Guard g && g.classifier() != null) {
                 check(s, "guard.classifier.targets", g.classifier().targets(), known, out);
-            } else if (s.step() instanceof Step.Parallel p) {
-                walk(p.branches(), known, out);
             }
         }
+        return List.copyOf(out);
     }
 
     private static void check(StepSpec s, String field, List<Target> targets, Predicate<String> known, List<Warning> out) {

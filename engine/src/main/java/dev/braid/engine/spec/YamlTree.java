@@ -25,7 +25,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * the tree, which is now known to be shallow. The Compose API never instantiates anything: no
  * constructor runs, so a tag such as {@code !!java.net.URL} can never become an object.
  */
-final class YamlTree {
+public final class YamlTree {
 
     // The YAML core tags a pipeline may spell out; any other tag is refused.
     private static final Set<String> STANDARD_TAGS = Set.of(
@@ -39,7 +39,7 @@ final class YamlTree {
 
     private YamlTree() {}
 
-    static Node compose(String yaml, ReaderLimits limits) {
+    public static Node compose(String yaml, ReaderLimits limits) {
         if (yaml == null) {
             throw single(1, 1, "the pipeline is empty");
         }
@@ -71,6 +71,12 @@ final class YamlTree {
         } catch (StackOverflowError e) {
             // Only reachable when a caller configures a huge maxDepth: the composer is recursive.
             throw single(1, 1, "nesting is too deep to read");
+        } catch (InvalidPipelineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A bug in the YAML library (3.0.1 threw IndexOutOfBoundsException on a surrogate pair
+            // across its buffer edge) is still a document it could not read, never a 500.
+            throw single(1, 1, "YAML: the document could not be read");
         }
     }
 

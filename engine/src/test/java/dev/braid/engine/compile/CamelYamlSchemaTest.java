@@ -49,16 +49,16 @@ class CamelYamlSchemaTest {
     @Test
     void everyStepKindOfTheReadersFixtureMatchesCamelsSchema() throws Exception {
         String source;
-        try (InputStream in = getClass().getResourceAsStream("/dev/braid/engine/spec/valid/every-kind.yaml")) {
+        try (InputStream in = getClass().getResourceAsStream("/dev/braid/engine/read/valid/every-kind.yaml")) {
             source = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        String yaml = new PipelineCompiler().compile(new dev.braid.engine.spec.PipelineReader().read(source), 1).camelYaml();
+        String yaml = new PipelineCompiler().compile(new dev.braid.engine.read.PipelineReader().read(source), 1).camelYaml();
         assertEquals(List.of(), validate(yaml), yaml);
     }
 
     @Test
     void aGuardWithAClassifierUnderWhenMatchesCamelsSchema() {
-        String yaml = new PipelineCompiler().compile(new dev.braid.engine.spec.PipelineReader().read("""
+        String yaml = new PipelineCompiler().compile(new dev.braid.engine.read.PipelineReader().read("""
                 apiVersion: braid/v1
                 kind: Pipeline
                 name: judged

@@ -4,6 +4,8 @@ import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.braid.engine.run.EnrichTargetPolicy;
+import dev.braid.engine.run.InvocationException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.camel.ModelComponent;
 import dev.braid.components.model.mock.MockProvider;
+import dev.braid.engine.run.InvocationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.camel.ModelComponent;
-import dev.braid.components.step.StepBindings;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;
-import dev.braid.engine.context.PipelineContext;
+import dev.braid.engine.run.EnrichTargetPolicy;
+import dev.braid.engine.run.PipelineContext;
 import dev.braid.engine.spec.PipelineSpec;
 import dev.braid.engine.spec.Step;
+import dev.braid.engine.steps.StepKinds;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.direct.DirectComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.PluginHelper;
@@ -38,13 +38,10 @@ class GeneratedYamlRunsTest {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             StepBindingRegistry registry = new StepBindingRegistry();
             registry.addAll(compiled.bindings());
-            DirectComponent direct = new DirectComponent();
-            direct.setBlock(false);
-            camel.addComponent("direct", direct);
+            StepKinds kinds = StepKinds.defaults();
+            CamelHost.configure(camel, kinds, registry,
+                    new BraidComponent(registry, EnrichTargetPolicy.ALLOW_ALL, kinds.operations()));
             camel.addComponent("model", new ModelComponent());
-            camel.addComponent("braid", new BraidComponent(registry, EnrichTargetPolicy.ALLOW_ALL));
-            camel.getRegistry().bind(StepBindings.BEAN_NAME, registry);
-            camel.getRegistry().bind(PipelineCompiler.PARALLEL_STRATEGY_BEAN, new ParallelStrategy());
             camel.start();
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("fresh.yaml", compiled.camelYaml()));
             assertEquals(5, camel.getRoutes().size());

@@ -16,6 +16,7 @@ import dev.braid.components.guard.InjectionJudge;
 import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.openai.OpenAiProvider;
 import dev.braid.components.model.openai.OpenAiSettings;
+import dev.braid.engine.run.StepResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

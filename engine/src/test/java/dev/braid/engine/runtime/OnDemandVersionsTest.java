@@ -2,6 +2,7 @@ package dev.braid.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.braid.engine.run.InvocationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

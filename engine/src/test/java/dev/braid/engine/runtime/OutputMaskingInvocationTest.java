@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.StepDelta;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,7 @@ class OutputMaskingInvocationTest {
                 steps:
                   - id: reply
                     model:
-                      targets: [{ provider: splitter, model: s, size: "3" }]
+                      targets: [{ provider: splitter, model: s3 }]
                       prompt: { user: "{{input.text}}" }
                   - id: hide
                     mask: { output: true, entities: [EMAIL, PHONE] }
@@ -46,7 +48,7 @@ class OutputMaskingInvocationTest {
                     mask: { entities: [EMAIL], restore: true }
                   - id: reply
                     model:
-                      targets: [{ provider: splitter, model: s, size: "2" }]
+                      targets: [{ provider: splitter, model: s2 }]
                       prompt: { user: "{{input.text}} cc alice@shop.example" }
                   - id: hide
                     mask: { output: true }

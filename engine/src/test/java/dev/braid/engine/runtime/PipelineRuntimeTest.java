@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.api.ModelTask;
 import dev.braid.components.model.api.Target;
+import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.StepResult;
 import dev.braid.engine.spec.Step;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -4,6 +4,7 @@ import static dev.braid.engine.compile.Specs.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.braid.components.model.api.Target;
+import dev.braid.engine.run.InvocationException;
 import dev.braid.engine.spec.InvalidPipelineException;
 import dev.braid.engine.spec.PipelineSpec;
 import java.time.Duration;

@@ -2,6 +2,8 @@ package dev.braid.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.run.StepResult;
 import dev.braid.engine.spec.InvalidPipelineException;
 import java.time.Duration;
 import java.util.List;
@@ -115,7 +117,7 @@ class YamlPipelineTest {
     }
 
     static String fixture(String name) throws java.io.IOException {
-        try (var in = YamlPipelineTest.class.getResourceAsStream("/dev/braid/engine/spec/valid/" + name)) {
+        try (var in = YamlPipelineTest.class.getResourceAsStream("/dev/braid/engine/read/valid/" + name)) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }

@@ -3,6 +3,7 @@ package dev.braid.engine.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.braid.engine.read.PipelineReader;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,22 @@
+package dev.braid.server.calls;
+
+/** The front door a paid call came through: the {@code source} column of its usage rows. */
+public enum Source {
+    /** {@code POST /v1/pipelines/{name}/invoke}. */
+    INVOKE("invoke"),
+    /** {@code POST /v1/chat/completions}, on a provider model, an alias or {@code pipeline/<name>}. */
+    CHAT("chat"),
+    /** {@code POST /v1/embeddings}. */
+    EMBEDDINGS("embeddings");
+
+    private final String wire;
+
+    Source(String wire) {
+        this.wire = wire;
+    }
+
+    /** The name usage rows, spans and metrics use. */
+    public String wire() {
+        return wire;
+    }
+}

@@ -1,0 +1,484 @@
+package dev.braid.server.pipelines;
+
+import dev.braid.server.access.Actor;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import dev.braid.engine.runtime.DeployedVersion;
+import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.runtime.PipelineRuntime;
+import dev.braid.engine.spec.PipelineSpec;
+import dev.braid.engine.spec.UnknownProviders;
+import dev.braid.server.cluster.InstanceNotifications;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline registry: immutable versions, the active pointer and the audit trail in the
+ * database, applied to the {@link PipelineRuntime}.
+ *
+ * <p>The database is the truth. Every change runs in this order: read, validate, compile and load
+ * the version into the runtime beside the active one (a failure here changes nothing); one
+ * transaction that locks the pipeline's row and writes the version, pointer and audit event (a
+ * failure here unloads what was loaded); then the swap in the runtime. A crash between any two
+ * steps leaves the database either without the change or with it, and a start (or the reconcile
+ * loop, if the swap itself failed) applies what the database says. Changes to one pipeline are
+ * serialised in this instance by a lock, and across instances by the row lock.
+ */
+@Singleton
+public class PipelineRegistry {
+
+    /** The PostgreSQL NOTIFY channel; the payload is the pipeline's name. */
+    public static final String CHANNEL = "braid_registry";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
+    private static final int ATTEMPTS = 20;
+
+    private final PipelineRuntime runtime;
+    private final PipelineRepository pipelines;
+    private final VersionRepository versions;
+    private final AuditRepository audit;
+    private final TransactionOperations<Connection> tx;
+    private final InstanceNotifications notifications;
+    private final DataSource dataSource;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+
+    public PipelineRegistry(
+            PipelineRuntime runtime,
+            PipelineRepository pipelines,
+            VersionRepository versions,
+            AuditRepository audit,
+            TransactionOperations<Connection> tx,
+            DataSource dataSource,
+            @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+            InstanceNotifications notifications) {
+        this.runtime = runtime;
+        this.notifications = notifications;
+        this.pipelines = pipelines;
+        this.versions = versions;
+        this.audit = audit;
+        this.tx = tx;
+        this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
+        // a call pinning a version that is not loaded reads it from here, off the event loop
+        runtime.versionSource(this::storedYaml, blocking);
+    }
+
+    // ---- changes ----------------------------------------------------------------------------
+
+    /**
+     * Stores {@code yaml} as a new version (or finds it equal to the newest one), activating it if
+     * it is the pipeline's first version or {@code activate} is set.
+     *
+     * @throws dev.braid.engine.spec.InvalidPipelineException when it does not read, validate, compile or load
+     */
+    public Deployment deploy(String yaml, @Nullable String message, boolean activate, Actor actor) {
+        PipelineSpec spec = runtime.read(yaml);
+        String name = spec.name();
+        String sha = sha256(yaml);
+        List<UnknownProviders.Warning> warnings = runtime.unknownProviders(spec);
+        return locked(name, () -> {
+            for (int attempt = 1; ; attempt++) {
+                Optional<VersionRow> newest = versions.newest(name);
+                if (newest.isPresent() && newest.get().sha256().equals(sha)) {
+                    return identical(newest.get(), activate, actor, warnings);
+                }
+                int number = newest.map(v -> v.versionNumber() + 1).orElse(1);
+                DeployedVersion loaded = runtime.deploy(spec, number);
+                Deployment done;
+                try {
+                    done = tx.executeWrite(status -> insert(
+                            status.getConnection(), name, number, yaml, sha, loaded.camelYaml(), message, activate, actor,
+                            warnings));
+                } catch (RuntimeException e) {
+                    unloadQuietly(name, number);
+                    if (attempt < ATTEMPTS && (e instanceof StateMoved || isUniqueViolation(e))) {
+                        continue; // another instance took this number first: take the next one
+                    }
+                    throw e;
+                }
+                if (done.active()) {
+                    swap(name, number);
+                }
+                // else it stays loaded for pinned calls until it has been idle for a while
+                return done;
+            }
+        });
+    }
+
+    private Deployment insert(Connection connection, String name, int number, String yaml, String sha,
+            String camelYaml, @Nullable String message, boolean activate, Actor actor,
+            List<UnknownProviders.Warning> warnings) {
+        Instant now = now();
+        pipelines.insertIfAbsent(name, now);
+        PipelineRow row = pipelines.lock(name).orElseThrow();
+        Optional<VersionRow> newest = versions.newest(name);
+        int expected = newest.map(v -> v.versionNumber() + 1).orElse(1);
+        if (expected != number || newest.isPresent() && newest.get().sha256().equals(sha)) {
+            throw new StateMoved();
+        }
+        versions.save(new VersionRow(null, name, number, yaml, sha, camelYaml, actor.id(), message, now));
+        boolean activates = row.activeVersion() == null || activate;
+        if (activates) {
+            pipelines.updateActive(name, number, now);
+        } else {
+            pipelines.touch(name, now);
+        }
+        audit.save(new AuditRow(null, "deploy", name, number, activates ? row.activeVersion() : null, activates,
+                null, actor.id(), actor.name(), now));
+        if (activates) {
+            notifyInstances(connection, name);
+        }
+        return new Deployment(name, number, sha, activates, activates ? number : row.activeVersion(), true, warnings);
+    }
+
+    private Deployment identical(VersionRow newest, boolean activate, Actor actor,
+            List<UnknownProviders.Warning> warnings) {
+        String name = newest.pipeline();
+        int number = newest.versionNumber();
+        PipelineRow row = pipelines.findByName(name).orElseThrow(() -> new RegistryException.PipelineNotFound(name));
+        if (activate && !Objects.equals(row.activeVersion(), number)) {
+            change(name, (r, events) -> Objects.equals(r.activeVersion(), number) ? null
+                    : new Plan(number, "activate", null), actor);
+            return new Deployment(name, number, newest.sha256(), true, number, false, warnings);
+        }
+        return new Deployment(name, number, newest.sha256(), Objects.equals(row.activeVersion(), number),
+                row.activeVersion(), false, warnings);
+    }
+
+    /** Makes {@code version} the active one: loaded beside, swapped, the old one drained. */
+    public Activation activate(String name, int version, Actor actor) {
+        return locked(name, () -> change(name, (row, events) -> {
+            if (Objects.equals(row.activeVersion(), version)) {
+                return null;
+            }
+            return new Plan(version, "activate", null);
+        }, actor));
+    }
+
+    /**
+     * Reverts the most recent activation that is not reverted yet (repeated rollbacks walk further
+     * back), or, with {@code to}, activates that version. Both are audited as {@code rollback}.
+     */
+    public Activation rollback(String name, @Nullable Integer to, Actor actor) {
+        return locked(name, () -> change(name, (row, events) -> {
+            if (to != null) {
+                if (Objects.equals(row.activeVersion(), to)) {
+                    throw new RegistryException.Conflict(
+                            "already_active", "version " + to + " of '" + name + "' is already active");
+                }
+                return new Plan(to, "rollback", null);
+            }
+            AuditRow last = activations(events).peek();
+            if (last == null || last.fromVersion() == null) {
+                throw new RegistryException.Conflict(
+                        "nothing_to_roll_back", "pipeline '" + name + "' has no earlier activation to roll back to");
+            }
+            return new Plan(last.fromVersion(), "rollback", last.id());
+        }, actor));
+    }
+
+    /** The activations not reverted yet, the most recent on top. */
+    private static Deque<AuditRow> activations(List<AuditRow> events) {
+        Deque<AuditRow> stack = new ArrayDeque<>();
+        for (AuditRow e : events) {
+            if (e.reverts() != null) {
+                stack.poll();
+            } else if (e.activated()) {
+                stack.push(e);
+            }
+        }
+        return stack;
+    }
+
+    /** A planned activation: which version, audited as what, reverting which activation. */
+    private record Plan(int version, String type, @Nullable Long reverts) {}
+
+    /** Decides the plan from the pipeline's row and audit trail; null when nothing is to change. */
+    @FunctionalInterface
+    private interface Planner {
+        @Nullable Plan plan(PipelineRow row, List<AuditRow> events);
+    }
+
+    private Activation change(String name, Planner planner, Actor actor) {
+        for (int attempt = 1; ; attempt++) {
+            PipelineRow row = pipelines.findByName(name).orElseThrow(() -> new RegistryException.PipelineNotFound(name));
+            Plan plan = planner.plan(row, audit.findByPipelineOrderById(name));
+            if (plan == null) {
+                return new Activation(name, row.activeVersion(), row.activeVersion(), false);
+            }
+            VersionRow target = versions.findByPipelineAndVersionNumber(name, plan.version())
+                    .orElseThrow(() -> new RegistryException.VersionNotFound(name, plan.version()));
+            // beside the active version, before anything is written: a load failure changes nothing
+            runtime.deployIfAbsent(target.yaml(), plan.version());
+            Activation done;
+            try {
+                done = tx.executeWrite(status -> {
+                    PipelineRow locked = pipelines.lock(name).orElseThrow();
+                    Plan again = planner.plan(locked, audit.findByPipelineOrderById(name));
+                    if (!Objects.equals(again, plan) || !Objects.equals(locked.activeVersion(), row.activeVersion())) {
+                        throw new StateMoved();
+                    }
+                    Instant now = now();
+                    pipelines.updateActive(name, plan.version(), now);
+                    audit.save(new AuditRow(null, plan.type(), name, plan.version(), locked.activeVersion(), true,
+                            plan.reverts(), actor.id(), actor.name(), now));
+                    notifyInstances(status.getConnection(), name);
+                    return new Activation(name, plan.version(), locked.activeVersion(), true);
+                });
+            } catch (StateMoved e) {
+                if (attempt < ATTEMPTS) {
+                    continue; // another instance changed the pipeline meanwhile: plan again
+                }
+                throw new RegistryException.Conflict("concurrent_change", "pipeline '" + name + "' keeps changing; retry");
+            }
+            swap(name, plan.version());
+            return done;
+        }
+    }
+
+    /** The swap after a commit. If it fails, the database already says what is right: re-apply it. */
+    private void swap(String name, int version) {
+        try {
+            runtime.activate(name, version);
+        } catch (RuntimeException e) {
+            LOG.warn("Pipeline {} v{} committed but not swapped in ({}); applying the database's state", name,
+                    version, e.toString());
+            reconcile(name);
+        }
+    }
+
+    private void unloadQuietly(String name, int version) {
+        try {
+            runtime.unload(name, version);
+        } catch (RuntimeException e) {
+            LOG.warn("Pipeline {} v{} could not be unloaded after a failed deploy: {}", name, version, e.toString());
+        }
+    }
+
+    // ---- applying the database to this instance ---------------------------------------------
+
+    /** Applies the database's active version of {@code name} to the runtime, if it differs. */
+    public void reconcile(String name) {
+        locked(name, () -> {
+            Optional<PipelineRow> row = pipelines.findByName(name);
+            if (row.isEmpty() || row.get().activeVersion() == null) {
+                return null;
+            }
+            int want = row.get().activeVersion();
+            OptionalInt have = runtime.activeVersion(name);
+            if (have.isPresent() && have.getAsInt() == want) {
+                return null;
+            }
+            String key = name + "/v" + want;
+            try {
+                VersionRow version = versions.findByPipelineAndVersionNumber(name, want)
+                        .orElseThrow(() -> new RegistryException.VersionNotFound(name, want));
+                runtime.deployIfAbsent(version.yaml(), want);
+                runtime.activate(name, want);
+                reportedFailures.remove(key);
+                LOG.info("Pipeline {} v{} active{}", name, want,
+                        have.isPresent() ? " (was v" + have.getAsInt() + ")" : "");
+            } catch (RuntimeException e) {
+                // a stored version that no longer compiles (a component changed) must not stop the
+                // others; say so once, not at every reconcile
+                if (reportedFailures.add(key)) {
+                    LOG.error("Pipeline {} v{} is active in the database but could not be loaded: {}", name, want,
+                            describe(e));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Applies every pipeline's active version; what fails is logged and skipped. Returns the names active here. */
+    public List<String> reconcileAll() {
+        List<String> active = new ArrayList<>();
+        for (PipelineRow row : pipelines.listOrderByName()) {
+            if (row.activeVersion() == null) {
+                continue;
+            }
+            OptionalInt have = runtime.activeVersion(row.name());
+            if (have.isEmpty() || have.getAsInt() != row.activeVersion()) {
+                reconcile(row.name());
+            }
+            if (runtime.activeVersion(row.name()).isPresent()) {
+                active.add(row.name());
+            }
+        }
+        return active;
+    }
+
+    /** The exact YAML of a stored version, for calls that pin a version which is not loaded. */
+    Optional<String> storedYaml(String name, int version) {
+        if (pipelines.findByName(name).isEmpty()) {
+            throw new InvocationException.PipelineNotFound("no pipeline named '" + name + "'", false);
+        }
+        return versions.findByPipelineAndVersionNumber(name, version).map(VersionRow::yaml);
+    }
+
+    // ---- reads ------------------------------------------------------------------------------
+
+    /**
+     * Validates and compiles {@code yaml} and checks its routes load (in a throwaway CamelContext,
+     * never the live one), storing nothing. Returns the Camel YAML it would compile to as the
+     * pipeline's next version.
+     */
+    public Validation validate(String yaml) {
+        PipelineSpec spec = runtime.read(yaml);
+        String name = spec.name();
+        int next = versions.newest(name).map(v -> v.versionNumber() + 1).orElse(1);
+        String camel = runtime.compile(yaml, next);
+        runtime.checkRoutes(spec, next);
+        return new Validation(camel, runtime.unknownProviders(spec));
+    }
+
+    public boolean exists(String name) {
+        return pipelines.findByName(name).isPresent();
+    }
+
+    public List<PipelineSummary> list() {
+        return pipelines.listOrderByName().stream().map(this::summary).toList();
+    }
+
+    public PipelineSummary get(String name) {
+        return summary(pipeline(name));
+    }
+
+    private PipelineSummary summary(PipelineRow row) {
+        int latest = versions.newest(row.name()).map(VersionRow::versionNumber).orElse(0);
+        return new PipelineSummary(row.name(), row.activeVersion(), latest, versions.countByPipeline(row.name()),
+                row.createdAt(), row.updatedAt());
+    }
+
+    public PipelineRow pipeline(String name) {
+        return pipelines.findByName(name).orElseThrow(() -> new RegistryException.PipelineNotFound(name));
+    }
+
+    public List<VersionRow> versions(String name) {
+        pipeline(name);
+        return versions.findByPipelineOrderByVersionNumber(name);
+    }
+
+    public VersionRow version(String name, int version) {
+        pipeline(name);
+        return versions.findByPipelineAndVersionNumber(name, version)
+                .orElseThrow(() -> new RegistryException.VersionNotFound(name, version));
+    }
+
+    public List<AuditRow> history(String name) {
+        pipeline(name);
+        return audit.findByPipelineOrderById(name);
+    }
+
+    /** A unified diff (3 lines of context) from one version's YAML to another's; empty when equal. */
+    public String diff(String name, int from, int to) {
+        List<String> a = lines(version(name, from).yaml());
+        List<String> b = lines(version(name, to).yaml());
+        Patch<String> patch = DiffUtils.diff(a, b);
+        List<String> out = UnifiedDiffUtils.generateUnifiedDiff(
+                name + ".yaml (v" + from + ")", name + ".yaml (v" + to + ")", a, patch, 3);
+        return out.isEmpty() ? "" : String.join("\n", out) + "\n";
+    }
+
+    private static List<String> lines(String text) {
+        return Arrays.asList(text.split("\r?\n", -1));
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------------
+
+    private <T> T locked(String name, Supplier<T> work) {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tells the other instances (LISTEN braid_registry) on commit; H2 instances rely on the reconcile. */
+    private void notifyInstances(Connection connection, String name) {
+        try {
+            notifications.send(connection, CHANNEL, name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("NOTIFY failed", e);
+        }
+    }
+
+    public boolean isPostgres() {
+        return notifications.isPostgres();
+    }
+
+    /** The database without Micronaut's transaction-aware wrapper (for the LISTEN connection). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof dev.braid.engine.spec.InvalidPipelineException invalid && !invalid.errors().isEmpty()) {
+            var first = invalid.errors().get(0);
+            return "line " + first.line() + ", column " + first.column() + ", " + first.path() + ": " + first.message();
+        }
+        return e.toString();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    public static String sha256(String yaml) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The pipeline changed between planning and locking (another instance): plan again. */
+    private static final class StateMoved extends RuntimeException {
+        StateMoved() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,7 +1,0 @@
-package dev.braid.engine.compile;
-
-/**
- * What every step has: its id, its key and its optional {@code when} condition (null: always runs).
- * The {@code braid:begin} and {@code braid:when} endpoints read it.
- */
-public record StepPlan(String key, String id, JsonataExpression when) {}
