@@ -81,6 +81,26 @@ final class LoadDriver {
         return run(threads, workers, start);
     }
 
+    /** A fixed number of requests, {@code n}, over {@code concurrency} connections back to back (for CPU time per request). */
+    static Result count(Target target, int concurrency, long n) throws InterruptedException {
+        long start = System.nanoTime();
+        AtomicLong slots = new AtomicLong();
+        List<Worker> workers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            Worker w = new Worker();
+            workers.add(w);
+            threads.add(new Thread(() -> {
+                try (HttpConn conn = new HttpConn(target.host(), target.port())) {
+                    while (slots.getAndIncrement() < n) {
+                        one(target, conn, w, System.nanoTime());
+                    }
+                }
+            }, "count-" + i));
+        }
+        return run(threads, workers, start);
+    }
+
     /** Open model: {@code rate} requests per second for {@code duration} over up to {@code connections} connections. */
     static Result open(Target target, int rate, Duration duration, int connections) throws InterruptedException {
         long period = 1_000_000_000L / rate;
