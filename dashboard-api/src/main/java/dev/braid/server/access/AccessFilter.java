@@ -136,9 +136,14 @@ public final class AccessFilter implements Ordered {
         return keys.authenticate(h.substring(7).trim()).orElseThrow(AccessDenied::invalid);
     }
 
-    /** The dashboard shell and its static scripts and styles, health and metrics need no key; everything else does. */
+    /**
+     * The dashboard shell and its static scripts and styles, the API description and its page, health and
+     * metrics need no key; everything else does.
+     */
     static boolean isPublic(HttpMethod method, String path) {
-        return (("/".equals(path) || path.isEmpty() || (path.startsWith("/dashboard/") && !path.contains("..")))
+        return (("/".equals(path) || path.isEmpty() || (path.startsWith("/dashboard/") && !path.contains(".."))
+                                || "/openapi.yml".equals(path) || "/docs".equals(path) || "/swagger-ui".equals(path)
+                                || (path.startsWith("/swagger-ui/") && !path.contains("..")))
                         && (method == HttpMethod.GET || method == HttpMethod.HEAD))
                 || "/health".equals(path) || path.startsWith("/health/")
                 || "/prometheus".equals(path);
