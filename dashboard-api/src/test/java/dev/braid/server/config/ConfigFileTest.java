@@ -99,6 +99,15 @@ class ConfigFileTest {
     }
 
     @Test
+    void theSampleConfigLoads() throws Exception {
+        Path sample = Path.of("../samples/braid.yml").toAbsolutePath().normalize();
+        Map<String, String> bound = probe(dir, Map.of(), "--config", sample.toString());
+        assertEquals("0", bound.get("exit"), bound.toString());
+        assertEquals("[crm.internal:8443]", bound.get("allowed-hosts"));
+        assertEquals("[fast]", bound.get("aliases"));
+    }
+
+    @Test
     void choosingIsPure() throws Exception {
         write(dir.resolve("braid.yml"));
         ConfigFile chosen = ConfigFile.choose(new String[] {"--config=braid.yml", "-port=1"}, Map.of(), dir);

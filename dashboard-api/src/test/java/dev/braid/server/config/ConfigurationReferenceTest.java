@@ -325,7 +325,8 @@ class ConfigurationReferenceTest {
             are deployed through the API.
 
             Settings outside `braid.*` are Micronaut's: `micronaut.server.port` (`MICRONAUT_SERVER_PORT`, default
-            8080), `datasources.default.url` / `username` / `password` (`DATASOURCES_DEFAULT_URL`, …; default an H2
+            8080), `micronaut.server.max-request-size` (default `1MB`; larger bodies get 413 `request_too_large`),
+            `datasources.default.url` / `username` / `password` (`DATASOURCES_DEFAULT_URL`, …; default an H2
             file under `./data`), `otel.traces.exporter` (`OTEL_TRACES_EXPORTER`, default `none`).
             """;
 }
