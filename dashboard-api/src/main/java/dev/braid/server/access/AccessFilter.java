@@ -138,7 +138,8 @@ public final class AccessFilter implements Ordered {
 
     /**
      * The dashboard shell and its static scripts and styles, the API description and its page, health and
-     * metrics need no key; everything else does.
+     * metrics, and the pipeline JSON Schema (the public grammar, which editors fetch without credentials) need
+     * no key; everything else does.
      */
     static boolean isPublic(HttpMethod method, String path) {
         return (("/".equals(path) || path.isEmpty() || (path.startsWith("/dashboard/") && !path.contains(".."))
@@ -146,7 +147,8 @@ public final class AccessFilter implements Ordered {
                                 || (path.startsWith("/swagger-ui/") && !path.contains("..")))
                         && (method == HttpMethod.GET || method == HttpMethod.HEAD))
                 || "/health".equals(path) || path.startsWith("/health/")
-                || "/prometheus".equals(path);
+                || "/prometheus".equals(path)
+                || ("/schemas/pipeline.json".equals(path) && (method == HttpMethod.GET || method == HttpMethod.HEAD));
     }
 
     static Role.Permission permission(HttpMethod method, String path) {

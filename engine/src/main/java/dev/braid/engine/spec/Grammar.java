@@ -2,7 +2,9 @@ package dev.braid.engine.spec;
 
 import com.dashjoin.jsonata.Jsonata;
 import dev.braid.components.model.api.Target;
+import dev.braid.components.model.api.TargetOption;
 import dev.braid.components.model.routing.FallbackTrigger;
+import dev.braid.engine.template.JsonataCalls;
 import dev.braid.engine.template.Template;
 import dev.braid.engine.template.TemplateSyntaxException;
 import java.time.Duration;
@@ -172,6 +174,19 @@ public abstract class Grammar {
     private void reportInScalar(ScalarNode node, int offset, String path, String message) {
         var start = node.getStartMark();
         var end = node.getEndMark();
+        if (start.isPresent() && node.getScalarStyle() == org.snakeyaml.engine.v2.common.ScalarStyle.LITERAL
+                && offset <= node.getValue().length()) {
+            // A literal block ("jsonata: |") keeps its lines: the offset's line is exact, and its column is
+            // the block's indentation (read from the source buffer) plus the offset within the line.
+            String before = node.getValue().substring(0, offset);
+            int lineInBlock = (int) before.chars().filter(c -> c == '\n').count();
+            int inLine = offset - (before.lastIndexOf('\n') + 1);
+            int indent = literalIndent(start.get());
+            if (indent >= 0) {
+                problems.at(start.get().getLine() + 2 + lineInBlock, indent + 1 + inLine, path, message);
+                return;
+            }
+        }
         if (start.isPresent() && end.isPresent() && start.get().getLine() == end.get().getLine()) {
             int width = end.get().getColumn() - start.get().getColumn();
             int quote = switch (node.getScalarStyle()) {
@@ -187,12 +202,46 @@ public abstract class Grammar {
         problems.at(node, path, message);
     }
 
+    /** The indentation of a literal block's first non-blank line, or -1 when the source is not at hand. */
+    private static int literalIndent(org.snakeyaml.engine.v2.exceptions.Mark start) {
+        int[] buffer = start.getBuffer();
+        int i = start.getPointer();
+        if (buffer == null || i < 0 || i >= buffer.length) {
+            return -1;
+        }
+        while (i < buffer.length && buffer[i] != '\n') {
+            i++;
+        }
+        while (i < buffer.length) {
+            int lineStart = ++i;
+            while (i < buffer.length && buffer[i] == ' ') {
+                i++;
+            }
+            if (i < buffer.length && buffer[i] != '\n' && buffer[i] != '\r') {
+                return i - lineStart;
+            }
+            while (i < buffer.length && buffer[i] != '\n') {
+                i++;
+            }
+        }
+        return -1;
+    }
+
     /** Parses a JSONata expression and checks the steps it names exist; false (and an error) when it does not parse. */
     public boolean jsonata(String expr, Node node, String path) {
         try {
             Jsonata.jsonata(expr);
             unknownStepsIn(expr, node, path);
-            return true;
+            // An unknown function or a wrong arity parses, then fails on every call: catch it here.
+            List<JsonataCalls.Problem> calls = JsonataCalls.check(expr);
+            for (JsonataCalls.Problem p : calls) {
+                if (node instanceof ScalarNode scalar) {
+                    reportInScalar(scalar, p.offset(), path, "JSONata: " + p.message());
+                } else {
+                    problems.at(node, path, "JSONata: " + p.message());
+                }
+            }
+            return calls.isEmpty();
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? "invalid expression" : e.getMessage();
             problems.at(node, path, "JSONata: " + message);
@@ -252,7 +301,7 @@ public abstract class Grammar {
         Node node = f.get("targets");
         String path = f.pathOf("targets");
         if (node == null) {
-            problems.at(f.node(), f.path(), "missing required key 'targets'");
+            f.missing(problems, f.node(), f.path(), "missing required key 'targets'");
             return List.of();
         }
         SequenceNode seq = list(node, path);
@@ -278,10 +327,10 @@ public abstract class Grammar {
                     continue;
                 }
                 Node value = t.get(key);
-                if (value instanceof ScalarNode s && !Tag.NULL.equals(s.getTag())) {
-                    options.put(key, s.getValue());
-                } else {
+                if (!(value instanceof ScalarNode s) || Tag.NULL.equals(s.getTag())) {
                     problems.at(value, t.pathOf(key), "expected a string, number or boolean, got " + Nodes.describe(value));
+                } else if (targetOption(t, key, provider, s.getValue())) {
+                    options.put(key, s.getValue());
                 }
             }
             if (provider != null && model != null) {
@@ -289,6 +338,31 @@ public abstract class Grammar {
             }
         }
         return targets;
+    }
+
+    /**
+     * Whether {@code key: value} is a target option this target's provider reads; reports why not
+     * at the key (an unknown key: a provider setting such as {@code baseUrl} would be ignored).
+     */
+    private boolean targetOption(Fields t, String key, String provider, String value) {
+        Node keyNode = t.key(key);
+        java.util.Optional<TargetOption> option = TargetOption.of(key);
+        if (option.isEmpty()) {
+            List<String> allowed = new ArrayList<>(List.of("provider", "model"));
+            allowed.addAll(TargetOption.keys());
+            problems.at(keyNode, t.pathOf(key), "unknown key '" + key + "' on a target" + Suggestions.didYouMean(key, allowed)
+                    + "; a target takes provider, model and " + String.join(", ", TargetOption.keys())
+                    + " (provider settings such as baseUrl and apiKey belong in braid.providers or PUT /api/providers)");
+            return false;
+        }
+        if (option.get().mockOnly() && provider != null && !TargetOption.MOCK_PROVIDER.equals(provider)) {
+            problems.at(keyNode, t.pathOf(key), "option '" + key + "' is read only by the "
+                    + TargetOption.MOCK_PROVIDER + " provider, not by '" + provider + "'");
+            return false;
+        }
+        java.util.Optional<String> problem = option.get().problem(value);
+        problem.ifPresent(p -> problems.at(t.get(key), t.pathOf(key), p));
+        return problem.isEmpty();
     }
 
     /** {@code on: [429, 5xx, 408, timeout, connect]}: a non-empty list of distinct triggers. */
