@@ -190,11 +190,9 @@ function showRollbackTarget() {
 function rollback() {
   const target = state.rollbackTarget;
   if (target === null) return;
-  const from = state.activeVersion === null ? '' : ` from v${state.activeVersion}`;
-  const left = state.activeVersion === null ? 'The version left'
-    : `v${state.activeVersion}`;
-  $('rollback-confirm-text').textContent = `Roll back ${state.selected}${from} to v${target}? `
-    + `All traffic moves to v${target}. ${left} will be marked rejected: a later plain rollback never returns to it.`;
+  const active = state.activeVersion;
+  $('rollback-confirm-text').textContent = `Roll back ${state.selected} from v${active} to v${target}? `
+    + `All traffic moves to v${target}. v${active} will be marked rejected: a later plain rollback never returns to it.`;
   const yes = $('rollback-confirm-yes');
   yes.textContent = `Roll back to v${target}`;
   yes.dataset.target = String(target);
