@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * model (as OpenAI's does), so Braid prices it as it would the real one. Some model names fail on purpose: {@code fail-401} answers like OpenAI does to a bad
  * key (quoting the key, as OpenAI does in part), {@code fail-500} quotes the prompt in its error,
  * {@code fail-quota} answers 429 {@code insufficient_quota} byte for byte as OpenAI does to an account
- * without quota, {@code slow} answers after 3 s.
+ * without quota, {@code fail-empty} answers 200 with an empty body, {@code slow} answers after 3 s.
  */
 public final class FakeOpenAi implements AutoCloseable {
 
@@ -134,6 +134,10 @@ public final class FakeOpenAi implements AutoCloseable {
         if ("fail-quota".equals(model)) {
             exchange.getResponseHeaders().set("retry-after", "20");
             send(exchange, 429, "application/json", INSUFFICIENT_QUOTA);
+            return;
+        }
+        if ("fail-empty".equals(model)) {
+            send(exchange, 200, "application/json", "");
             return;
         }
         if ("slow".equals(model)) {
@@ -272,7 +276,7 @@ public final class FakeOpenAi implements AutoCloseable {
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length); // 0 would mean chunked
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }

@@ -1,6 +1,5 @@
 package dev.braid.server.enrich;
 
-import dev.braid.engine.spec.EnrichUrlCheck;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.URI;
@@ -13,10 +12,10 @@ import java.util.stream.Collectors;
 /**
  * The allowlist from {@code braid.enrich.allowed-hosts} and the checks that need no DNS: a
  * literal forbidden address, {@code localhost}, a metadata name, an IP address spelled in hex or
- * octal. Used by the reader at deploy time (line and column) and by {@link SsrfPolicy} per call.
+ * octal. {@link SsrfPolicy} asks them first, when a pipeline is read and on every call.
  */
 @Singleton
-public final class EnrichTargets implements EnrichUrlCheck {
+public final class EnrichTargets {
 
     // digits and dots only: what the JDK reads as an IPv4 literal ("127.1" and "2130706433" included)
     private static final Pattern DECIMAL_V4 = Pattern.compile("[0-9.]+");
@@ -39,7 +38,7 @@ public final class EnrichTargets implements EnrichUrlCheck {
         return anyPort.contains(host) || hostPorts.contains(host + ":" + port(url));
     }
 
-    @Override
+    /** Why {@code url}'s host is refused without a DNS lookup, or empty. */
     public Optional<String> refusal(URI url) {
         String host = host(url);
         if (host.isEmpty() || allowlisted(url)) {
@@ -71,7 +70,21 @@ public final class EnrichTargets implements EnrichUrlCheck {
                 + "unless braid.enrich.allowed-hosts lists it";
     }
 
+    /** The host as rules and the allowlist judge it: "localhost." is "localhost" written as an absolute name. */
     static String host(URI url) {
+        String h = nameToResolve(url);
+        while (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h;
+    }
+
+    /**
+     * The host exactly as the HTTP client will resolve it (trailing dot kept): the check must look
+     * up the very name the client connects to, so the JVM's address cache hands the client what
+     * was checked.
+     */
+    static String nameToResolve(URI url) {
         String h = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
         return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }

@@ -2,6 +2,7 @@ package dev.braid.server.enrich;
 
 import dev.braid.engine.run.EnrichTargetPolicy;
 import dev.braid.engine.run.InvocationException;
+import dev.braid.engine.spec.EnrichUrlCheck;
 import io.micronaut.context.annotation.Bean;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
@@ -27,12 +28,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with one public and one private record is refused. The JDK client resolves the name again when
  * it connects; the JVM's address cache (30 s by default) answers that lookup with what was checked
  * here, so a name whose record flips to 127.0.0.1 right after the check (DNS rebinding) still
- * reaches the checked address. Redirects are never followed (the engine's client uses
+ * reaches the checked address. The same rules judge literal hosts when a pipeline is read
+ * ({@link #refusal}), so a deploy that every call would refuse fails with line and column instead.
+ * Redirects are never followed (the engine's client uses
  * {@code Redirect.NEVER}): a 3xx fails the step, so a public host cannot bounce a call inward.
  */
 @Singleton
 @Bean(preDestroy = "close")
-public final class SsrfPolicy implements EnrichTargetPolicy, AutoCloseable {
+public final class SsrfPolicy implements EnrichTargetPolicy, EnrichUrlCheck, AutoCloseable {
 
     private final EnrichTargets targets;
     private final long dnsTimeoutMs;
@@ -51,31 +54,61 @@ public final class SsrfPolicy implements EnrichTargetPolicy, AutoCloseable {
 
     @Override
     public CompletionStage<Void> check(URI target) {
+        String host = EnrichTargets.nameToResolve(target);
+        return verdict(target).handle((reason, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                throw new CompletionException(refused(cause instanceof TimeoutException
+                        ? "'" + host + "' could not be resolved in time"
+                        : "'" + host + "' could not be resolved"));
+            }
+            if (reason.isPresent()) {
+                throw new CompletionException(refused(reason.get()));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The same rules when a pipeline is read, for an enrich URL whose host is literal: refused when
+     * the name is refused outright or resolves, within the DNS timeout, to a refused address
+     * ({@code localhost.}, a name that {@code /etc/hosts} maps to 127.0.0.1). A name that does not
+     * resolve here and now is accepted: it may exist where the pipeline runs, and every call is
+     * checked again by {@link #check}.
+     */
+    @Override
+    public Optional<String> refusal(URI url) {
+        try {
+            return verdict(url).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException unresolved) {
+            return Optional.empty();
+        }
+    }
+
+    /** Why {@code target} is refused (empty: allowed); fails when its name cannot be resolved in time. */
+    private CompletableFuture<Optional<String>> verdict(URI target) {
         if (targets.allowlisted(target)) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(Optional.empty());
         }
         Optional<String> literal = targets.refusal(target);
         if (literal.isPresent()) {
-            return CompletableFuture.failedFuture(refused(literal.get()));
+            return CompletableFuture.completedFuture(literal);
         }
-        String host = EnrichTargets.host(target);
+        String host = EnrichTargets.nameToResolve(target);
         return CompletableFuture.supplyAsync(() -> resolve(host), dns)
                 .orTimeout(dnsTimeoutMs, TimeUnit.MILLISECONDS)
-                .handle((addresses, failure) -> {
-                    if (failure != null) {
-                        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure;
-                        throw new CompletionException(refused(cause instanceof TimeoutException
-                                ? "'" + host + "' could not be resolved in time"
-                                : "'" + host + "' could not be resolved"));
-                    }
+                .thenApply(addresses -> {
                     for (InetAddress address : addresses) {
                         Optional<String> reason = AddressRules.refusal(address);
                         if (reason.isPresent()) {
-                            throw new CompletionException(refused(EnrichTargets.describe(target, reason.get())));
+                            return Optional.of(EnrichTargets.describe(target, reason.get()));
                         }
                     }
-                    return null;
+                    return Optional.empty();
                 });
     }
 

@@ -109,6 +109,8 @@ class EnrichSsrfTest implements TestPropertyProvider {
                 "http://169.254.169.254/latest/meta-data/",
                 "http://127.0.0.1:" + port + "/data",
                 "http://localhost:" + port + "/data",
+                "http://localhost.:" + port + "/data",
+                "http://LOCALHOST./x",
                 "http://[::1]:" + port + "/data",
                 "http://[::ffff:127.0.0.1]/x",
                 "http://[fd00:ec2::254]/latest",
@@ -135,6 +137,51 @@ class EnrichSsrfTest implements TestPropertyProvider {
             }
         }
         assertEquals(404, client.send(client.request("/api/pipelines/ssrf-literal").GET()).statusCode());
+    }
+
+    /** A name {@code /etc/hosts} maps to loopback resolves to it: refused at validate by the run-time policy's own lookup. */
+    @Test
+    void aNameThatResolvesToLoopbackFailsTheDeployWithLineAndColumn() throws Exception {
+        java.util.Optional<String> name = loopbackNameInEtcHosts();
+        org.junit.jupiter.api.Assumptions.assumeTrue(name.isPresent(), "no name other than localhost maps to 127.x in /etc/hosts");
+        for (String path : List.of("/api/pipelines/validate", "/api/pipelines")) {
+            HttpResponse<String> r = client.postYaml(path, pipeline("ssrf-hosts-file", "http://" + name.get() + ":"
+                    + forbidden.getAddress().getPort() + "/data"));
+            assertEquals(422, r.statusCode(), name.get() + " → " + r.body());
+            JsonNode first = json(r).get("error").get("errors").get(0);
+            assertEquals(6, first.get("line").asInt(), r.body());
+            assertEquals(20, first.get("column").asInt(), r.body());
+            assertTrue(first.get("message").asText().contains("'" + name.get() + "' is refused (loopback)"), r.body());
+        }
+        assertEquals(0, forbiddenHits.get());
+    }
+
+    /** A name that resolves nowhere now may exist where the pipeline runs: validate accepts it, each call checks again. */
+    @Test
+    void aNameThatDoesNotResolveAtValidateIsLeftToTheCall() throws Exception {
+        HttpResponse<String> unresolved = client.postYaml("/api/pipelines/validate",
+                pipeline("ssrf-unresolved", "http://braid-test.invalid/x"));
+        assertEquals(200, unresolved.statusCode(), unresolved.body());
+    }
+
+    private static java.util.Optional<String> loopbackNameInEtcHosts() throws IOException {
+        java.nio.file.Path hosts = java.nio.file.Path.of("/etc/hosts");
+        if (!java.nio.file.Files.isReadable(hosts)) {
+            return java.util.Optional.empty();
+        }
+        for (String line : java.nio.file.Files.readAllLines(hosts)) {
+            String[] parts = line.replaceAll("#.*", "").trim().split("\\s+");
+            if (parts.length < 2 || !parts[0].startsWith("127.")) {
+                continue;
+            }
+            for (int i = 1; i < parts.length; i++) {
+                String n = parts[i].toLowerCase(java.util.Locale.ROOT);
+                if (!n.equals("localhost") && !n.endsWith(".localhost") && n.matches("[a-z0-9.-]+")) {
+                    return java.util.Optional.of(n);
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     @Test

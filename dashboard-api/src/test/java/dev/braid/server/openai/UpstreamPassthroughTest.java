@@ -65,6 +65,11 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
         p.put("braid.models.aliases.spent-first.targets[1].provider", "upstream");
         p.put("braid.models.aliases.spent-first.targets[1].model", "fake-gpt");
         p.put("braid.models.aliases.spent-first.retries", "2");
+        // an upstream answering 200 with nothing first
+        p.put("braid.models.aliases.empty-first.targets[0].provider", "upstream");
+        p.put("braid.models.aliases.empty-first.targets[0].model", "fail-empty");
+        p.put("braid.models.aliases.empty-first.targets[1].provider", "upstream");
+        p.put("braid.models.aliases.empty-first.targets[1].model", "fake-gpt");
         return p;
     }
 
@@ -271,6 +276,33 @@ class UpstreamPassthroughTest implements TestPropertyProvider {
         List<String> models = upstream.requests.subList(before, upstream.requests.size()).stream()
                 .map(r -> r.path("model").asText()).toList();
         assertEquals(List.of("fail-quota", "fake-gpt"), models, "retries: 2, but a spent account answers the same every time");
+    }
+
+    @Test
+    void anEmpty200FromTheFirstTargetFallsBackAndTheSecondAnswers() throws Exception {
+        int before = upstream.requests.size();
+        HttpResponse<String> response = post("{\"model\":\"empty-first\",\"messages\":[{\"role\":\"user\",\"content\":\"hello empty\"}]}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("hello empty", JSON.readTree(response.body()).at("/choices/0/message/content").asText(), response.body());
+        List<String> models = upstream.requests.subList(before, upstream.requests.size()).stream()
+                .map(r -> r.path("model").asText()).toList();
+        assertEquals("fail-empty", models.get(0));
+        assertEquals("fake-gpt", models.get(models.size() - 1));
+    }
+
+    @Test
+    void anEmpty200FromTheOnlyTargetIsA502() throws Exception {
+        HttpResponse<String> response = post("{\"model\":\"upstream/fail-empty\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(502, response.statusCode(), response.body());
+        assertEquals("provider_error", JSON.readTree(response.body()).at("/error/code").asText(), response.body());
+    }
+
+    private HttpResponse<String> post(String body) throws Exception {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.getURL() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.braid.engine.spec;
 
 import com.dashjoin.jsonata.Jsonata;
 import dev.braid.components.model.api.Target;
+import dev.braid.components.model.api.TargetOption;
 import dev.braid.components.model.routing.FallbackTrigger;
 import dev.braid.engine.template.Template;
 import dev.braid.engine.template.TemplateSyntaxException;
@@ -278,10 +279,10 @@ public abstract class Grammar {
                     continue;
                 }
                 Node value = t.get(key);
-                if (value instanceof ScalarNode s && !Tag.NULL.equals(s.getTag())) {
-                    options.put(key, s.getValue());
-                } else {
+                if (!(value instanceof ScalarNode s) || Tag.NULL.equals(s.getTag())) {
                     problems.at(value, t.pathOf(key), "expected a string, number or boolean, got " + Nodes.describe(value));
+                } else if (targetOption(t, key, provider, s.getValue())) {
+                    options.put(key, s.getValue());
                 }
             }
             if (provider != null && model != null) {
@@ -289,6 +290,31 @@ public abstract class Grammar {
             }
         }
         return targets;
+    }
+
+    /**
+     * Whether {@code key: value} is a target option this target's provider reads; reports why not
+     * at the key (an unknown key: a provider setting such as {@code baseUrl} would be ignored).
+     */
+    private boolean targetOption(Fields t, String key, String provider, String value) {
+        Node keyNode = t.key(key);
+        java.util.Optional<TargetOption> option = TargetOption.of(key);
+        if (option.isEmpty()) {
+            List<String> allowed = new ArrayList<>(List.of("provider", "model"));
+            allowed.addAll(TargetOption.keys());
+            problems.at(keyNode, t.pathOf(key), "unknown key '" + key + "' on a target" + Suggestions.didYouMean(key, allowed)
+                    + "; a target takes provider, model and " + String.join(", ", TargetOption.keys())
+                    + " (provider settings such as baseUrl and apiKey belong in braid.providers or PUT /api/providers)");
+            return false;
+        }
+        if (option.get().mockOnly() && provider != null && !TargetOption.MOCK_PROVIDER.equals(provider)) {
+            problems.at(keyNode, t.pathOf(key), "option '" + key + "' is read only by the "
+                    + TargetOption.MOCK_PROVIDER + " provider, not by '" + provider + "'");
+            return false;
+        }
+        java.util.Optional<String> problem = option.get().problem(value);
+        problem.ifPresent(p -> problems.at(t.get(key), t.pathOf(key), p));
+        return problem.isEmpty();
     }
 
     /** {@code on: [429, 5xx, 408, timeout, connect]}: a non-empty list of distinct triggers. */

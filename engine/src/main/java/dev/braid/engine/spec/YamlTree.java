@@ -71,6 +71,12 @@ public final class YamlTree {
         } catch (StackOverflowError e) {
             // Only reachable when a caller configures a huge maxDepth: the composer is recursive.
             throw single(1, 1, "nesting is too deep to read");
+        } catch (InvalidPipelineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A bug in the YAML library (3.0.1 threw IndexOutOfBoundsException on a surrogate pair
+            // across its buffer edge) is still a document it could not read, never a 500.
+            throw single(1, 1, "YAML: the document could not be read");
         }
     }
 

@@ -52,6 +52,20 @@ class PipelineJsonSchemaTest {
         assertEquals(List.of(), meta.validate(schema));
     }
 
+    @Test
+    void theSchemasTargetKeysAreProviderModelAndTheTargetOptions() throws Exception {
+        JsonNode target;
+        try (InputStream in = PipelineReader.class.getResourceAsStream("/braid/pipeline.schema.json")) {
+            target = MAPPER.readTree(in).at("/$defs/target");
+        }
+        List<String> keys = new java.util.ArrayList<>();
+        target.get("properties").fieldNames().forEachRemaining(keys::add);
+        List<String> expected = new java.util.ArrayList<>(List.of("provider", "model"));
+        expected.addAll(dev.braid.components.model.api.TargetOption.keys());
+        assertEquals(expected, keys);
+        assertFalse(target.get("additionalProperties").asBoolean(true), "a target is closed, as the reader's");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"valid/customer-feedback.yaml", "valid/every-kind.yaml"})
     void validFixturesPassTheSchemaAndTheReader(String fixture) {
@@ -63,6 +77,7 @@ class PipelineJsonSchemaTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "invalid/unknown-key.yaml",
+        "invalid/unknown-target-key.yaml",
         "invalid/missing-targets.yaml",
         "invalid/bad-enum.yaml",
         "invalid/two-kinds.yaml",

@@ -34,7 +34,7 @@ class OutputMaskingInvocationTest {
                 steps:
                   - id: reply
                     model:
-                      targets: [{ provider: splitter, model: s, size: "3" }]
+                      targets: [{ provider: splitter, model: s3 }]
                       prompt: { user: "{{input.text}}" }
                   - id: hide
                     mask: { output: true, entities: [EMAIL, PHONE] }
@@ -48,7 +48,7 @@ class OutputMaskingInvocationTest {
                     mask: { entities: [EMAIL], restore: true }
                   - id: reply
                     model:
-                      targets: [{ provider: splitter, model: s, size: "2" }]
+                      targets: [{ provider: splitter, model: s2 }]
                       prompt: { user: "{{input.text}} cc alice@shop.example" }
                   - id: hide
                     mask: { output: true }

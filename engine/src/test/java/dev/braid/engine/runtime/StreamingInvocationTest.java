@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class StreamingInvocationTest {
 
     /**
-     * Streams the last user message in pieces of {@code size} characters (target option), and sends
+     * Streams the last user message in pieces of N characters (the digits of the model name, default 2), and sends
      * no finish delta: the runtime must release held-back text at the end on its own.
      */
     static final class SplittingProvider implements ModelProvider {
@@ -54,7 +54,9 @@ class StreamingInvocationTest {
         public CompletionStage<ModelResponse> stream(ModelRequest request, Target target, Consumer<ModelDelta> sink) {
             String text = request.lastUserText();
             seen.add(text);
-            int size = Integer.parseInt(target.options().getOrDefault("size", "2"));
+            // the piece size rides in the model name ("s3": 3): target options are a closed set
+            String digits = target.model().replaceAll("[^0-9]", "");
+            int size = digits.isEmpty() ? 2 : Integer.parseInt(digits);
             // on another thread, as a real provider's I/O thread would
             return CompletableFuture.supplyAsync(() -> {
                 for (int i = 0; i < text.length(); i += size) {
@@ -106,7 +108,7 @@ class StreamingInvocationTest {
                     mask: { entities: [EMAIL], restore: true }
                   - id: reply
                     model:
-                      targets: [{ provider: splitter, model: s, size: "3" }]
+                      targets: [{ provider: splitter, model: s3 }]
                       prompt: { user: "{{input.text}}" }
                 """, 1);
         runtime.activate("masked", 1);
@@ -120,7 +122,7 @@ class StreamingInvocationTest {
                     mask: { entities: [EMAIL] }
                   - id: reply
                     model:
-                      targets: [{ provider: splitter, model: s, size: "3" }]
+                      targets: [{ provider: splitter, model: s3 }]
                       prompt: { user: "{{input.text}}" }
                 """, 1);
         runtime.activate("masked-norestore", 1);

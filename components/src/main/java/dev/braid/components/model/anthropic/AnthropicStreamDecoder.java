@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * {@code message_delta} a cumulative {@code output_tokens}. The final usage is the input from the
  * start plus the LAST output count (replaced, never added up). {@code ping} and unknown events are
  * ignored; {@code event: error} fails the stream; a body that ends before {@code message_stop}
- * fails with "stream ended early". An {@code input_json_delta} for a block that was never started
+ * fails with "stream ended early", and a {@code message_stop} without a {@code message_start} is a
+ * malformed answer. An {@code input_json_delta} for a block that was never started
  * is a malformed stream, not a crash.
  */
 final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
@@ -40,6 +41,7 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
     private long inputTokens = -1;
     private long outputTokens = -1;
     private boolean answered;
+    private boolean started;
     private boolean done;
 
     AnthropicStreamDecoder(String provider, String model, ModelRequest request, Consumer<ModelDelta> sink, List<String> secrets) {
@@ -68,6 +70,7 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
         String type = "message".equals(e.event()) ? data.path("type").asText("") : e.event();
         switch (type) {
             case "message_start" -> {
+                started = true;
                 JsonNode message = data.path("message");
                 answer.answeredModel(message.path("model").asText(null));
                 JsonNode usage = message.path("usage");
@@ -150,6 +153,10 @@ final class AnthropicStreamDecoder implements LineSink<ModelResponse> {
         sse.end();
         if (!done) {
             throw ProviderErrors.endedEarly(provider);
+        }
+        if (!started) {
+            // message_stop without a message_start: no message was ever sent
+            throw ProviderErrors.malformed(provider, "stream without message_start");
         }
         return answer.response(inputTokens, outputTokens);
     }

@@ -12,6 +12,7 @@ import dev.braid.components.model.api.ToolCall;
 import dev.braid.components.model.api.ToolDefinition;
 import dev.braid.components.model.http.DataUrl;
 import dev.braid.components.model.http.HttpProvider;
+import dev.braid.components.model.http.ProviderErrors;
 import dev.braid.components.model.http.ProviderJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,6 +164,10 @@ final class AnthropicWire {
     }
 
     static ModelResponse response(JsonNode root, ModelRequest request, String provider, String model) {
+        if (!root.path("content").isArray()) {
+            // an empty content array is an (empty) answer; no content at all is not one
+            throw ProviderErrors.malformed(provider, "no content");
+        }
         Optional<String> answerTool = answerTool(request);
         StringBuilder text = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();

@@ -12,6 +12,7 @@ import dev.braid.components.model.api.ToolCall;
 import dev.braid.components.model.api.ToolDefinition;
 import dev.braid.components.model.http.DataUrl;
 import dev.braid.components.model.http.HttpProvider;
+import dev.braid.components.model.http.ProviderErrors;
 import dev.braid.components.model.http.ProviderJson;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -193,9 +194,13 @@ final class GeminiWire {
 
     static ModelResponse response(JsonNode root, ModelRequest request, String provider, String model) {
         JsonNode candidate = root.path("candidates").path(0);
+        boolean blocked = candidate.isMissingNode() && root.path("promptFeedback").has("blockReason");
+        if (!candidate.isObject() && !blocked) {
+            throw ProviderErrors.malformed(provider, "no candidates");
+        }
         Parts parts = parts(candidate, 0);
         String finish;
-        if (candidate.isMissingNode() && root.path("promptFeedback").has("blockReason")) {
+        if (blocked) {
             finish = "content_filter";
         } else {
             finish = finishReason(candidate.path("finishReason").asText(null), !parts.calls().isEmpty());

@@ -1,5 +1,6 @@
 package dev.braid.components.model.http;
 
+import dev.braid.components.model.api.TargetOption;
 import dev.braid.components.model.api.DurationText;
 import dev.braid.components.model.api.Target;
 import java.time.Duration;
@@ -17,8 +18,8 @@ public record HttpLimits(
         Duration connectTimeout, Duration firstByteTimeout, Duration totalTimeout, long maxBodyBytes, int maxLineBytes) {
 
     /** Target options that override the limits per target ({@code firstByteTimeout: 5s}). */
-    public static final String FIRST_BYTE_TIMEOUT_OPTION = "firstByteTimeout";
-    public static final String TOTAL_TIMEOUT_OPTION = "totalTimeout";
+    public static final String FIRST_BYTE_TIMEOUT_OPTION = TargetOption.FIRST_BYTE_TIMEOUT.key();
+    public static final String TOTAL_TIMEOUT_OPTION = TargetOption.TOTAL_TIMEOUT.key();
 
     public static final HttpLimits DEFAULTS = new HttpLimits(
             Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(5), 8L * 1024 * 1024, 1024 * 1024);

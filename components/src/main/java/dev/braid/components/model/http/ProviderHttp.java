@@ -76,16 +76,28 @@ public final class ProviderHttp {
         return secrets;
     }
 
-    /** POSTs JSON and parses the JSON answer. */
+    /**
+     * POSTs JSON and parses the JSON answer. A 2xx whose body is empty, blank or JSON other than an
+     * object fails as a malformed answer (502, retryable, falls back) like a garbage body: every
+     * provider answers an object, and nothing is never an empty completion.
+     */
     public CompletableFuture<JsonNode> postJson(
             URI uri, Map<String, String> headers, JsonNode body, HttpLimits callLimits, String model) {
         return exchange(uri, headers, body, callLimits, model, () -> new LimitedBodySubscriber(callLimits.maxBodyBytes(), false),
                 () -> { }, bytes -> {
+                    JsonNode root;
                     try {
-                        return ProviderJson.MAPPER.readTree(bytes);
+                        root = ProviderJson.MAPPER.readTree(bytes);
                     } catch (IOException e) {
                         throw ProviderErrors.malformed(provider, "invalid JSON");
                     }
+                    if (root == null || root.isMissingNode()) {
+                        throw ProviderErrors.malformed(provider, "empty body");
+                    }
+                    if (!root.isObject()) {
+                        throw ProviderErrors.malformed(provider, "not a JSON object");
+                    }
+                    return root;
                 });
     }
 

@@ -1,6 +1,7 @@
 package dev.braid.components.model.mock;
 
 import dev.braid.components.guard.InjectionJudge;
+import dev.braid.components.model.api.TargetOption;
 import dev.braid.components.model.api.ContentPart;
 import dev.braid.components.model.api.DurationText;
 import dev.braid.components.model.api.Message;
@@ -60,13 +61,13 @@ import java.util.function.Consumer;
  */
 public final class MockProvider implements ModelProvider {
 
-    public static final String NAME = "mock";
-    public static final String DELAY = "delay";
-    public static final String FAIL_WITH = "failWith";
-    public static final String FAIL_TIMES = "failTimes";
-    public static final String RETRY_AFTER = "retryAfter";
-    public static final String CHUNK_DELAY = "chunkDelay";
-    public static final String FAIL_AFTER_CHUNKS = "failAfterChunks";
+    public static final String NAME = TargetOption.MOCK_PROVIDER;
+    public static final String DELAY = TargetOption.DELAY.key();
+    public static final String FAIL_WITH = TargetOption.FAIL_WITH.key();
+    public static final String FAIL_TIMES = TargetOption.FAIL_TIMES.key();
+    public static final String RETRY_AFTER = TargetOption.RETRY_AFTER.key();
+    public static final String CHUNK_DELAY = TargetOption.CHUNK_DELAY.key();
+    public static final String FAIL_AFTER_CHUNKS = TargetOption.FAIL_AFTER_CHUNKS.key();
     public static final int EMBEDDING_DIMENSIONS = 16;
 
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);

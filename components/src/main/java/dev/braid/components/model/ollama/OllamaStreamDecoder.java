@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Turns Ollama's NDJSON chat stream into unified deltas. Counts come once, on the final
- * {@code done: true} line; a body ending without it ended early; an {@code {"error": …}} line fails
- * the stream.
+ * {@code done: true} line; a body ending without it ended early, a stream without any
+ * {@code message} is malformed; an {@code {"error": …}} line fails the stream.
  */
 final class OllamaStreamDecoder implements LineSink<ModelResponse> {
 
@@ -24,6 +24,7 @@ final class OllamaStreamDecoder implements LineSink<ModelResponse> {
     private final StreamAccumulator answer;
     private final NdjsonDecoder ndjson;
     private JsonNode last;
+    private boolean messages;
 
     OllamaStreamDecoder(String provider, String model, ModelRequest request, Consumer<ModelDelta> sink, List<String> secrets) {
         this.provider = provider;
@@ -45,9 +46,14 @@ final class OllamaStreamDecoder implements LineSink<ModelResponse> {
             throw ProviderErrors.midStream(provider, 500, chunk.get("error").asText(null), secrets);
         }
         JsonNode message = chunk.path("message");
+        messages |= message.isObject();
         answer.text(message.path("content").asText(""));
         OllamaWire.toolCalls(message, answer.toolCalls()).forEach(answer::toolCall);
         if (chunk.path("done").asBoolean(false)) {
+            if (!messages) {
+                // done: true without any message (Ollama's last line carries one, empty or not)
+                throw ProviderErrors.malformed(provider, "stream without a message");
+            }
             last = chunk;
             answer.answeredModel(chunk.path("model").asText(null));
             answer.finish(OllamaWire.finishReason(chunk.path("done_reason").asText(null), answer.toolCalls() > 0));

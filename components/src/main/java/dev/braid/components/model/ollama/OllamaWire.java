@@ -11,6 +11,7 @@ import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.ToolCall;
 import dev.braid.components.model.http.DataUrl;
 import dev.braid.components.model.http.HttpProvider;
+import dev.braid.components.model.http.ProviderErrors;
 import dev.braid.components.model.http.ProviderJson;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,6 +104,9 @@ final class OllamaWire {
 
     static ModelResponse chatResponse(JsonNode root, ModelRequest request, String provider, String model) {
         JsonNode message = root.path("message");
+        if (!message.isObject()) {
+            throw ProviderErrors.malformed(provider, "no message");
+        }
         String text = message.path("content").asText("");
         List<ToolCall> calls = toolCalls(message, 0);
         return new ModelResponse(provider, root.path("model").asText(model), text, calls,

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * carries a non-null {@code usage} (the final {@code choices: []} chunk OpenAI sends with
  * {@code include_usage}, or a chunk with choices, as some servers do), the last one winning, never
  * summed. {@code choices: null} is accepted. {@code data: [DONE]} ends the stream; a body that
- * ends without it fails with "stream ended early" after the deltas already sent.
+ * ends without it fails with "stream ended early" after the deltas already sent, and one that
+ * reaches it without a single choice is a malformed answer, not an empty completion.
  */
 final class OpenAiStreamDecoder implements LineSink<ModelResponse> {
 
@@ -27,6 +28,7 @@ final class OpenAiStreamDecoder implements LineSink<ModelResponse> {
     private final StreamAccumulator answer;
     private final SseDecoder sse = new SseDecoder(this::event);
     private JsonNode usage;
+    private boolean choices;
     private boolean done;
 
     OpenAiStreamDecoder(String provider, String model, ModelRequest request, Consumer<ModelDelta> sink, List<String> secrets) {
@@ -68,6 +70,7 @@ final class OpenAiStreamDecoder implements LineSink<ModelResponse> {
             if (choice.path("index").asInt(0) != 0) {
                 continue;
             }
+            choices = true;
             JsonNode delta = choice.path("delta");
             if (delta.path("content").isTextual()) {
                 answer.text(delta.get("content").asText());
@@ -93,6 +96,10 @@ final class OpenAiStreamDecoder implements LineSink<ModelResponse> {
         sse.end();
         if (!done) {
             throw ProviderErrors.endedEarly(provider);
+        }
+        if (!choices) {
+            // [DONE] with no choice before it (alone, or after a usage-only chunk): nothing was answered
+            throw ProviderErrors.malformed(provider, "stream without a choice");
         }
         return answer.response(ProviderJson.count(usage, "prompt_tokens"), ProviderJson.count(usage, "completion_tokens"));
     }

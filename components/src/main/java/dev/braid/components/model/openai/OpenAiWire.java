@@ -10,6 +10,7 @@ import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.ToolCall;
 import dev.braid.components.model.http.HttpProvider;
+import dev.braid.components.model.http.ProviderErrors;
 import dev.braid.components.model.http.ProviderJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,6 +125,10 @@ final class OpenAiWire {
     static ModelResponse chatResponse(JsonNode root, ModelRequest request, String provider, String model) {
         JsonNode choice = root.path("choices").path(0);
         JsonNode message = choice.path("message");
+        if (!message.isObject()) {
+            // no choice, or a choice without a message: not an answer, whatever the status said
+            throw ProviderErrors.malformed(provider, "no choices");
+        }
         String text = message.path("content").isTextual() ? message.get("content").asText() : null;
         List<ToolCall> calls = new ArrayList<>();
         for (JsonNode c : message.path("tool_calls")) {

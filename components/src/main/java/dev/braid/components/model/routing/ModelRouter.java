@@ -1,5 +1,6 @@
 package dev.braid.components.model.routing;
 
+import dev.braid.components.model.api.TargetOption;
 import dev.braid.components.model.api.ModelDelta;
 import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.api.ModelRequest;
@@ -63,7 +64,7 @@ import java.util.random.RandomGenerator;
 public final class ModelRouter {
 
     /** Target option read by {@link RoutingStrategy#WEIGHTED}. */
-    public static final String WEIGHT_OPTION = "weight";
+    public static final String WEIGHT_OPTION = TargetOption.WEIGHT.key();
     /** {@link ModelResponse#fields()} key, {@code true} on an answer served from the cache. */
     public static final String CACHED_FIELD = "cached";
     /** {@link ModelResponse#fields()} key on streamed answers: ms from the call's start to the first delta. */

@@ -115,6 +115,19 @@ class AnthropicProviderTest extends ProviderContractTest {
                 event("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"" + message + "\"}}"));
     }
 
+    @Override
+    protected List<String> answerlessChatBodies() {
+        return List.of("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-3-5-haiku-20241022\","
+                + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":10,\"output_tokens\":0}}",
+                "{\"type\":\"message\",\"content\":null}");
+    }
+
+    @Override
+    protected List<List<String>> eventlessStreams() {
+        return List.of(List.of(event("message_stop", "{\"type\":\"message_stop\"}")),
+                List.of(event("ping", "{\"type\": \"ping\"}"), event("message_stop", "{\"type\":\"message_stop\"}")));
+    }
+
     // --- Anthropic wire specifics ---
 
     @Test

@@ -77,6 +77,16 @@ class AzureOpenAiProviderTest extends ProviderContractTest {
         return bodies.streamWithError(text, message);
     }
 
+    @Override
+    protected List<String> answerlessChatBodies() {
+        return bodies.answerlessChatBodies();
+    }
+
+    @Override
+    protected List<List<String>> eventlessStreams() {
+        return bodies.eventlessStreams();
+    }
+
     @Test
     void callsTheDeploymentUrlWithApiVersionAndApiKeyHeader() {
         server.reply(Reply.json(200, chatAnswer("hi")));

@@ -106,6 +106,17 @@ class GeminiProviderTest extends ProviderContractTest {
     }
 
     @Override
+    protected List<String> answerlessChatBodies() {
+        return List.of("{\"usageMetadata\":{\"promptTokenCount\":10,\"totalTokenCount\":10},\"modelVersion\":\"gemini-2.0-flash\"}",
+                "{\"candidates\":[],\"modelVersion\":\"gemini-2.0-flash\"}");
+    }
+
+    @Override
+    protected List<List<String>> eventlessStreams() {
+        return List.of(List.of("data: {\"usageMetadata\":{\"promptTokenCount\":10},\"modelVersion\":\"gemini-2.0-flash\"}\r\n\r\n"));
+    }
+
+    @Override
     protected boolean streamHasTerminator() {
         return false;
     }

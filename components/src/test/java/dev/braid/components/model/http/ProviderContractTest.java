@@ -85,6 +85,20 @@ public abstract class ProviderContractTest {
     /** A stream that says {@code text} then reports an error {@code message} inside the stream. */
     protected abstract List<String> streamWithError(String text, String message);
 
+    /**
+     * 200 bodies of this provider's chat API that carry no answer, beyond the shared ones (empty,
+     * blank, JSON that is not an object, an object without any of the answer's fields): each must
+     * fail like a garbage body, never pass as an empty completion.
+     */
+    protected List<String> answerlessChatBodies() {
+        return List.of();
+    }
+
+    /** Streams that reach this provider's terminator without a single answer event ({@code [DONE]} alone …); empty when it has none. */
+    protected List<List<String>> eventlessStreams() {
+        return List.of();
+    }
+
     @BeforeEach
     void startServer() {
         server = WireServer.start();
@@ -395,6 +409,66 @@ public abstract class ProviderContractTest {
         assertInstanceOf(ModelException.ProviderTimeout.class, e);
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 2500);
         assertEquals(new ModelDelta.Text("first"), deltas.get(0));
+    }
+
+    /** The shared 200 bodies that are not an answer: nothing, blanks, JSON that is not an object, an object without answer fields. */
+    private static final List<String> ANSWERLESS = List.of("", " ", "\r\n\t \n", "null", "[]", "42", "\"ok\"", "true",
+            "{}", "{\"id\":\"x\",\"object\":\"chat.completion\"}");
+
+    private static void assertAnswerlessFailure(ModelException e, String what) {
+        ModelException.ProviderError pe = assertInstanceOf(ModelException.ProviderError.class, e, what);
+        assertEquals(502, pe.status(), what);
+        assertEquals("provider_error", pe.code(), what);
+        assertTrue(pe.retryable(), what);
+        // the router's 5xx trigger: the next target is tried
+        assertEquals(dev.braid.components.model.routing.FallbackTrigger.SERVER_ERROR,
+                dev.braid.components.model.routing.FallbackTrigger.of(pe), what);
+    }
+
+    @Test
+    void a200WithoutAnAnswerIsA502ProviderErrorNotAnEmptyCompletion() {
+        assumeTrue(capabilities().contains(Capability.CHAT));
+        List<String> bodies = new java.util.ArrayList<>(ANSWERLESS);
+        bodies.addAll(answerlessChatBodies());
+        bodies.forEach(body -> server.reply(Reply.json(200, body))); // served in order, one per call
+        for (String body : bodies) {
+            String what = "200 with body '" + body + "'";
+            ModelException e;
+            try {
+                e = failure(provider().call(hello(), target()));
+            } catch (AssertionError succeeded) {
+                throw new AssertionError(what + ": " + succeeded.getMessage(), succeeded);
+            }
+            assertAnswerlessFailure(e, what);
+            assertTrue(e.getMessage().contains("malformed"), what + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void a200WithAnEmptyBodyFailsSentimentToo() {
+        assumeTrue(capabilities().contains(Capability.CHAT));
+        server.reply(Reply.json(200, ""));
+        assertAnswerlessFailure(failure(provider().call(
+                ModelRequest.ofInputs(ModelTask.SENTIMENT, List.of("fine")), target())), "sentiment on an empty 200");
+    }
+
+    @Test
+    void aStreamWithoutAnyEventIsA502ProviderError() {
+        assumeTrue(capabilities().contains(Capability.STREAMING));
+        List<List<String>> streams = new java.util.ArrayList<>(List.of(List.of(""), List.of("\n\n", "\n")));
+        streams.addAll(eventlessStreams());
+        streams.forEach(chunks -> server.reply(Reply.stream(streamContentType(), chunks))); // served in order
+        for (List<String> chunks : streams) {
+            String what = "stream " + chunks;
+            ModelException e;
+            try {
+                e = failure(streamHello(provider()));
+            } catch (AssertionError succeeded) {
+                throw new AssertionError(what + ": " + succeeded.getMessage(), succeeded);
+            }
+            assertAnswerlessFailure(e, what);
+            assertTrue(deltas.isEmpty(), what + " sent " + deltas);
+        }
     }
 
     /** Whether the wire format has an end-of-answer marker (Gemini has none: only the end of the body). */

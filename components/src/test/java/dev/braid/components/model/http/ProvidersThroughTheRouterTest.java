@@ -97,6 +97,27 @@ class ProvidersThroughTheRouterTest {
         assertEquals(1, anthropic.requests().size());
     }
 
+    @Test
+    void anEmpty200FromOpenAiIsRetriedThenFallsBackToAnthropic() throws Exception {
+        openai.reply(Reply.json(200, ""));
+        anthropic.reply(Reply.json(200, CLAUDE_ANSWER));
+        ModelResponse r = route(fallback(1, Target.of("openai", "gpt-4o-mini"), Target.of("anthropic", "claude-3-5-haiku-latest")));
+        assertEquals("anthropic", r.provider());
+        assertEquals("from claude", r.text());
+        assertEquals(2, openai.requests().size(), "a 5xx-class failure: retried once on the same target");
+        assertEquals(1, anthropic.requests().size());
+    }
+
+    @Test
+    void aWhitespace200FromTheOnlyTargetIsA502() {
+        openai.reply(Reply.json(200, " \r\n "));
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> route(fallback(0, Target.of("openai", "gpt-4o-mini"))));
+        ModelException me = assertInstanceOf(ModelException.class, e.getCause());
+        assertEquals(502, me.status());
+        assertTrue(me.getMessage().contains("empty body"), me.getMessage());
+    }
+
     private static RoutingPolicy fallback(int retries, Target... targets) {
         return new RoutingPolicy(RoutingStrategy.FALLBACK, List.of(targets), Duration.ofSeconds(5), retries);
     }

@@ -93,6 +93,16 @@ class OllamaProviderTest extends ProviderContractTest {
         return List.of(line(text, false), "{\"error\":\"" + message + "\"}\n");
     }
 
+    @Override
+    protected List<String> answerlessChatBodies() {
+        return List.of("{\"model\":\"llama3.2\",\"created_at\":\"2024-01-01T00:00:00Z\",\"done\":true,\"done_reason\":\"stop\"}");
+    }
+
+    @Override
+    protected List<List<String>> eventlessStreams() {
+        return List.of(List.of("{\"model\":\"llama3.2\",\"done\":true,\"done_reason\":\"stop\"}\n"));
+    }
+
     // --- Ollama wire specifics ---
 
     static ModelRequest richChatWithDataImagesOnly() {

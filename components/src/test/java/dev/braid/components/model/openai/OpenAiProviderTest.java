@@ -88,6 +88,16 @@ class OpenAiProviderTest extends ProviderContractTest {
         return bodies.streamWithError(text, message);
     }
 
+    @Override
+    protected List<String> answerlessChatBodies() {
+        return bodies.answerlessChatBodies();
+    }
+
+    @Override
+    protected List<List<String>> eventlessStreams() {
+        return bodies.eventlessStreams();
+    }
+
     // --- OpenAI wire specifics ---
 
     @Test

@@ -49,4 +49,21 @@ public final class OpenAiProviderTestBodies {
         return List.of(chunk("{\"content\":\"" + text + "\"}", null),
                 "data: {\"error\":{\"message\":\"" + message + "\",\"type\":\"server_error\",\"code\":null}}\n\n");
     }
+
+    /** Chat Completions 200 bodies without an answer: no choices, an empty choices array, a choice without a message. */
+    public List<String> answerlessChatBodies() {
+        return List.of(
+                "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\","
+                        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":0,\"total_tokens\":10}}",
+                "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[]}",
+                "{\"id\":\"chatcmpl-1\",\"choices\":null}",
+                "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}");
+    }
+
+    /** Streams that reach [DONE] without one choice: [DONE] alone, a usage-only chunk then [DONE]. */
+    public List<List<String>> eventlessStreams() {
+        return List.of(List.of("data: [DONE]\n\n"),
+                List.of("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
+                        + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":0,\"total_tokens\":10}}\n\n", "data: [DONE]\n\n"));
+    }
 }

@@ -76,7 +76,14 @@ public final class EnrichKind extends StepKind<Step.Enrich> {
             if (h != null) {
                 for (String name : h.keys()) {
                     String value = g.template(h, name, before);
-                    if (value != null) {
+                    Optional<String> refusal = EnrichHeaders.nameRefusal(name);
+                    if (refusal.isEmpty() && value != null && !value.contains("{{")) {
+                        refusal = EnrichHeaders.valueRefusal(name, value);
+                    }
+                    if (refusal.isPresent()) {
+                        g.error(refusal.get().startsWith("the value") ? h.get(name) : h.key(name), h.pathOf(name),
+                                refusal.get());
+                    } else if (value != null) {
                         headers.put(name, value);
                     }
                 }
