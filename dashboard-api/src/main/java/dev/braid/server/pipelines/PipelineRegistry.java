@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
@@ -229,7 +230,7 @@ public class PipelineRegistry {
 
     /** The rejected version numbers of {@code name}, read from the database (so every instance agrees). */
     private Set<Integer> rejected(String name) {
-        Set<Integer> out = new java.util.TreeSet<>();
+        Set<Integer> out = new TreeSet<>();
         for (RejectionRow r : rejections.findByPipeline(name)) {
             out.add(r.versionNumber());
         }
