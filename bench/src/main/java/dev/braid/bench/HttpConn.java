@@ -28,9 +28,17 @@ final class HttpConn implements Closeable {
     private InputStream in;
     private OutputStream out;
 
+    private final int timeoutMillis;
+
     HttpConn(String host, int port) {
+        this(host, port, 30_000);
+    }
+
+    /** @param timeoutMillis how long a read may wait (admin calls on a loaded control plane take longer than load calls) */
+    HttpConn(String host, int port, int timeoutMillis) {
         this.host = host;
         this.port = port;
+        this.timeoutMillis = timeoutMillis;
     }
 
     /** One response: status, body (de-chunked), and the nanoTime the first content token arrived (0 if none). */
@@ -42,6 +50,12 @@ final class HttpConn implements Closeable {
 
     static byte[] request(String method, String host, int port, String path, String contentType, String body,
             String bearer) {
+        return request(method, host, port, path, contentType, body, bearer, java.util.Map.of());
+    }
+
+    /** A request with extra headers (Portkey's routing headers). */
+    static byte[] request(String method, String host, int port, String path, String contentType, String body,
+            String bearer, java.util.Map<String, String> headers) {
         byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder sb = new StringBuilder(256)
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
@@ -49,6 +63,7 @@ final class HttpConn implements Closeable {
         if (bearer != null) {
             sb.append("Authorization: Bearer ").append(bearer).append("\r\n");
         }
+        headers.forEach((name, value) -> sb.append(name).append(": ").append(value).append("\r\n"));
         if (body != null) {
             sb.append("Content-Type: ").append(contentType).append("\r\n");
         }
@@ -63,7 +78,7 @@ final class HttpConn implements Closeable {
     private void open() throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
-        socket.setSoTimeout(30_000);
+        socket.setSoTimeout(timeoutMillis);
         socket.connect(new InetSocketAddress(host, port), 2_000);
         in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
         out = socket.getOutputStream();

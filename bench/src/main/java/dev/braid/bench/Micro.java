@@ -51,7 +51,7 @@ final class Micro {
                     .append(String.format(Locale.ROOT, "%.3f", s.micros())).append(" | ")
                     .append(Double.isNaN(s.error()) ? "–" : String.format(Locale.ROOT, "%.3f", s.error())).append(" |\n");
         }
-        return new Section("6. Micro-benchmarks (JMH)", sb.toString());
+        return new Section("Micro-benchmarks (JMH)", sb.toString());
     }
 
     private static String what(String benchmark) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
@@ -25,13 +26,19 @@ public final class Suite {
 
     static final String HOST = "127.0.0.1";
 
-    /** How long each part runs. */
-    record Timing(Duration warmup, Duration run, Duration rateRun, Duration switchRun, Duration memoryRun, boolean heapCap) {
-        static final Timing FULL = new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(15),
-                Duration.ofSeconds(12), Duration.ofSeconds(10), true);
-        /** The smoke: every scenario about a second, one server (no second launch with a capped heap). */
+    /** How long and how often each part runs. */
+    record Timing(Duration warmup, Duration run, Duration rateRun, Duration switchRun, int rounds, long cpuRequests,
+            int cpuRepetitions, int coldStarts, Duration settle, DeployCost.Plan deployPlan, boolean pin) {
+        static final Timing FULL = new Timing(Duration.ofSeconds(12), Duration.ofSeconds(6), Duration.ofSeconds(8),
+                Duration.ofSeconds(12), 3, 10_000, 3, 5, Duration.ofSeconds(2), DeployCost.Plan.FULL, true);
+        /** The smoke: one round, every scenario about a second, one start of each kind, small deploys. */
         static final Timing QUICK = new Timing(Duration.ofMillis(1500), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(3), Duration.ofSeconds(1), false);
+                Duration.ofSeconds(3), 1, 300, 1, 1, Duration.ofMillis(300), DeployCost.Plan.QUICK, false);
+    }
+
+    /** What to leave out of a run. */
+    record Skips(boolean peer, boolean deployCost) {
+        static final Skips NONE = new Skips(false, false);
     }
 
     /** One measured line of a table. */
@@ -55,26 +62,34 @@ public final class Suite {
     private final Timing timing;
     private final Path logDir;
     private final List<String> jfr;
+    private final Skips skips;
     private final List<Section> sections = new ArrayList<>();
     private long failed;
 
     Suite(Timing timing, Path logDir, List<String> jfr) {
+        this(timing, logDir, jfr, Skips.NONE);
+    }
+
+    Suite(Timing timing, Path logDir, List<String> jfr, Skips skips) {
         this.timing = timing;
         this.logDir = logDir;
         this.jfr = jfr;
+        this.skips = skips;
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         boolean skipMicro = false;
-        boolean passthroughOnly = false;
+        boolean skipPeer = false;
+        boolean skipDeploy = false;
         Path out = Path.of("bench", "RESULTS.md");
         List<String> jfr = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--no-micro" -> skipMicro = true;
-                case "--passthrough-only" -> passthroughOnly = true;
+                case "--no-peer" -> skipPeer = true;
+                case "--no-deploy-cost" -> skipDeploy = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--jfr" -> jfr = List.of("-XX:StartFlightRecording=filename=" + Path.of(args[++i]).toAbsolutePath()
                         + ",settings=profile");
@@ -85,8 +100,9 @@ public final class Suite {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        Outcome outcome = new Suite(quick ? Timing.QUICK : Timing.FULL, Path.of("target", "bench-logs"), jfr).run(passthroughOnly);
-        if (!skipMicro && !passthroughOnly) {
+        Outcome outcome = new Suite(quick ? Timing.QUICK : Timing.FULL, Path.of("target", "bench-logs"), jfr,
+                new Skips(skipPeer, skipDeploy)).run();
+        if (!skipMicro) {
             outcome = outcome.with(Micro.section(Micro.run(quick)));
         }
         String report = Report.markdown(outcome, quick);
@@ -113,72 +129,123 @@ public final class Suite {
         }
     }
 
-    /** Heap settings measured for RSS, CPU and cold start besides the defaults (a fresh server each). */
-    static final List<List<String>> OTHER_FLAGS = List.of(List.of("-Xmx256m"), List.of("-Xmx256m", "-XX:+UseSerialGC"));
-
-    Outcome run() throws Exception {
-        return run(false);
+    /**
+     * The gateway on core 1, this JVM (driver and mock) on core 0, as issue #17 measured; only in the full run, on
+     * a machine with 2 cores or more and {@code taskset}. Empty: nothing pinned.
+     */
+    List<String> pinning() throws IOException, InterruptedException {
+        if (!timing.pin() || Runtime.getRuntime().availableProcessors() < 2 || !Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+            return List.of();
+        }
+        Process self = new ProcessBuilder("taskset", "-a", "-p", "-c", "0", Long.toString(ProcessHandle.current().pid()))
+                .redirectErrorStream(true).start();
+        self.getInputStream().readAllBytes();
+        return self.waitFor() == 0 ? List.of("taskset", "-c", "1") : List.of();
     }
 
-    /** @param passthroughOnly scenario 1 and memory only (for before/after comparisons of a server jar) */
-    Outcome run(boolean passthroughOnly) throws Exception {
+    /** The way the README starts the server: {@code bin/braid-server} when the checkout has it, else {@code java -jar}. */
+    static BraidProcess.Launch readmeLaunch(List<String> jfr) {
+        return BraidProcess.script().<BraidProcess.Launch>map(BraidProcess.Launch.Script::new)
+                .orElse(new BraidProcess.Launch.Jar(jfr));
+    }
+
+    Outcome run() throws Exception {
         try (MockUpstream mock = MockUpstream.start()) {
             Map<String, String> env = Map.of("OPENAI_BASE_URL", mock.baseUrl(), "OPENAI_API_KEY", "bench-upstream-key");
-            List<String> flags = new ArrayList<>(jfr);
+            List<String> pin = pinning();
+            PortkeyProcess.Install peer = skips.peer()
+                    ? new PortkeyProcess.Install(Optional.empty(), "skipped (--no-peer)")
+                    : PortkeyProcess.install(timing != Timing.QUICK);
+            BraidProcess.Launch launch = readmeLaunch(jfr);
             Duration cold;
-            long peakRss;
-            double switchActivate = 0;
-            double switchRollback = 0;
-            long switchFailed = 0;
-            List<Scenarios.Memory> memories = new ArrayList<>();
+            long braidIdleKb;
+            long portkeyIdleKb = -1;
+            Scenarios.Switch sw;
+            SideBySide sbs;
+            CpuPerRequest cpu = new CpuPerRequest(timing.cpuRequests(), timing.cpuRepetitions());
             List<Scenarios.Check> checks = new ArrayList<>();
-            try (BraidProcess braid = BraidProcess.start(flags, env, logDir)) {
-                cold = braid.awaitFirstInvoke(Duration.ofSeconds(60));
+            try (BraidProcess braid = BraidProcess.start(launch, pin, env, logDir, null);
+                    Closer<PortkeyProcess> portkey = new Closer<>(peer.ready()
+                            ? PortkeyProcess.start(peer.entry().get(), pin, logDir) : null)) {
+                cold = braid.awaitFirstInvoke(Duration.ofSeconds(120));
+                if (portkey.value() != null) {
+                    portkey.value().awaitFirst(mock.baseUrl(), Duration.ofSeconds(60));
+                }
+                Thread.sleep(timing.settle().toMillis());
+                braidIdleKb = braid.rssKb();
+                if (portkey.value() != null) {
+                    portkeyIdleKb = portkey.value().rssKb();
+                }
                 Scenarios s = new Scenarios(braid, mock, timing);
                 s.deployBenchPipelines();
-                if (passthroughOnly) {
-                    s.warmupPassthrough();
-                } else {
-                    s.warmup();
+                sbs = new SideBySide(mock, braid, Optional.ofNullable(portkey.value()), timing);
+                sbs.warmup();
+                sbs.run(timing.rounds());
+                failed += sbs.failed();
+                sections.add(sbs.rounds());
+
+                cpu.measure("passthrough chat (`/v1/chat/completions`, 1 KB body)", SideBySide.BRAID, braid, sbs.braidChat("bench", false));
+                if (portkey.value() != null) {
+                    cpu.measure("passthrough chat (`/v1/chat/completions`, 1 KB body)", SideBySide.PORTKEY, portkey.value(),
+                            sbs.portkeyChat(portkey.value(), "bench", false));
                 }
-                sections.add(s.passthrough());
-                if (!passthroughOnly) {
-                    sections.add(s.fanOut());
-                    sections.add(s.streaming());
-                    Scenarios.Switch sw = s.versionSwitch();
-                    sections.add(sw.section());
-                    switchFailed = sw.failed();
-                    switchActivate = sw.activateMs();
-                    switchRollback = sw.rollbackMs();
-                }
-                Scenarios.Memory defaults = s.memory("defaults (no flags)", cold);
-                peakRss = defaults.peakRssKb();
-                memories.add(defaults);
+                cpu.measure("pipeline `echo`, non-streaming invoke", SideBySide.BRAID, braid,
+                        sbs.braidPost("/v1/pipelines/echo/invoke", "{\"input\":{\"text\":\"Say hello to the benchmark.\"}}", false));
+                cpu.measure("one-model pipeline (`bench-one`), invoke", SideBySide.BRAID, braid,
+                        sbs.braidPost("/v1/pipelines/bench-one/invoke", "{\"input\":{\"text\":\"Say hello to the benchmark.\"}}", false));
+                cpu.measures().forEach(m -> failed += m.gateway().equals(SideBySide.PORTKEY) ? 0 : m.failed());
+                sections.add(cpu.section());
+
+                s.warmupSwitch();
+                sw = s.versionSwitch();
+                sections.add(sw.section());
                 failed += s.failed();
                 checks.addAll(s.checks());
             }
-            if (timing.heapCap() && !passthroughOnly) {
-                for (List<String> other : OTHER_FLAGS) {
-                    try (BraidProcess small = BraidProcess.start(other, env, logDir)) {
-                        Duration c = small.awaitFirstInvoke(Duration.ofSeconds(60));
-                        Scenarios s = new Scenarios(small, mock, timing);
-                        s.warmupPassthrough();
-                        memories.add(s.memory(String.join(" ", other), c));
-                        failed += s.failed();
-                        checks.addAll(s.checks());
-                    }
-                }
+
+            List<ColdStart.Series> starts = new ArrayList<>();
+            starts.add(ColdStart.braid(new BraidProcess.Launch.Jar(List.of()), timing.coldStarts(), env, logDir, timing.settle()));
+            if (launch instanceof BraidProcess.Launch.Script) {
+                starts.add(ColdStart.braid(launch, timing.coldStarts(), env, logDir, timing.settle()));
             }
-            sections.add(Scenarios.memorySection(memories));
-            sections.add(0, targets(checks));
-            return new Outcome(List.copyOf(sections), failed, cold, switchFailed, switchActivate, switchRollback, peakRss);
+            if (peer.ready()) {
+                starts.add(ColdStart.portkey(peer.entry().get(), timing.coldStarts(), mock.baseUrl(), logDir, timing.settle()));
+            }
+            sections.add(ColdStart.section(starts, timing.settle()));
+
+            DeployCost deploys = null;
+            if (!skips.deployCost()) {
+                deploys = new DeployCost(timing.deployPlan(), env, logDir);
+                deploys.run();
+                sections.add(deploys.section());
+            }
+
+            Figures f = new Figures(sbs, cpu, starts, deploys, peer, launch, pin, braidIdleKb, portkeyIdleKb);
+            sections.add(0, f.summary());
+            sections.add(0, targets(f.checks(), checks));
+            long peak = sbs.peakRss().getOrDefault(SideBySide.BRAID, 0L);
+            return new Outcome(List.copyOf(sections), failed, cold, sw.failed(), sw.activateMs(), sw.rollbackMs(), peak);
         }
     }
 
-    static Section targets(List<Scenarios.Check> checks) {
-        StringBuilder sb = new StringBuilder("Issue #8's targets (2 cores, mock on loopback), computed from the tables below.\n\n"
-                + "| target | measured | |\n|---|---|---|\n");
-        for (Scenarios.Check c : checks) {
+    /** Closes a value that may be absent. */
+    record Closer<T extends AutoCloseable>(T value) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (value != null) {
+                value.close();
+            }
+        }
+    }
+
+    static Section targets(List<Scenarios.Check> issue17, List<Scenarios.Check> issue8) {
+        StringBuilder sb = new StringBuilder("Issue #17's targets (and issue #13's for deploy and restart), each from the tables below: "
+                + "figures over rounds are the median of the rounds.\n\n| target | measured | |\n|---|---|---|\n");
+        for (Scenarios.Check c : issue17) {
+            sb.append("| ").append(c.target()).append(" | ").append(c.measured()).append(" | ").append(c.met() ? "met" : "**missed**").append(" |\n");
+        }
+        sb.append("\nIssue #8's targets still meaningful (the version switch):\n\n| target | measured | |\n|---|---|---|\n");
+        for (Scenarios.Check c : issue8) {
             sb.append("| ").append(c.target()).append(" | ").append(c.measured()).append(" | ").append(c.met() ? "met" : "**missed**").append(" |\n");
         }
         return new Section("Targets", sb.toString());

@@ -17,28 +17,31 @@ import org.junit.jupiter.api.Test;
  */
 class BenchSmokeTest {
 
-    private static final Pattern ROW = Pattern.compile("^\\| ([^|]+) \\| (\\d+) \\| (\\d+\\.\\d+) \\| (\\d+\\.\\d+) \\| (\\d+\\.\\d+) \\|", Pattern.MULTILINE);
+    /** A row of a per-round table: round, load average, then a number for direct and one for Braid. */
+    private static final Pattern ROUND = Pattern.compile("^\\| 1 \\| [^|]+ \\| ([0-9.,]+) \\| ([0-9.,]+) \\|", Pattern.MULTILINE);
 
     @Test
     void everyScenarioProducesNumbersWithoutFailures() throws Exception {
         Suite.Outcome o = new Suite(Suite.Timing.QUICK, Path.of("target", "bench-logs"), List.of()).run();
-        assertEquals(0, o.failed(), "failed requests");
+        assertEquals(0, o.failed(), "failed requests to direct or Braid");
         assertEquals(0, o.switchFailed(), "version switch: failed requests, admin calls or a version never seen");
         assertTrue(o.activateMs() >= 0 && o.rollbackMs() >= 0, "both versions were observed serving");
         assertTrue(o.coldStart().compareTo(Duration.ZERO) > 0);
         assertTrue(o.peakRssKb() > 0, "RSS read from /proc");
         List<String> titles = o.sections().stream().map(Suite.Section::title).toList();
-        assertEquals(List.of("Targets", "1. Passthrough", "2. Fan-out pipeline", "3. Streaming",
-                "4. Version activation and rollback under load", "5. Memory, CPU and cold start"), titles);
-        for (int i : new int[] {1, 2, 3}) {
-            Matcher rows = ROW.matcher(o.sections().get(i).body());
-            int measured = 0;
-            while (rows.find()) {
-                assertTrue(Long.parseLong(rows.group(2)) > 0, "req/s in " + rows.group(0));
-                measured++;
-            }
-            assertTrue(measured >= 2, "rows with req/s and percentiles in " + titles.get(i) + ":\n" + o.sections().get(i).body());
+        assertEquals(List.of("Targets", "Braid, Portkey and direct in one run", "Side by side, round by round", "CPU per request",
+                "Version activation and rollback under load", "Cold start and idle memory", "Deploy and restart cost"), titles);
+        String rounds = o.sections().get(2).body();
+        Matcher closedLoop = ROUND.matcher(rounds.substring(rounds.indexOf("**closed loop")));
+        assertTrue(closedLoop.find(), rounds);
+        assertTrue(Double.parseDouble(closedLoop.group(1).replace(",", "")) > 0, "direct req/s: " + closedLoop.group(0));
+        assertTrue(Double.parseDouble(closedLoop.group(2).replace(",", "")) > 0, "Braid req/s: " + closedLoop.group(0));
+        String targets = o.sections().get(0).body();
+        for (String t : List.of("CPU per passthrough chat request", "overhead at 1,000 req/s", "5,000 req/s", "first-token",
+                "fan-out", "RSS ≤ 150 MB", "cold start", "a peer in the same run", "deploy", "restart with")) {
+            assertTrue(targets.contains(t), "a target line for " + t + ":\n" + targets);
         }
+        assertTrue(o.sections().get(6).body().contains("| 1 | 0 |"), "the first deploy, nothing loaded, answered:\n" + o.sections().get(6).body());
         String report = Suite.Report.markdown(o, true);
         assertTrue(report.contains("| cores | "), report);
     }

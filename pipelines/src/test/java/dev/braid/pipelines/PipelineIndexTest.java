@@ -30,7 +30,7 @@ class PipelineIndexTest {
                     .toList();
         }
         assertEquals(onDisk, ShippedPipelines.fileNames(), "pipelines/index.txt is out of step with pipelines/*.yaml");
-        assertEquals(List.of("assistant.yaml", "customer-feedback.yaml", "echo.yaml", "summarize-and-classify.yaml"), onDisk);
+        assertEquals(List.of("assistant.yaml", "customer-feedback.yaml", "customer-lookup.yaml", "echo.yaml", "summarize-and-classify.yaml"), onDisk);
     }
 
     @Test

@@ -56,7 +56,8 @@ class ShippedPipelinesTest {
 
     @Test
     void everyShippedPipelineIsActiveAtVersionOne() {
-        assertEquals(Set.of("assistant", "echo", "customer-feedback", "summarize-and-classify"), runtime.pipelineNames());
+        assertEquals(Set.of("assistant", "echo", "customer-feedback", "customer-lookup", "summarize-and-classify"),
+                runtime.pipelineNames());
         runtime.pipelineNames().forEach(name -> assertEquals(1, runtime.activeVersion(name).getAsInt()));
     }
 

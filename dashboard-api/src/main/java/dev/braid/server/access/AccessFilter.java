@@ -136,12 +136,16 @@ public final class AccessFilter implements Ordered {
         return keys.authenticate(h.substring(7).trim()).orElseThrow(AccessDenied::invalid);
     }
 
-    /** The dashboard shell and its static scripts and styles, health and metrics need no key; everything else does. */
+    /**
+     * The dashboard shell and its static scripts and styles, health and metrics, and the pipeline JSON Schema
+     * (the public grammar, which editors fetch without credentials) need no key; everything else does.
+     */
     static boolean isPublic(HttpMethod method, String path) {
         return (("/".equals(path) || path.isEmpty() || (path.startsWith("/dashboard/") && !path.contains("..")))
                         && (method == HttpMethod.GET || method == HttpMethod.HEAD))
                 || "/health".equals(path) || path.startsWith("/health/")
-                || "/prometheus".equals(path);
+                || "/prometheus".equals(path)
+                || ("/schemas/pipeline.json".equals(path) && (method == HttpMethod.GET || method == HttpMethod.HEAD));
     }
 
     static Role.Permission permission(HttpMethod method, String path) {

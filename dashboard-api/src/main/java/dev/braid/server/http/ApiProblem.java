@@ -25,12 +25,19 @@ public record ApiProblem(
         return new ApiProblem(status, code, message, param, List.of(), null);
     }
 
+    /** The codes of a step the deployed pipeline itself failed (the engine's {@code StepFailed.pipeline}, 422). */
+    private static final java.util.Set<String> PIPELINE_FAULTS = java.util.Set.of("step_failed", "required_step_failed");
+
     /**
-     * OpenAI's error type: the caller's fault is {@code invalid_request_error}; a provider's
-     * (502, 504, and 503 when one is unavailable) is {@code upstream_error}; Braid's own is
+     * OpenAI's error type: the caller's fault is {@code invalid_request_error}; the deployed pipeline's
+     * own (a 422 JSONata, {@code when} or {@code require} failure at run time) is {@code pipeline_error};
+     * a provider's (502, 504, and 503 when one is unavailable) is {@code upstream_error}; Braid's own is
      * {@code api_error}.
      */
     public String type() {
+        if (status == 422 && PIPELINE_FAULTS.contains(code)) {
+            return "pipeline_error";
+        }
         if (status < 500) {
             return "invalid_request_error";
         }

@@ -49,6 +49,10 @@ public final class ErrorResponses {
      * when it caught the error itself (404 for no route, 405, 415, …), else 500.
      */
     public static ApiProblem problem(HttpRequest<?> request, Throwable error, int status) {
+        if (status == 415) {
+            // which types are right depends on the endpoint: the pipeline endpoints read YAML
+            return ApiProblem.of(415, "unsupported_media_type", unsupportedMediaType(request));
+        }
         return decide(error, status, () -> RequestIds.of(request), () -> describe(request));
     }
 
@@ -88,6 +92,9 @@ public final class ErrorResponses {
         }
         if (cause instanceof ContentLengthExceededException) {
             return tooLarge();
+        }
+        if (ClientAborts.is(cause)) {
+            return ClientAborts.problem(what.get(), cause);
         }
         if (cause == null && status == 413) {
             // Netty's decoder refused the request line (4 KiB) or headers (8 KiB); Micronaut answers 413 with no cause
@@ -135,6 +142,9 @@ public final class ErrorResponses {
             }
         }
         for (Throwable t = error; t != null; t = next(t)) {
+            if (t instanceof NumberOutOfRange) {
+                return ApiProblem.of(400, "invalid_json", NumberOutOfRange.MESSAGE);
+            }
             if (t instanceof JsonParseException || t instanceof JsonSyntaxException) {
                 return ApiProblem.of(400, "invalid_json", "the request body is not valid JSON");
             }
@@ -177,11 +187,27 @@ public final class ErrorResponses {
             case 405 -> ApiProblem.of(405, "method_not_allowed", "method not allowed: " + what.get());
             case 406 -> ApiProblem.of(406, "not_acceptable", "this endpoint answers application/json only");
             case 413 -> tooLarge();
-            case 415 -> ApiProblem.of(415, "unsupported_media_type", "the request body must be application/json");
+            case 415 -> ApiProblem.of(415, "unsupported_media_type", "the request body's media type is not accepted here");
             default -> status >= 400 && status < 500
                     ? ApiProblem.of(status, "invalid_request", "the request was refused (HTTP " + status + ")")
                     : internal(id.get(), what.get(), cause);
         };
+    }
+
+    /** The pipeline endpoints (deploy, validate) read YAML; every other body is JSON. */
+    private static final java.util.regex.Pattern YAML_BODY = java.util.regex.Pattern.compile("/api/pipelines(/validate)?/?");
+
+    private static String unsupportedMediaType(HttpRequest<?> request) {
+        String got = request.getContentType().map(t -> "got " + t).orElse("no Content-Type was sent");
+        if (YAML_BODY.matcher(request.getPath()).matches()) {
+            // curl -d sends application/x-www-form-urlencoded, and strips the newlines YAML needs
+            String hint = request.getContentType().filter(MediaType.APPLICATION_FORM_URLENCODED_TYPE::equals).isPresent()
+                    ? "; with curl, send the file with --data-binary @file -H 'Content-Type: application/yaml'"
+                    : "";
+            return "the request body must be a pipeline in YAML, sent as application/yaml, application/x-yaml, "
+                    + "text/yaml or text/plain (" + got + hint + ")";
+        }
+        return "the request body must be application/json (" + got + ")";
     }
 
     private static ApiProblem tooLarge() {

@@ -26,8 +26,9 @@ final class ModelTags {
         if (model == null) {
             return "none";
         }
+        model = BoundedLabels.cap(model); // what is remembered and labelled is short (issue 13, item 1)
         String bare = provider != null && model.startsWith(provider + "/") ? model.substring(provider.length() + 1) : model;
-        if (provider != null && prices.priceOf(provider, bare).isPresent()) {
+        if (provider != null && listed(provider, bare)) {
             return model;
         }
         if (seen.contains(model)) {
@@ -40,6 +41,13 @@ final class ModelTags {
             }
         }
         return OTHER;
+    }
+
+    // a price listed for the model itself; a provider's wildcard ("mock/*", "ollama/*") prices every
+    // name a caller can invent, so it keeps no name out of the cap (it let 300 names through)
+    private boolean listed(String provider, String bare) {
+        var price = prices.priceOf(provider, bare).orElse(null);
+        return price != null && price != prices.priceOf(provider, "\u0000").orElse(null);
     }
 
     String provider(String provider) {

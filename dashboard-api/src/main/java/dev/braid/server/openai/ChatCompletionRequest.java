@@ -47,7 +47,7 @@ record ChatCompletionRequest(
         if (body == null || !body.isObject()) {
             throw new RequestInvalid(null, "the request body must be a JSON object");
         }
-        String model = requiredString(body, "model");
+        String model = ModelNames.checked(requiredString(body, "model"));
         JsonNode messagesNode = body.get("messages");
         if (messagesNode == null || !messagesNode.isArray() || messagesNode.isEmpty()) {
             throw new RequestInvalid("messages", "'messages' must be a non-empty array");

@@ -120,7 +120,7 @@ public final class OpenAiController {
             if (!root.isObject()) {
                 throw new RequestInvalid(null, "the request body must be a JSON object");
             }
-            model = ChatCompletionRequest.requiredString(root, "model");
+            model = ModelNames.checked(ChatCompletionRequest.requiredString(root, "model"));
             inputs = embeddingInputs(root.get("input"));
             String format = root.path("encoding_format").asText("float");
             if (!"float".equals(format) && !"base64".equals(format)) {

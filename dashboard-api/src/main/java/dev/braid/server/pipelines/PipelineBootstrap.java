@@ -95,6 +95,14 @@ public class PipelineBootstrap {
             runtime.activate(version.name(), version.version());
             return Optional.of(version.name());
         } catch (InvalidPipelineException e) {
+            if (needsAnEnrichAllowlist(source, e)) {
+                // a shipped example that calls a local service (customer-lookup): expected with the default
+                // allowlist, so not an error; the line says the one setting that deploys it
+                LOG.info("Shipped pipeline {} not deployed: its enrich step calls a local service this server's "
+                        + "braid.enrich.allowed-hosts does not open ({}); set BRAID_ENRICH_ALLOWED_HOSTS to run it",
+                        name, e.errors().get(0).message());
+                return Optional.empty();
+            }
             for (ValidationError error : e.errors()) {
                 LOG.error(
                         "Pipeline {} ({}) not deployed: line {}, column {}, {}: {}",
@@ -112,6 +120,11 @@ public class PipelineBootstrap {
             LOG.error("Pipeline {} ({}) not deployed: {}", name, source.origin(), e.toString(), e);
         }
         return Optional.empty();
+    }
+
+    private static boolean needsAnEnrichAllowlist(PipelineSource source, InvalidPipelineException e) {
+        return source.origin().startsWith("classpath:") && !e.errors().isEmpty()
+                && e.errors().stream().allMatch(v -> v.message().startsWith("enrich target refused"));
     }
 
     /** The {@code name:} of a pipeline file, or its origin when the file cannot be read that far. */

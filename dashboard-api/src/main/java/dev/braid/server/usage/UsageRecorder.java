@@ -130,6 +130,11 @@ public class UsageRecorder {
         try {
             sink.write(List.copyOf(batch));
             written.addAndGet(batch.size());
+        } catch (PartialWrite e) {
+            written.addAndGet(batch.size() - e.failed());
+            failed.addAndGet(e.failed());
+            LOG.warn("usage: {} of {} records not written: {}", e.failed(), batch.size(),
+                    e.getCause() == null ? "?" : e.getCause().getClass().getSimpleName());
         } catch (Exception e) {
             failed.addAndGet(batch.size());
             // the class and message only: a record's fields are not for the log

@@ -51,6 +51,14 @@ class ErrorResponsesTest {
     }
 
     @Test
+    void aPipelinesOwnRunTimeFailureIsA422PipelineErrorNotAnUpstreamError() throws Exception {
+        assertMapped(InvocationException.StepFailed.pipeline("shout", "step_failed",
+                "the transform step 'shout' failed: nope"), 422, "step_failed", "pipeline_error");
+        assertMapped(InvocationException.StepFailed.pipeline("respond", "required_step_failed",
+                "step 'respond' requires step 'reply', which failed"), 422, "required_step_failed", "pipeline_error");
+    }
+
+    @Test
     void aProviderRateLimitIs429WithRetryAfterInWholeSecondsRoundedUp() {
         var limited = new ModelException.ProviderError("openai", 429, "rate limited", Duration.ofMillis(2100));
         MutableHttpResponse<ErrorBody> response = ErrorResponses.of(null, new CompletionException(limited));

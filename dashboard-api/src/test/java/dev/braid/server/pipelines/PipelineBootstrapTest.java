@@ -118,6 +118,34 @@ class PipelineBootstrapTest {
     }
 
     @Test
+    void aShippedPipelineThatNeedsTheEnrichAllowlistIsSkippedWithOneInfoLineNotAnError() {
+        // the server's SSRF rules with the default (empty) allowlist: every loopback target is refused
+        PipelineRuntime strict = new PipelineRuntime(new RuntimeSettings(
+                List.of(new MockProvider(scheduler), new LocalProvider()), Set.of("log"), Duration.ofSeconds(1),
+                url -> "127.0.0.1".equals(url.getHost()) ? java.util.Optional.of("'127.0.0.1' is loopback")
+                        : java.util.Optional.empty()));
+        Logger logger = (Logger) LoggerFactory.getLogger(PipelineBootstrap.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        List<String> deployed;
+        try {
+            deployed = new PipelineBootstrap(strict, new PipelinesConfiguration(true, null)).deployAll();
+        } finally {
+            logger.detachAppender(appender);
+            strict.close();
+        }
+        assertFalse(deployed.contains("customer-lookup"), deployed.toString());
+        assertTrue(deployed.containsAll(List.of("echo", "customer-feedback", "assistant")), deployed.toString());
+        assertEquals(List.of(), appender.list.stream().filter(e -> e.getLevel() == Level.ERROR)
+                .map(ILoggingEvent::getFormattedMessage).toList(), "a fresh start with the defaults logs no error");
+        List<String> info = appender.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("customer-lookup")).toList();
+        assertEquals(1, info.size(), info.toString());
+        assertTrue(info.get(0).contains("BRAID_ENRICH_ALLOWED_HOSTS"), info.get(0));
+    }
+
+    @Test
     void aMissingDirectoryIsAClearError() {
         var bootstrap = new PipelineBootstrap(runtime, new PipelinesConfiguration(false, dir.resolve("absent")));
         IllegalStateException error = assertThrows(IllegalStateException.class, bootstrap::deployAll);

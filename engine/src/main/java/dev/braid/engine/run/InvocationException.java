@@ -18,7 +18,8 @@ public abstract sealed class InvocationException extends RuntimeException
 
     /**
      * Runs an expression a step evaluates ({@code transform}, {@code aggregate}); a failure inside
-     * it becomes a 502 {@code step_failed} naming the step, an {@code InvocationException} passes.
+     * it is the pipeline's fault ({@link StepFailed#pipeline}, {@code step_failed}) naming the step;
+     * an {@code InvocationException} passes.
      */
     public static Object evaluating(String stepId, String kind, java.util.function.Supplier<Object> body) {
         try {
@@ -26,9 +27,21 @@ public abstract sealed class InvocationException extends RuntimeException
         } catch (InvocationException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new StepFailed(
-                    stepId, 502, "step_failed", "the " + kind + " step '" + stepId + "' failed: " + e.getMessage());
+            throw StepFailed.pipeline(
+                    stepId, "step_failed", "the " + kind + " step '" + stepId + "' failed: " + e.getMessage());
         }
+    }
+
+    /** Whose doing a step failure is: the pipeline's own logic, or a service it called. */
+    public enum Fault {
+        /**
+         * The deployed pipeline cannot process this input: a JSONata expression failed at run time, a
+         * {@code when} failed, a {@code require}d step failed. 422: retrying the same call will not help,
+         * and no provider is to blame.
+         */
+        PIPELINE,
+        /** A service the step called (an enrich target, a branch that timed out): 502 or 504. */
+        UPSTREAM
     }
 
     public abstract String code();
@@ -76,18 +89,35 @@ public abstract sealed class InvocationException extends RuntimeException
     /**
      * A step failed in a way that is neither the caller's nor a provider's doing as such
      * (a required branch failed, a JSONata expression failed at run time, a branch timed out
-     * under {@code onBranchError: fail}). {@code status} is 502 or 504.
+     * under {@code onBranchError: fail}). {@code status} is 422 for the pipeline's own fault
+     * ({@link #pipeline}), 502 or 504 for an upstream's.
      */
     public static final class StepFailed extends InvocationException {
         private final String stepId;
         private final int status;
         private final String code;
+        private final Fault fault;
 
+        /** An upstream's failure (502 or 504). */
         public StepFailed(String stepId, int status, String code, String message) {
+            this(stepId, status, code, message, Fault.UPSTREAM);
+        }
+
+        private StepFailed(String stepId, int status, String code, String message, Fault fault) {
             super(message);
             this.stepId = stepId;
             this.status = status;
             this.code = code;
+            this.fault = fault;
+        }
+
+        /** The pipeline's own fault: 422 with {@code code} ({@code step_failed}, {@code required_step_failed}). */
+        public static StepFailed pipeline(String stepId, String code, String message) {
+            return new StepFailed(stepId, 422, code, message, Fault.PIPELINE);
+        }
+
+        public Fault fault() {
+            return fault;
         }
 
         public String stepId() {

@@ -60,8 +60,8 @@ final class BraidProducer extends DefaultAsyncProducer {
         try {
             enabled = plan.when() == null || plan.when().test(ctx.view());
         } catch (RuntimeException e) {
-            throw new InvocationException.StepFailed(
-                    plan.id(), 502, "step_failed", "the when condition of step '" + plan.id() + "' failed: " + e.getMessage());
+            throw InvocationException.StepFailed.pipeline(
+                    plan.id(), "step_failed", "the when condition of step '" + plan.id() + "' failed: " + e.getMessage());
         }
         exchange.setProperty(StepPlan.ENABLED_PROPERTY, enabled);
         if (!enabled) {

@@ -90,6 +90,7 @@ final class Invoker {
                     opened.flush(); // text a restorer held back when the provider sent no finish
                 }
                 if (error != null) {
+                    logPipelineFault(name, v.version(), id, unwrap(error));
                     reportFailedRun(opts, new InvocationResult(id, name, v.version(), null, ctx.results(),
                             ctx.usage(), ctx.elapsedMs()));
                     result.completeExceptionally(retired ? retiredUnder(v, unwrap(error)) : unwrap(error));
@@ -116,6 +117,20 @@ final class Invoker {
                 || error instanceof java.util.concurrent.RejectedExecutionException
                 || error instanceof RuntimeCamelException;
         return camelGaveUp ? new InvocationException.VersionRetired(v.name(), v.version()) : error;
+    }
+
+    /**
+     * One line per call the pipeline itself failed (its JSONata, a {@code when}, a {@code require}): nobody
+     * else is to blame, so its author needs to see it without a provider's failure to hide behind. The
+     * message stays out of the log: a JSONata error may quote request data ({@code $error(input.text)});
+     * the caller gets it in the response, and the request id ties the two together.
+     */
+    private static void logPipelineFault(String name, int version, String id, Throwable error) {
+        if (error instanceof InvocationException.StepFailed f && f.fault() == InvocationException.Fault.PIPELINE) {
+            System.getLogger(PipelineRuntime.class.getName()).log(System.Logger.Level.WARNING,
+                    "pipeline " + name + " v" + version + " step " + f.stepId() + " failed (" + f.code() + ") in request "
+                            + id);
+        }
     }
 
     /** Hands a failed invocation's finished steps to the caller; a failing listener never hides the failure. */

@@ -20,6 +20,7 @@ public final class Fields {
     private final MappingNode node;
     private final String path;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+    private boolean unknownKeys;
 
     private Fields(MappingNode node, String path, Problems problems) {
         this.node = node;
@@ -68,6 +69,7 @@ public final class Fields {
     public void allowOnly(Collection<String> allowed, Problems problems) {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!allowed.contains(e.getKey())) {
+                unknownKeys = true;
                 problems.at(
                         e.getValue().getKeyNode(),
                         pathOf(e.getKey()),
@@ -80,8 +82,25 @@ public final class Fields {
     public void require(Collection<String> required, Problems problems) {
         for (String key : required) {
             if (!entries.containsKey(key)) {
-                problems.at(node, path, "missing required key '" + key + "'");
+                missing(problems, node, path, "missing required key '" + key + "'");
             }
+        }
+    }
+
+    /** True once {@link #allowOnly} found a key it does not allow (often the misspelling of a missing one). */
+    public boolean hasUnknownKeys() {
+        return unknownKeys;
+    }
+
+    /**
+     * Reports something missing from this map: a derived error when the map has an unknown key, since
+     * the unknown key is most likely the missing one misspelt ({@code promt:}) and is the error to read first.
+     */
+    public void missing(Problems problems, Node at, String atPath, String message) {
+        if (unknownKeys) {
+            problems.derived(at, atPath, message);
+        } else {
+            problems.at(at, atPath, message);
         }
     }
 

@@ -4,6 +4,7 @@ import com.dashjoin.jsonata.Jsonata;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.api.TargetOption;
 import dev.braid.components.model.routing.FallbackTrigger;
+import dev.braid.engine.template.JsonataCalls;
 import dev.braid.engine.template.Template;
 import dev.braid.engine.template.TemplateSyntaxException;
 import java.time.Duration;
@@ -173,6 +174,19 @@ public abstract class Grammar {
     private void reportInScalar(ScalarNode node, int offset, String path, String message) {
         var start = node.getStartMark();
         var end = node.getEndMark();
+        if (start.isPresent() && node.getScalarStyle() == org.snakeyaml.engine.v2.common.ScalarStyle.LITERAL
+                && offset <= node.getValue().length()) {
+            // A literal block ("jsonata: |") keeps its lines: the offset's line is exact, and its column is
+            // the block's indentation (read from the source buffer) plus the offset within the line.
+            String before = node.getValue().substring(0, offset);
+            int lineInBlock = (int) before.chars().filter(c -> c == '\n').count();
+            int inLine = offset - (before.lastIndexOf('\n') + 1);
+            int indent = literalIndent(start.get());
+            if (indent >= 0) {
+                problems.at(start.get().getLine() + 2 + lineInBlock, indent + 1 + inLine, path, message);
+                return;
+            }
+        }
         if (start.isPresent() && end.isPresent() && start.get().getLine() == end.get().getLine()) {
             int width = end.get().getColumn() - start.get().getColumn();
             int quote = switch (node.getScalarStyle()) {
@@ -188,12 +202,46 @@ public abstract class Grammar {
         problems.at(node, path, message);
     }
 
+    /** The indentation of a literal block's first non-blank line, or -1 when the source is not at hand. */
+    private static int literalIndent(org.snakeyaml.engine.v2.exceptions.Mark start) {
+        int[] buffer = start.getBuffer();
+        int i = start.getPointer();
+        if (buffer == null || i < 0 || i >= buffer.length) {
+            return -1;
+        }
+        while (i < buffer.length && buffer[i] != '\n') {
+            i++;
+        }
+        while (i < buffer.length) {
+            int lineStart = ++i;
+            while (i < buffer.length && buffer[i] == ' ') {
+                i++;
+            }
+            if (i < buffer.length && buffer[i] != '\n' && buffer[i] != '\r') {
+                return i - lineStart;
+            }
+            while (i < buffer.length && buffer[i] != '\n') {
+                i++;
+            }
+        }
+        return -1;
+    }
+
     /** Parses a JSONata expression and checks the steps it names exist; false (and an error) when it does not parse. */
     public boolean jsonata(String expr, Node node, String path) {
         try {
             Jsonata.jsonata(expr);
             unknownStepsIn(expr, node, path);
-            return true;
+            // An unknown function or a wrong arity parses, then fails on every call: catch it here.
+            List<JsonataCalls.Problem> calls = JsonataCalls.check(expr);
+            for (JsonataCalls.Problem p : calls) {
+                if (node instanceof ScalarNode scalar) {
+                    reportInScalar(scalar, p.offset(), path, "JSONata: " + p.message());
+                } else {
+                    problems.at(node, path, "JSONata: " + p.message());
+                }
+            }
+            return calls.isEmpty();
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? "invalid expression" : e.getMessage();
             problems.at(node, path, "JSONata: " + message);
@@ -253,7 +301,7 @@ public abstract class Grammar {
         Node node = f.get("targets");
         String path = f.pathOf("targets");
         if (node == null) {
-            problems.at(f.node(), f.path(), "missing required key 'targets'");
+            f.missing(problems, f.node(), f.path(), "missing required key 'targets'");
             return List.of();
         }
         SequenceNode seq = list(node, path);

@@ -89,7 +89,7 @@ public sealed interface Step
         }
     }
 
-    /** Combines branch results with JSONata; fails with 502 when a {@code require}d step failed. */
+    /** Combines branch results with JSONata; fails with 422 {@code required_step_failed} when a {@code require}d step failed. */
     record Aggregate(String jsonata, List<String> require) implements Step {
         public String kind() {
             return "aggregate";

@@ -237,8 +237,9 @@ class PipelineRuntimeTest {
         runtime.activate("brokenreq", 1);
         Throwable t = failure("brokenreq", Map.of("text", "hi"));
         InvocationException.StepFailed e = assertInstanceOf(InvocationException.StepFailed.class, t);
-        assertEquals(502, e.status());
+        assertEquals(422, e.status(), "a failed require is the pipeline's fault, not a provider's");
         assertEquals("required_step_failed", e.code());
+        assertEquals(InvocationException.Fault.PIPELINE, e.fault());
         assertTrue(e.getMessage().contains("bad2"), e.getMessage());
     }
 
@@ -247,7 +248,9 @@ class PipelineRuntimeTest {
         deployActive(pipeline("jerr", step("boom", transform("$number('abc') + $error('nope')"))));
         Throwable t = failure("jerr", Map.of());
         InvocationException.StepFailed e = assertInstanceOf(InvocationException.StepFailed.class, t);
-        assertEquals(502, e.status());
+        assertEquals(422, e.status(), "a JSONata failure at run time is the pipeline's fault, not a provider's");
+        assertEquals("step_failed", e.code());
+        assertEquals(InvocationException.Fault.PIPELINE, e.fault());
         assertEquals("boom", e.stepId());
     }
 

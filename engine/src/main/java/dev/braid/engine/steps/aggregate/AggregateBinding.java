@@ -24,7 +24,7 @@ public record AggregateBinding(String id, JsonataExpression expression, List<Str
                 String what = r.outcome() == StepStatus.TIMEOUT ? "timed out" : "failed";
                 ctx.complete(id, null, new StepResult(id, StepStatus.FAILED, ctx.elapsedMs(id), null, null,
                         "required step '" + required + "' " + what));
-                throw new InvocationException.StepFailed(id, 502, "required_step_failed",
+                throw InvocationException.StepFailed.pipeline(id, "required_step_failed",
                         "step '" + id + "' requires step '" + required + "', which " + what);
             }
         }

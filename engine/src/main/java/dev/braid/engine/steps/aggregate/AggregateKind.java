@@ -12,7 +12,7 @@ import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
-/** {@code aggregate: {jsonata, require}}: combines branch results; fails with 502 when a required step failed. */
+/** {@code aggregate: {jsonata, require}}: combines branch results; fails with 422 {@code required_step_failed} when a required step failed. */
 public final class AggregateKind extends StepKind<Step.Aggregate> {
 
     static final String OPERATION = "aggregate";

@@ -71,14 +71,14 @@ public final class ModelKind extends StepKind<Step.Model> {
         boolean conversational = task == ModelTask.CHAT || task == ModelTask.VISION;
         if (conversational) {
             if (!f.has("prompt") && !f.has("messages")) {
-                g.error(node, path, "a " + task.uriName() + " step needs prompt or messages");
+                f.missing(g.problems(), node, path, "a " + task.uriName() + " step needs prompt or messages");
             } else if (f.has("prompt") && f.has("messages")) {
                 g.error(f.key("messages"), f.pathOf("messages"),
                         "a " + task.uriName() + " step takes either prompt or messages, not both");
             }
         } else {
             if (!f.has("text")) {
-                g.error(node, path, "a " + task.uriName() + " step needs text");
+                f.missing(g.problems(), node, path, "a " + task.uriName() + " step needs text");
             }
             for (String key : List.of("prompt", "messages")) {
                 if (f.has(key)) {

@@ -1,0 +1,27 @@
+package dev.braid.server.openai;
+
+/**
+ * The {@code model} a caller names on {@code /v1}: at most {@link #MAX_LENGTH} characters and no
+ * control characters, else 400 before anything routes it. Real model ids are far shorter; an 800 KB
+ * name was kept in metric labels and circuit breakers, and a NUL reached PostgreSQL text (issue 13,
+ * items 1 and 2: both are also bounded where they are stored).
+ */
+final class ModelNames {
+
+    static final int MAX_LENGTH = 256;
+
+    private ModelNames() {}
+
+    static String checked(String model) {
+        if (model.length() > MAX_LENGTH) {
+            throw new RequestInvalid("model", "'model' is longer than " + MAX_LENGTH + " characters");
+        }
+        for (int i = 0; i < model.length(); i++) {
+            char c = model.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                throw new RequestInvalid("model", "'model' contains a control character");
+            }
+        }
+        return model;
+    }
+}
