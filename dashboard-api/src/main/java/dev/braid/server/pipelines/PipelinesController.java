@@ -113,10 +113,7 @@ public class PipelinesController {
     @Get(uri = "/{name}/versions", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> versions(@PathVariable String name, HttpRequest<?> request) {
         access.authorize(request, Action.READ);
-        Integer active = registry.pipeline(name).activeVersion();
-        return HttpResponse.ok(new AdminViews.VersionList(registry.versions(name).stream()
-                .map(v -> AdminViews.VersionBody.of(v, active, false))
-                .toList()));
+        return HttpResponse.ok(AdminViews.VersionList.of(registry.versionStates(name)));
     }
 
     /** JSON with the YAML inside, or the exact YAML deployed with {@code Accept: application/yaml}. */
@@ -128,7 +125,8 @@ public class PipelinesController {
         if (wantsYaml(request)) {
             return HttpResponse.ok(v.yaml()).contentType(YAML);
         }
-        return HttpResponse.ok(AdminViews.VersionBody.of(v, pipeline.activeVersion(), true))
+        return HttpResponse.ok(AdminViews.VersionBody.of(v, pipeline.activeVersion(),
+                        registry.state(name, version), true))
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
@@ -152,7 +150,10 @@ public class PipelinesController {
         return HttpResponse.ok(AdminViews.ActivationBody.of(registry.activate(name, version, actor)));
     }
 
-    /** Reverts the most recent activation, or with {@code {"to": v}} activates v. */
+    /**
+     * Activates the most recently active version that is not rejected, or with {@code {"to": v}}
+     * activates v; the version left becomes rejected.
+     */
     @Post(uri = "/{name}/rollback", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> rollback(@PathVariable String name, @Nullable @Body byte[] body, HttpRequest<?> request) {
         Actor actor = access.authorize(request, Action.CHANGE);
