@@ -8,7 +8,11 @@ const REFRESH_MS = 10_000;
 const HOUR = 3_600_000;
 const $ = (id) => document.getElementById(id);
 
-const state = { selected: null, versionsJson: '', pipelinesJson: '', timer: null, busy: false, canChange: true };
+const state = {
+  selected: null, versionsJson: '', pipelinesJson: '', timer: null, busy: false, canChange: true,
+  // where a plain rollback would go, as the server says (GET …/versions → rollbackTarget); never computed here
+  rollbackTarget: null, activeVersion: null,
+};
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const fmtInt = (v) => integer.format(v || 0);
@@ -74,6 +78,7 @@ async function select(name) {
   $('detail-title').textContent = `Versions of ${name}`;
   $('diff').hidden = true;
   clear($('rollback-result'));
+  hideConfirm();
   try {
     await loadVersions(true);
     await refresh();
@@ -86,15 +91,20 @@ async function select(name) {
 async function loadVersions(resetDiff) {
   const name = state.selected;
   if (!name) return;
-  const versions = (await call(`/api/pipelines/${enc(name)}/versions`)).versions || [];
-  const json = JSON.stringify([versions, state.canChange]);
+  const answer = await call(`/api/pipelines/${enc(name)}/versions`);
+  const versions = answer.versions || [];
+  const json = JSON.stringify([answer, state.canChange]);
   if (json === state.versionsJson) return;
   state.versionsJson = json;
+  const active = versions.find((v) => v.active);
+  state.activeVersion = active ? active.version : null;
+  state.rollbackTarget = answer.rollbackTarget ?? null;
+  showRollbackTarget();
   const body = clear($('versions').tBodies[0]);
   for (const v of [...versions].sort((a, b) => b.version - a.version)) {
     body.append(el('tr', { 'data-version': v.version },
       el('th', { scope: 'row' }, `v${v.version}`),
-      el('td', { 'data-field': 'state' }, v.active ? el('span', { class: 'badge' }, 'active') : ''),
+      el('td', { 'data-field': 'state' }, stateBadge(v)),
       el('td', {}, v.author || ''),
       el('td', {}, v.message || ''),
       el('td', {}, new Date(v.createdAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'),
@@ -149,9 +159,59 @@ async function changeActive(name, request, what) {
   }
 }
 
+/** active and rejected are shown; inactive (and a candidate, once releases exist) as the plain word or nothing. */
+function stateBadge(v) {
+  const st = v.state || (v.active ? 'active' : 'inactive');
+  if (st === 'inactive') return '';
+  return el('span', { class: st === 'rejected' ? 'badge rejected' : 'badge' }, st);
+}
+
+/** The button names where it goes; with nowhere to go it is disabled and says why. */
+function showRollbackTarget() {
+  const button = $('rollback');
+  const reason = $('rollback-reason');
+  const target = state.rollbackTarget;
+  if (target === null) {
+    button.textContent = 'Roll back';
+    button.disabled = true;
+    reason.textContent = 'Nothing to roll back: every earlier active version is rejected (or there is none). '
+      + 'Use "Make active" to choose a version.';
+    reason.hidden = !state.canChange;
+    hideConfirm();
+  } else {
+    button.textContent = `Roll back to v${target}`;
+    button.disabled = false;
+    reason.textContent = '';
+    reason.hidden = true;
+  }
+}
+
+/** Asks first, naming the effect: which version goes live, and that the one left becomes rejected. */
 function rollback() {
+  const target = state.rollbackTarget;
+  if (target === null) return;
+  const active = state.activeVersion;
+  $('rollback-confirm-text').textContent = `Roll back ${state.selected} from v${active} to v${target}? `
+    + `All traffic moves to v${target}. v${active} will be marked rejected: a later plain rollback never returns to it.`;
+  const yes = $('rollback-confirm-yes');
+  yes.textContent = `Roll back to v${target}`;
+  yes.dataset.target = String(target);
+  $('rollback-confirm').hidden = false;
+  $('rollback-cancel').focus();
+}
+
+function hideConfirm() {
+  $('rollback-confirm').hidden = true;
+}
+
+/** Goes to the version the confirmation named ({"to": v}), even if someone else changed things meanwhile. */
+function confirmRollback() {
   const name = state.selected;
-  return changeActive(name, () => call(`/api/pipelines/${enc(name)}/rollback`, { method: 'POST' }), 'Rolled back');
+  const target = Number($('rollback-confirm-yes').dataset.target);
+  hideConfirm();
+  return changeActive(name, () => call(`/api/pipelines/${enc(name)}/rollback`, {
+    method: 'POST', body: { to: target },
+  }), 'Rolled back');
 }
 
 function activate(name, version) {
@@ -329,6 +389,8 @@ function init() {
   });
   $('auto-refresh').addEventListener('change', schedule);
   $('rollback').addEventListener('click', rollback);
+  $('rollback-confirm-yes').addEventListener('click', confirmRollback);
+  $('rollback-cancel').addEventListener('click', hideConfirm);
   $('diff-form').addEventListener('submit', showDiff);
   schedule();
   refresh();

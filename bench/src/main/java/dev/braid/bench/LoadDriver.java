@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -62,8 +63,18 @@ final class LoadDriver {
 
     /** Closed model: {@code concurrency} connections back to back for {@code duration}. */
     static Result closed(Target target, int concurrency, Duration duration) throws InterruptedException {
+        return closed(target, concurrency, duration, () -> false, Duration.ZERO);
+    }
+
+    /**
+     * Closed model for at least {@code duration}, then on while {@code extend} says so, up to {@code cap} more: a scenario
+     * that waits for something to happen under load (a version switch seen) must not lose it to a slow, shared machine.
+     */
+    static Result closed(Target target, int concurrency, Duration duration, BooleanSupplier extend, Duration cap)
+            throws InterruptedException {
         long start = System.nanoTime();
-        long end = start + duration.toNanos();
+        long minEnd = start + duration.toNanos();
+        long capEnd = minEnd + cap.toNanos();
         List<Worker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
@@ -71,9 +82,8 @@ final class LoadDriver {
             workers.add(w);
             threads.add(new Thread(() -> {
                 try (HttpConn conn = new HttpConn(target.host(), target.port())) {
-                    while (System.nanoTime() < end) {
-                        long t0 = System.nanoTime();
-                        one(target, conn, w, t0);
+                    for (long now = System.nanoTime(); now < minEnd || (now < capEnd && extend.getAsBoolean()); now = System.nanoTime()) {
+                        one(target, conn, w, now);
                     }
                 }
             }, "load-" + i));

@@ -7,9 +7,11 @@ import dev.braid.bench.Suite.Row;
 import dev.braid.bench.Suite.Section;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Braid-only setup and scenarios: the bench pipelines, and a version activation and rollback under load (issue #8). */
@@ -213,13 +215,25 @@ final class Scenarios {
         }
     }
 
+    /** How much longer than planned a switch may take to be seen on a loaded machine before it counts as never seen. */
+    private static final Duration SWITCH_PATIENCE = Duration.ofSeconds(20);
+
+    /** Waits (bounded by {@link #SWITCH_PATIENCE}) until the watched version has answered once. */
+    private static void awaitServed(FirstServed watch, long fromNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + SWITCH_PATIENCE.toNanos();
+        while (watch.msSince(fromNanos) < 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
     Switch versionSwitch() throws Exception {
         int c = 16;
         FirstServed watch = new FirstServed();
         Result[] holder = new Result[1];
+        AtomicBoolean switched = new AtomicBoolean();
         Thread load = new Thread(() -> {
             try {
-                holder[0] = LoadDriver.closed(switchTarget().observed(watch), c, timing.switchRun());
+                holder[0] = LoadDriver.closed(switchTarget().observed(watch), c, timing.switchRun(), () -> !switched.get(), SWITCH_PATIENCE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -232,12 +246,15 @@ final class Scenarios {
         HttpConn.Response deploy = admin("/api/pipelines?activate=true", "application/yaml", switchVersion(2));
         double deployCallMs = (System.nanoTime() - t0) / 1e6;
         Thread.sleep(third);
+        awaitServed(watch, t0);
         double activateMs = watch.msSince(t0);
         long oldAfterActivate = watch.oldAfterFirst();
         long t1 = System.nanoTime();
         watch.expect("version-1", "version-2", t1);
         HttpConn.Response rollback = admin("/api/pipelines/bench-switch/rollback", "application/json", "{}");
         double rollbackCallMs = (System.nanoTime() - t1) / 1e6;
+        awaitServed(watch, t1);
+        switched.set(true);
         load.join();
         double rollbackMs = watch.msSince(t1);
         long oldAfterRollback = watch.oldAfterFirst();

@@ -5,11 +5,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code braid rollback NAME [--to V]}: undo the most recent activation, or go to a given version. */
+/**
+ * {@code braid rollback NAME [--to V]}: back to the most recently active version that is not
+ * rejected (the server decides which), or to a given version. The version left becomes rejected,
+ * so a later plain rollback never returns to it.
+ */
 @Command(
         name = "rollback",
         description = {
-            "Activate the previously active version (repeat to walk further back), or --to V.",
+            "Activate the most recently active version that is not rejected, or --to V (which clears"
+                    + " V's rejection). The version left becomes rejected: a later plain rollback never"
+                    + " returns to it. Nothing left to roll back to: exit 1 (409 nothing_to_roll_back).",
         })
 final class RollbackCommand extends ApiCommand {
 

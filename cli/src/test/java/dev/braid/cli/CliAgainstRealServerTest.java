@@ -128,6 +128,13 @@ class CliAgainstRealServerTest {
         assertTrue(nothingLeft.err().contains("409 nothing_to_roll_back"), nothingLeft.err());
         CliRun to = braid("rollback", "cli-e2e", "--to", "2");
         assertEquals("cli-e2e rolled back: v2 is active (was v1)\n", to.out(), to::toString);
+        // issue 14: deploy v1; deploy --activate v2; rollback --to 1; rollback must not bring v2 back.
+        // Here the mirror: v1 was left by a rollback, so it is rejected and a plain rollback refuses
+        CliRun neverBack = braid("rollback", "cli-e2e");
+        assertEquals(1, neverBack.exit(), "v1 was rejected by the rollback that left it: " + neverBack);
+        assertTrue(neverBack.err().contains("409 nothing_to_roll_back") && neverBack.err().contains("rejected"),
+                neverBack.err());
+        assertEquals(2, invoke().path("output").path("v").asInt());
 
         CliRun same = braid("deploy", v2.toString(), "--activate");
         assertEquals(0, same.exit(), same::toString);

@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
  * Braid's own Prometheus series, fed from usage records as they are captured (so metrics and the
  * usage table agree), plus gauges read at scrape time. Tags are bounded: pipeline and step names
  * come from deployed pipelines, models through {@link ModelTags}, statuses and error codes from
- * fixed sets; never a request id or user text.
+ * fixed sets; never a request id or user text. The {@code version} tag is bounded too: per pipeline,
+ * only the newest {@value #MAX_VERSION_TAGS} versions seen get their own series (an older one is
+ * {@code older}, and its series are removed when a newer version pushes it out), so a pipeline
+ * redeployed all year does not grow the scrape; an undeployed pipeline's version is {@code none}.
  *
  * <ul>
  *   <li>{@code braid_request_seconds{source,pipeline,version,status}} (histogram)</li>
@@ -49,7 +52,11 @@ public class BraidMetrics implements UsageListener {
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)
     };
 
+    /** Versions per pipeline with series of their own (a release compares two; history needs a few). */
+    static final int MAX_VERSION_TAGS = 8;
+
     private final MeterRegistry registry;
+    private final Map<String, java.util.TreeSet<Integer>> taggedVersions = new ConcurrentHashMap<>();
     private final PipelineRuntime runtime;
     private final ChatModels models;
     private final ModelTags modelTags;
@@ -75,7 +82,7 @@ public class BraidMetrics implements UsageListener {
     @Override
     public void recorded(UsageRecord r) {
         String pipeline = pipelineTag(r.pipeline());
-        String version = r.version() == null ? "none" : r.version().toString();
+        String version = versionTag(pipeline, r.version());
         String status = UsageStatus.of(r.status()).map(UsageStatus::wire).orElse("other");
         if (r.kind() == UsageRecord.Kind.REQUEST) {
             timer("braid.request", "Requests through invoke and /v1, end to end",
@@ -135,6 +142,51 @@ public class BraidMetrics implements UsageListener {
         key[0] = name;
         System.arraycopy(tags, 0, key, 1, tags.length);
         return Arrays.asList(key);
+    }
+
+    /** The version's tag: its number if among the pipeline's newest tagged versions, else {@code older}. */
+    String versionTag(String pipelineTag, Integer version) {
+        if (version == null || "none".equals(pipelineTag) || "unknown".equals(pipelineTag)) {
+            return "none"; // an undeployed name's version came from a caller too
+        }
+        java.util.TreeSet<Integer> tagged = taggedVersions.computeIfAbsent(pipelineTag, p -> new java.util.TreeSet<>());
+        Integer evicted = null;
+        synchronized (tagged) {
+            if (!tagged.contains(version)) {
+                if (tagged.size() >= MAX_VERSION_TAGS) {
+                    if (version < tagged.first()) {
+                        return "older";
+                    }
+                    evicted = tagged.pollFirst();
+                }
+                tagged.add(version);
+            }
+        }
+        if (evicted != null) {
+            removeVersionSeries(pipelineTag, evicted.toString());
+        }
+        return version.toString();
+    }
+
+    /** Drops the series of a version pushed out of the tagged set; its later requests count as {@code older}. */
+    private void removeVersionSeries(String pipeline, String version) {
+        timers.entrySet().removeIf(e -> {
+            List<String> k = e.getKey();
+            if (tagValue(k, "pipeline").equals(pipeline) && tagValue(k, "version").equals(version)) {
+                registry.remove(e.getValue());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private static String tagValue(List<String> key, String tag) {
+        for (int i = 1; i + 1 < key.size(); i += 2) {
+            if (key.get(i).equals(tag)) {
+                return key.get(i + 1);
+            }
+        }
+        return "";
     }
 
     // a name that is not deployed came from a caller's URL: one bucket for all of them

@@ -24,25 +24,34 @@ final class AdminViews {
     record ValidateBody(boolean valid, String camel,
             @JsonInclude(Include.NON_EMPTY) List<UnknownProviders.Warning> warnings) {}
 
+    /** @param rollbackTarget where a plain rollback would go now; null when it would answer 409 */
     record PipelineBody(String name, @JsonInclude(Include.ALWAYS) Integer activeVersion, int latestVersion,
-            long versionCount, String createdAt, String updatedAt) {
+            long versionCount, @JsonInclude(Include.ALWAYS) Integer rollbackTarget, String createdAt,
+            String updatedAt) {
         static PipelineBody of(PipelineSummary s) {
             return new PipelineBody(s.name(), s.activeVersion(), s.latestVersion(), s.versionCount(),
-                    s.createdAt().toString(), s.updatedAt().toString());
+                    s.rollbackTarget(), s.createdAt().toString(), s.updatedAt().toString());
         }
     }
 
     record PipelineList(List<PipelineBody> pipelines) {}
 
     record VersionBody(int version, String sha256, String author, @JsonInclude(Include.ALWAYS) String message,
-            String createdAt, boolean active, @JsonInclude(Include.NON_NULL) String yaml) {
-        static VersionBody of(VersionRow v, Integer activeVersion, boolean withYaml) {
+            String createdAt, boolean active, VersionState state, @JsonInclude(Include.NON_NULL) String yaml) {
+        static VersionBody of(VersionRow v, Integer activeVersion, VersionState state, boolean withYaml) {
             return new VersionBody(v.versionNumber(), v.sha256(), v.author(), v.message(), v.createdAt().toString(),
-                    Objects.equals(activeVersion, v.versionNumber()), withYaml ? v.yaml() : null);
+                    Objects.equals(activeVersion, v.versionNumber()), state, withYaml ? v.yaml() : null);
         }
     }
 
-    record VersionList(List<VersionBody> versions) {}
+    /** @param rollbackTarget where a plain rollback would go now; null when it would answer 409 */
+    record VersionList(List<VersionBody> versions, @JsonInclude(Include.ALWAYS) Integer rollbackTarget) {
+        static VersionList of(VersionStates s) {
+            return new VersionList(s.versions().stream()
+                    .map(e -> VersionBody.of(e.version(), s.activeVersion(), e.state(), false)).toList(),
+                    s.rollbackTarget());
+        }
+    }
 
     record ActivationBody(String name, int activeVersion, @JsonInclude(Include.ALWAYS) Integer fromVersion,
             boolean changed) {

@@ -11,7 +11,8 @@ import java.time.Instant;
  *
  * @param eventType deploy, activate or rollback
  * @param activated whether this event changed the active version (to {@code version})
- * @param reverts for a plain rollback, the id of the activation it undid
+ * @param reverts no longer written (plain rollbacks once walked back a stack of activations; they now
+ *     go to the most recently active version that is not rejected); kept for older rows
  */
 @MappedEntity("audit_events")
 public record AuditRow(

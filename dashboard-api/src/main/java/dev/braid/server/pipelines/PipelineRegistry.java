@@ -24,10 +24,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
@@ -69,6 +68,7 @@ public class PipelineRegistry {
     private final PipelineRepository pipelines;
     private final VersionRepository versions;
     private final AuditRepository audit;
+    private final RejectionRepository rejections;
     private final TransactionOperations<Connection> tx;
     private final InstanceNotifications notifications;
     private final DataSource dataSource;
@@ -80,6 +80,7 @@ public class PipelineRegistry {
             PipelineRepository pipelines,
             VersionRepository versions,
             AuditRepository audit,
+            RejectionRepository rejections,
             TransactionOperations<Connection> tx,
             DataSource dataSource,
             @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
@@ -89,6 +90,7 @@ public class PipelineRegistry {
         this.pipelines = pipelines;
         this.versions = versions;
         this.audit = audit;
+        this.rejections = rejections;
         this.tx = tx;
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
         // a call pinning a version that is not loaded reads it from here, off the event loop
@@ -169,8 +171,8 @@ public class PipelineRegistry {
         int number = newest.versionNumber();
         PipelineRow row = pipelines.findByName(name).orElseThrow(() -> new RegistryException.PipelineNotFound(name));
         if (activate && !Objects.equals(row.activeVersion(), number)) {
-            change(name, (r, events) -> Objects.equals(r.activeVersion(), number) ? null
-                    : new Plan(number, "activate", null), actor);
+            change(name, (r, events, rejected) -> Objects.equals(r.activeVersion(), number) ? null
+                    : new Plan(number, "activate", false), actor);
             return new Deployment(name, number, newest.sha256(), true, number, false, warnings);
         }
         return new Deployment(name, number, newest.sha256(), Objects.equals(row.activeVersion(), number),
@@ -179,62 +181,79 @@ public class PipelineRegistry {
 
     /** Makes {@code version} the active one: loaded beside, swapped, the old one drained. */
     public Activation activate(String name, int version, Actor actor) {
-        return locked(name, () -> change(name, (row, events) -> {
+        return locked(name, () -> change(name, (row, events, rejected) -> {
             if (Objects.equals(row.activeVersion(), version)) {
                 return null;
             }
-            return new Plan(version, "activate", null);
+            return new Plan(version, "activate", false);
         }, actor));
     }
 
     /**
-     * Reverts the most recent activation that is not reverted yet (repeated rollbacks walk further
-     * back), or, with {@code to}, activates that version. Both are audited as {@code rollback}.
+     * A plain rollback activates {@link #rollbackTarget the most recently active version that is not
+     * rejected}; with {@code to}, that version (clearing its rejection). Either way the version left
+     * becomes rejected, so no later plain rollback returns to it. Audited as {@code rollback} with
+     * both versions.
      */
     public Activation rollback(String name, @Nullable Integer to, Actor actor) {
-        return locked(name, () -> change(name, (row, events) -> {
+        return locked(name, () -> change(name, (row, events, rejected) -> {
             if (to != null) {
                 if (Objects.equals(row.activeVersion(), to)) {
                     throw new RegistryException.Conflict(
                             "already_active", "version " + to + " of '" + name + "' is already active");
                 }
-                return new Plan(to, "rollback", null);
+                return new Plan(to, "rollback", true);
             }
-            AuditRow last = activations(events).peek();
-            if (last == null || last.fromVersion() == null) {
-                throw new RegistryException.Conflict(
-                        "nothing_to_roll_back", "pipeline '" + name + "' has no earlier activation to roll back to");
+            Integer target = rollbackTarget(row.activeVersion(), events, rejected);
+            if (target == null) {
+                throw new RegistryException.Conflict("nothing_to_roll_back",
+                        "pipeline '" + name + "' has no earlier active version that is not rejected");
             }
-            return new Plan(last.fromVersion(), "rollback", last.id());
+            return new Plan(target, "rollback", true);
         }, actor));
     }
 
-    /** The activations not reverted yet, the most recent on top. */
-    private static Deque<AuditRow> activations(List<AuditRow> events) {
-        Deque<AuditRow> stack = new ArrayDeque<>();
-        for (AuditRow e : events) {
-            if (e.reverts() != null) {
-                stack.poll();
-            } else if (e.activated()) {
-                stack.push(e);
+    /**
+     * Where a plain rollback goes: walking the activations newest first, the first version that was
+     * active before one of them, is not active now and is not rejected; null when there is none.
+     * The dashboard and the CLI are told this answer (they never compute it themselves).
+     */
+    static @Nullable Integer rollbackTarget(@Nullable Integer active, List<AuditRow> events, Set<Integer> rejected) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            AuditRow e = events.get(i);
+            Integer left = e.fromVersion();
+            if (e.activated() && left != null && !left.equals(active) && !rejected.contains(left)) {
+                return left;
             }
         }
-        return stack;
+        return null;
     }
 
-    /** A planned activation: which version, audited as what, reverting which activation. */
-    private record Plan(int version, String type, @Nullable Long reverts) {}
+    /** The rejected version numbers of {@code name}, read from the database (so every instance agrees). */
+    private Set<Integer> rejected(String name) {
+        Set<Integer> out = new TreeSet<>();
+        for (RejectionRow r : rejections.findByPipeline(name)) {
+            out.add(r.versionNumber());
+        }
+        return out;
+    }
 
-    /** Decides the plan from the pipeline's row and audit trail; null when nothing is to change. */
+    /**
+     * A planned activation: which version, audited as what, and whether the version it leaves
+     * becomes rejected. The target's own rejection is always cleared: activating it is a decision.
+     */
+    private record Plan(int version, String type, boolean rejectsLeft) {}
+
+    /** Decides the plan from the pipeline's row, audit trail and rejections; null when nothing is to change. */
     @FunctionalInterface
     private interface Planner {
-        @Nullable Plan plan(PipelineRow row, List<AuditRow> events);
+        @Nullable Plan plan(PipelineRow row, List<AuditRow> events, Set<Integer> rejected);
     }
 
     private Activation change(String name, Planner planner, Actor actor) {
         for (int attempt = 1; ; attempt++) {
             PipelineRow row = pipelines.findByName(name).orElseThrow(() -> new RegistryException.PipelineNotFound(name));
-            Plan plan = planner.plan(row, audit.findByPipelineOrderById(name));
+            Plan plan = planner.plan(row, audit.findByPipelineOrderById(name), rejected(name));
             if (plan == null) {
                 return new Activation(name, row.activeVersion(), row.activeVersion(), false);
             }
@@ -246,14 +265,20 @@ public class PipelineRegistry {
             try {
                 done = tx.executeWrite(status -> {
                     PipelineRow locked = pipelines.lock(name).orElseThrow();
-                    Plan again = planner.plan(locked, audit.findByPipelineOrderById(name));
+                    Plan again = planner.plan(locked, audit.findByPipelineOrderById(name), rejected(name));
                     if (!Objects.equals(again, plan) || !Objects.equals(locked.activeVersion(), row.activeVersion())) {
                         throw new StateMoved();
                     }
                     Instant now = now();
                     pipelines.updateActive(name, plan.version(), now);
-                    audit.save(new AuditRow(null, plan.type(), name, plan.version(), locked.activeVersion(), true,
-                            plan.reverts(), actor.id(), actor.name(), now));
+                    rejections.deleteByPipelineAndVersionNumber(name, plan.version());
+                    Integer left = locked.activeVersion();
+                    if (plan.rejectsLeft() && left != null
+                            && !rejections.existsByPipelineAndVersionNumber(name, left)) {
+                        rejections.save(new RejectionRow(null, name, left, plan.type(), now));
+                    }
+                    audit.save(new AuditRow(null, plan.type(), name, plan.version(), left, true,
+                            null, actor.id(), actor.name(), now));
                     notifyInstances(status.getConnection(), name);
                     return new Activation(name, plan.version(), locked.activeVersion(), true);
                 });
@@ -403,7 +428,40 @@ public class PipelineRegistry {
     private PipelineSummary summary(PipelineRow row) {
         int latest = versions.newest(row.name()).map(VersionRow::versionNumber).orElse(0);
         return new PipelineSummary(row.name(), row.activeVersion(), latest, versions.countByPipeline(row.name()),
-                row.createdAt(), row.updatedAt());
+                rollbackTarget(row.name(), row.activeVersion()), row.createdAt(), row.updatedAt());
+    }
+
+    /** Where a plain rollback of {@code name} would go now, or null when it would answer 409. */
+    private @Nullable Integer rollbackTarget(String name, @Nullable Integer active) {
+        return rollbackTarget(active, audit.findByPipelineOrderById(name), rejected(name));
+    }
+
+    /**
+     * The pipeline's versions with their states and the plain rollback's target, all read from the
+     * database now (another instance's rollback shows at once).
+     */
+    public VersionStates versionStates(String name) {
+        PipelineRow row = pipeline(name);
+        Set<Integer> rejected = rejected(name);
+        List<VersionStates.Entry> out = new ArrayList<>();
+        for (VersionRow v : versions.findByPipelineOrderByVersionNumber(name)) {
+            out.add(new VersionStates.Entry(v, stateOf(v.versionNumber(), row.activeVersion(), rejected)));
+        }
+        return new VersionStates(row.activeVersion(), out,
+                rollbackTarget(row.activeVersion(), audit.findByPipelineOrderById(name), rejected));
+    }
+
+    /** One version's state; {@code candidate} comes with releases, which are not built yet. */
+    public VersionState state(String name, int version) {
+        PipelineRow row = pipeline(name);
+        return stateOf(version, row.activeVersion(), rejected(name));
+    }
+
+    private static VersionState stateOf(int version, @Nullable Integer active, Set<Integer> rejected) {
+        if (Objects.equals(active, version)) {
+            return VersionState.ACTIVE;
+        }
+        return rejected.contains(version) ? VersionState.REJECTED : VersionState.INACTIVE;
     }
 
     public PipelineRow pipeline(String name) {

@@ -6,6 +6,8 @@ import java.time.Instant;
 /**
  * A pipeline as the registry holds it.
  *
+ * @param rollbackTarget where a plain rollback would go now (the most recently active version that
+ *     is not rejected); null when it would answer 409 {@code nothing_to_roll_back}
  * @param updatedAt the last change: a deploy, an activation or a rollback
  */
 public record PipelineSummary(
@@ -13,5 +15,6 @@ public record PipelineSummary(
         @Nullable Integer activeVersion,
         int latestVersion,
         long versionCount,
+        @Nullable Integer rollbackTarget,
         Instant createdAt,
         Instant updatedAt) {}

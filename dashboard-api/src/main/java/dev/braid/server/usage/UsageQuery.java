@@ -84,6 +84,12 @@ public record UsageQuery(
                 }
             }
         }
+        if (dims.contains(Dimension.VERSION) && !dims.contains(Dimension.PIPELINE)) {
+            // a version number means nothing without its pipeline: v2 of one is not v2 of another
+            List<Dimension> withPipeline = new ArrayList<>(List.of(Dimension.PIPELINE));
+            withPipeline.addAll(dims);
+            dims = new LinkedHashSet<>(withPipeline);
+        }
         if (dims.contains(Dimension.DAY) && dims.contains(Dimension.HOUR)) {
             throw new IllegalArgumentException("group by day or by hour, not both");
         }

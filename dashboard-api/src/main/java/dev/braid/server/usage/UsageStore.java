@@ -83,12 +83,16 @@ public class UsageStore {
                     for (int i = 0; i < dims.size(); i++) {
                         row.put(dims.get(i).wireName(), group(dims.get(i), rs, "g" + i));
                     }
+                    long errors = rs.getLong("errors");
                     row.put("requests", requests);
-                    row.put("errors", rs.getLong("errors"));
+                    row.put("errors", errors);
+                    // what an operator compares between versions: shares, not totals
+                    row.put("errorRate", ratio(errors, requests));
                     row.put("promptTokens", rs.getLong("prompt_tokens"));
                     row.put("completionTokens", rs.getLong("completion_tokens"));
                     row.put("totalTokens", rs.getLong("total_tokens"));
                     row.put("costUsd", rs.getDouble("cost_usd"));
+                    row.put("costPerRequestUsd", rs.getDouble("cost_usd") / requests);
                     row.put("cached", rs.getLong("cached"));
                     row.put("latencyP50Ms", millis(rs, "p50"));
                     row.put("latencyP95Ms", millis(rs, "p95"));
@@ -111,6 +115,11 @@ public class UsageStore {
             }
             case PIPELINE, STEP, MODEL, PROVIDER, KEY -> rs.getString(column);
         };
+    }
+
+    /** A share rounded to 4 decimals (0.0213), enough to compare versions and stable in JSON. */
+    private static double ratio(long part, long whole) {
+        return Math.round(part * 10_000.0 / whole) / 10_000.0;
     }
 
     private static Double millis(ResultSet rs, String column) throws SQLException {

@@ -226,9 +226,32 @@ class DashboardBrowserTest {
 
         screenshot();
 
-        // Rollback: the page says what happened and the API agrees
+        // Rollback: the button names where it goes (the server's rollbackTarget) and asks first
+        await("the button names its target", () -> "Roll back to v1".equals(text("#rollback")));
+        assertTrue(browser.findElement(By.id("rollback")).isEnabled());
+        assertFalse(browser.findElement(By.id("rollback-confirm")).isDisplayed());
         click("#rollback");
+        await("a confirmation is asked", () -> browser.findElement(By.id("rollback-confirm")).isDisplayed());
+        String question = text("#rollback-confirm-text");
+        assertTrue(question.contains("from v2 to v1") && question.contains("v2 will be marked rejected"), question);
+        assertEquals("Roll back to v1", text("#rollback-confirm-yes"));
+        // cancelling changes nothing
+        click("#rollback-cancel");
+        await("the confirmation is gone", () -> !browser.findElement(By.id("rollback-confirm")).isDisplayed());
+        assertEquals(2, JSON.readTree(get("/api/pipelines/" + NAME).body()).path("activeVersion").asInt());
+        assertEquals("", text("#rollback-result"));
+        assertEquals("active", text("#versions tr[data-version='2'] td[data-field='state']"));
+        // confirming moves to the named version
+        click("#rollback");
+        await("a confirmation is asked again", () -> browser.findElement(By.id("rollback-confirm")).isDisplayed());
+        click("#rollback-confirm-yes");
         await("the rollback is reported", () -> text("#rollback-result").contains("now on v1 (was v2)"));
+        await("the version left is shown rejected",
+                () -> "rejected".equals(text("#versions tr[data-version='2'] td[data-field='state']")));
+        // v2 is rejected and nothing earlier exists: the button is disabled and says why
+        await("nothing left to roll back", () -> !browser.findElement(By.id("rollback")).isEnabled());
+        assertEquals("Roll back", text("#rollback"));
+        assertTrue(text("#rollback-reason").startsWith("Nothing to roll back"), text("#rollback-reason"));
         await("the pipeline row shows v1 active", () -> "v1".equals(text(row + " td[data-field='active']")));
         await("the versions list marks v1 active",
                 () -> "active".equals(text("#versions tr[data-version='1'] td[data-field='state']")));

@@ -215,7 +215,8 @@ abstract class RegistryApiContract {
 
         JsonNode versions = json(server.get("/api/pipelines/reads/versions")).get("versions");
         assertEquals(2, versions.size());
-        assertEquals(Set.of("version", "sha256", "author", "message", "createdAt", "active"), fields(versions.get(0)));
+        assertEquals(Set.of("version", "sha256", "author", "message", "createdAt", "active", "state"),
+                fields(versions.get(0)));
         assertEquals(1, versions.get(0).get("version").asInt());
         assertEquals("hello world", versions.get(0).get("message").asText());
         assertEquals("anonymous", versions.get(0).get("author").asText());
@@ -277,8 +278,11 @@ abstract class RegistryApiContract {
 
         assertActivation(server.post("/api/pipelines/walk/rollback", "{\"to\":3}"), 3, 1);
         assertEquals(3, server.invokedMarker("walk"));
-        // a rollback to a version reverts like any activation
-        assertActivation(server.post("/api/pipelines/walk/rollback", null), 1, 3);
+        // every version left by a rollback is rejected (1 and 2 now): a plain rollback has nowhere to go
+        assertProblem(server.post("/api/pipelines/walk/rollback", null), 409, "nothing_to_roll_back");
+        assertEquals(3, server.invokedMarker("walk"));
+        // activating a rejected version clears its rejection
+        assertActivation(server.post("/api/pipelines/walk/versions/1/activate", null), 1, 3);
         assertEquals(1, server.invokedMarker("walk"));
 
         HttpResponse<String> same = server.post("/api/pipelines/walk/versions/1/activate", null);
@@ -298,12 +302,94 @@ abstract class RegistryApiContract {
             seen.add(e.get("type").asText() + ":" + e.get("version").asInt() + ":" + e.get("fromVersion").asText());
         }
         assertEquals(List.of("deploy:1:null", "deploy:2:null", "deploy:3:null", "activate:2:1", "activate:3:2",
-                "rollback:2:3", "rollback:1:2", "rollback:3:1", "rollback:1:3"), seen);
+                "rollback:2:3", "rollback:1:2", "rollback:3:1", "activate:1:3"), seen);
         assertFalse(history.body().contains("jsonata"), "history carries no pipeline text");
 
         JsonNode versions = json(server.get("/api/pipelines/walk/versions")).get("versions");
         assertTrue(versions.get(0).get("active").asBoolean());
         assertEquals(1, json(server.get("/api/pipelines/walk")).get("activeVersion").asInt());
+    }
+
+    /** The CI scenario of issue 14: deploy v4, its smoke test fails, CI rolls back to 3, an operator rolls back. */
+    @Test
+    void aVersionLeftByARollbackNeverComesBackByAPlainRollback() throws Exception {
+        for (int v = 1; v <= 3; v++) {
+            assertEquals(201, server.deploy(pipeline("ci", v), "activate=true").statusCode());
+        }
+        assertEquals(201, server.deploy(pipeline("ci", 4), "activate=true").statusCode());
+        assertEquals(3, rollbackTarget("ci"), "before: a rollback would leave v4 for v3");
+        assertActivation(server.post("/api/pipelines/ci/rollback", "{\"to\":3}"), 3, 4);
+        assertEquals(Map.of(1, "inactive", 2, "inactive", 3, "active", 4, "rejected"), states("ci"));
+        assertEquals(2, rollbackTarget("ci"));
+        assertEquals(2, json(server.get("/api/pipelines/ci")).get("rollbackTarget").asInt());
+
+        assertActivation(server.post("/api/pipelines/ci/rollback", null), 2, 3);
+        assertEquals(2, server.invokedMarker("ci"), "the rejected v4 did not come back");
+        assertEquals(Map.of(1, "inactive", 2, "active", 3, "rejected", 4, "rejected"), states("ci"));
+        assertActivation(server.post("/api/pipelines/ci/rollback", null), 1, 2);
+        assertProblem(server.post("/api/pipelines/ci/rollback", null), 409, "nothing_to_roll_back");
+        JsonNode versions = json(server.get("/api/pipelines/ci/versions"));
+        assertTrue(versions.has("rollbackTarget") && versions.get("rollbackTarget").isNull(), versions.toString());
+        assertEquals(1, server.invokedMarker("ci"));
+
+        // rollback {"to": v} clears v's rejection and rejects the version it leaves
+        assertActivation(server.post("/api/pipelines/ci/rollback", "{\"to\":4}"), 4, 1);
+        assertEquals(Map.of(1, "rejected", 2, "rejected", 3, "rejected", 4, "active"), states("ci"));
+        assertEquals("active", json(server.get("/api/pipelines/ci/versions/4")).get("state").asText());
+        assertEquals("rejected", json(server.get("/api/pipelines/ci/versions/3")).get("state").asText());
+
+        // the audit trail names both versions of every rollback
+        List<String> rollbacks = new ArrayList<>();
+        for (JsonNode e : json(server.get("/api/pipelines/ci/history")).get("events")) {
+            if (e.get("type").asText().equals("rollback")) {
+                rollbacks.add(e.get("fromVersion").asInt() + "->" + e.get("version").asInt());
+            }
+        }
+        assertEquals(List.of("4->3", "3->2", "2->1", "1->4"), rollbacks);
+    }
+
+    @Test
+    void deployActivateRollbackToThenRollbackDoesNotReactivateTheRejectedVersion() throws Exception {
+        assertEquals(201, server.deploy(pipeline("cli2", 1), "").statusCode());
+        assertEquals(201, server.deploy(pipeline("cli2", 2), "activate=true").statusCode());
+        assertActivation(server.post("/api/pipelines/cli2/rollback", "{\"to\":1}"), 1, 2);
+        assertProblem(server.post("/api/pipelines/cli2/rollback", null), 409, "nothing_to_roll_back");
+        assertEquals(1, server.invokedMarker("cli2"));
+        assertEquals(Map.of(1, "active", 2, "rejected"), states("cli2"));
+        // a deploy of identical YAML with activate=true is an activation: it clears the rejection
+        HttpResponse<String> again = server.deploy(pipeline("cli2", 2), "activate=true");
+        assertEquals(200, again.statusCode(), again.body());
+        assertEquals(Map.of(1, "inactive", 2, "active"), states("cli2"));
+        assertEquals(1, rollbackTarget("cli2"));
+    }
+
+    @Test
+    void twoPlainRollbacksInARowEachLeaveARejectedVersion() throws Exception {
+        for (int v = 1; v <= 3; v++) {
+            assertEquals(201, server.deploy(pipeline("twice", v), "activate=true").statusCode());
+        }
+        assertActivation(server.post("/api/pipelines/twice/rollback", null), 2, 3);
+        assertActivation(server.post("/api/pipelines/twice/rollback", null), 1, 2);
+        assertEquals(Map.of(1, "active", 2, "rejected", 3, "rejected"), states("twice"));
+        assertEquals(1, server.invokedMarker("twice"));
+        assertProblem(server.post("/api/pipelines/twice/rollback", null), 409, "nothing_to_roll_back");
+        // a plain activate is not a rollback: the version it leaves is not rejected
+        assertActivation(server.post("/api/pipelines/twice/versions/3/activate", null), 3, 1);
+        assertEquals(Map.of(1, "inactive", 2, "rejected", 3, "active"), states("twice"));
+        assertActivation(server.post("/api/pipelines/twice/rollback", null), 1, 3);
+    }
+
+    private Map<Integer, String> states(String name) throws Exception {
+        Map<Integer, String> out = new java.util.TreeMap<>();
+        for (JsonNode v : json(server.get("/api/pipelines/" + name + "/versions")).get("versions")) {
+            out.put(v.get("version").asInt(), v.get("state").asText());
+        }
+        return out;
+    }
+
+    private Integer rollbackTarget(String name) throws Exception {
+        JsonNode t = json(server.get("/api/pipelines/" + name + "/versions")).get("rollbackTarget");
+        return t.isNull() ? null : t.asInt();
     }
 
     private static void assertActivation(HttpResponse<String> r, int active, int from) throws Exception {
@@ -508,6 +594,14 @@ abstract class RegistryApiContract {
             assertEquals(200, other.post("/api/pipelines/multi/rollback", null).statusCode());
             awaitTrue(() -> server.runtime().activeVersion("multi").orElse(0) == 1, 2500);
             assertEquals(1, server.invokedMarker("multi"));
+            // the rejection lives in the database: this instance sees v2 rejected and will not go back to it
+            assertEquals("rejected", json(server.get("/api/pipelines/multi/versions/2")).get("state").asText());
+            assertProblem(server.post("/api/pipelines/multi/rollback", null), 409, "nothing_to_roll_back");
+            assertEquals(200, server.post("/api/pipelines/multi/versions/2/activate", null).statusCode());
+            assertEquals("active", json(other.get("/api/pipelines/multi/versions/2")).get("state").asText());
+            assertEquals(1, json(other.get("/api/pipelines/multi/versions")).get("rollbackTarget").asInt());
+            assertEquals(200, other.post("/api/pipelines/multi/rollback", null).statusCode());
+            awaitTrue(() -> server.runtime().activeVersion("multi").orElse(0) == 1, 2500);
 
             // two instances deploying one pipeline at once: the row lock and the unique constraint
             // (with a retry) give every deploy its own number, none lost

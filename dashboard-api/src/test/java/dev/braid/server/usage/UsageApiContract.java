@@ -130,6 +130,34 @@ abstract class UsageApiContract {
         assertEquals("b", rows.get(2).get("pipeline").asText());
     }
 
+    /** The figures an operator compares between versions: per pipeline version, shares and per-request cost. */
+    @Test
+    void groupByVersionAloneIsPerPipelineVersionWithErrorRateAndCostPerRequest() throws Exception {
+        JsonNode body = get("from=2026-01-05T00:00:00Z&to=2026-01-07T00:00:00Z&groupBy=version");
+        assertEquals("[\"pipeline\",\"version\"]", body.get("groupBy").toString(),
+                "a version number means nothing without its pipeline");
+        JsonNode rows = body.get("rows");
+        assertEquals(3, rows.size(), rows.toString());
+        JsonNode a1 = rows.get(0);
+        assertEquals("a", a1.get("pipeline").asText());
+        assertEquals(1, a1.get("version").asInt());
+        assertEquals(10, a1.get("requests").asLong());
+        assertEquals(1, a1.get("errors").asLong());
+        assertEquals(0.1, a1.get("errorRate").asDouble(), 1e-9);
+        assertEquals(55.0, a1.get("latencyP50Ms").asDouble(), 1e-6);
+        assertEquals(99.1, a1.get("latencyP99Ms").asDouble(), 1e-6);
+        assertEquals(0.001, a1.get("costPerRequestUsd").asDouble(), 1e-9);
+        JsonNode a2 = rows.get(1);
+        assertEquals(2, a2.get("version").asInt());
+        assertEquals(0.0, a2.get("errorRate").asDouble(), 1e-9);
+        assertEquals(0.5, a2.get("costPerRequestUsd").asDouble(), 1e-9);
+        assertEquals(300.0, a2.get("latencyP50Ms").asDouble(), 1e-6);
+        JsonNode b1 = rows.get(2);
+        assertEquals("b", b1.get("pipeline").asText());
+        assertEquals(1, b1.get("version").asInt());
+        assertEquals(0.25, b1.get("costPerRequestUsd").asDouble(), 1e-9);
+    }
+
     @Test
     void filtersByPipelineKeyAndTime() throws Exception {
         assertEquals(12, only(get("from=2026-01-05&to=2026-01-06&pipeline=a")).get("requests").asLong());

@@ -55,6 +55,9 @@ class UsageCaptureTest {
     @Inject
     LimitMetrics limits;
 
+    @Inject
+    dev.braid.server.metrics.BraidMetrics metrics;
+
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     HttpResponse<String> post(String path, String requestId, Object body) throws Exception {
@@ -254,6 +257,32 @@ class UsageCaptureTest {
         }
         assertFalse(text.contains("req-"), "no request ids in tags");
         assertFalse(text.contains("no-such-pipeline"), "a caller's pipeline name is no tag");
+    }
+
+    /** The version tag stays bounded: the newest versions seen keep series, older ones share one. */
+    @Test
+    void prometheusVersionTagsAreBoundedPerPipeline() throws Exception {
+        for (int v = 1; v <= 12; v++) {
+            metrics.recorded(new UsageRecord(UsageRecord.Kind.REQUEST, "invoke", "req_cap_" + v, null, "echo", v,
+                    null, null, null, "ok", null, 5, null, 0, 0, 0, 0.0, false, false, System.currentTimeMillis()));
+        }
+        // v1 comes back after v5..v12 took the tags: it is counted as "older", not as a new series
+        metrics.recorded(new UsageRecord(UsageRecord.Kind.REQUEST, "invoke", "req_cap_old", null, "echo", 1,
+                null, null, null, "ok", null, 5, null, 0, 0, 0, 0.0, false, false, System.currentTimeMillis()));
+        String text = client.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/prometheus")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.util.Set<String> versions = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "braid_request_seconds_count\\{pipeline=\"echo\",source=\"invoke\",status=\"ok\",version=\"([^\"]+)\"}")
+                .matcher(text);
+        while (m.find()) {
+            versions.add(m.group(1));
+        }
+        assertEquals(new java.util.TreeSet<>(List.of("5", "6", "7", "8", "9", "10", "11", "12", "older")), versions,
+                grep(text, "braid_request_seconds_count{pipeline=\"echo\""));
+        String older = "braid_request_seconds_count{pipeline=\"echo\",source=\"invoke\",status=\"ok\",version=\"older\"} ";
+        assertTrue(text.contains(older + "1\n") || text.contains(older + "1.0\n"),
+                grep(text, "braid_request_seconds_count{pipeline=\"echo\""));
     }
 
     static String grep(String text, String prefix) {
