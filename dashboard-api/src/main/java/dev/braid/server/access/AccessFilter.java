@@ -13,6 +13,8 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.http.server.netty.NettyHttpRequest;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -96,7 +98,9 @@ public final class AccessFilter implements Ordered {
         }
         // completed by hand: a dependent stage would wrap Refused in a CompletionException
         CompletableFuture<HttpRequest<?>> decided = new CompletableFuture<>();
-        admitted.whenComplete((limited, error) -> {
+        // resumed on the request's own event loop: Micronaut binds the body there (its buffer
+        // asserts it), and a Redis answer arrives on another thread
+        admitted.whenComplete((limited, error) -> onEventLoop(request, () -> {
             if (error != null) {
                 decided.completeExceptionally(error);
             } else if (limited == null) {
@@ -105,8 +109,19 @@ public final class AccessFilter implements Ordered {
                 limitMetrics.rejected(limited.code());
                 decided.completeExceptionally(new Refused(ErrorResponses.render(request, limited)));
             }
-        });
+        }));
         return decided;
+    }
+
+    private static void onEventLoop(HttpRequest<?> request, Runnable work) {
+        if (request instanceof NettyHttpRequest<?> netty) {
+            EventExecutor loop = netty.getChannelHandlerContext().executor();
+            if (!loop.inEventLoop()) {
+                loop.execute(work);
+                return;
+            }
+        }
+        work.run();
     }
 
     /** A request the filter answers itself; {@link RefusedHandler} sends {@link #response()}. */
