@@ -54,6 +54,9 @@ final class StoreUnavailable {
                     && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
                 return t;
             }
+            if (t instanceof SQLException && "Connection is closed".equals(t.getMessage())) {
+                return t; // Hikari's proxy for a connection the pool evicted when the database went away (no SQL state)
+            }
             if ((t instanceof ConnectException || t instanceof SocketException) && hasSqlAbove(error, t)) {
                 return t;
             }
