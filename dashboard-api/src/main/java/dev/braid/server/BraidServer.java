@@ -1,8 +1,14 @@
 package dev.braid.server;
 
+import dev.braid.server.config.ConfigFile;
 import io.micronaut.runtime.Micronaut;
+import java.nio.file.Path;
 
-/** Starts the Braid gateway: HTTP API on port 8080 (or {@code MICRONAUT_SERVER_PORT}). */
+/**
+ * Starts the Braid gateway: HTTP API on port 8080 (or {@code MICRONAUT_SERVER_PORT}), with the settings
+ * of {@code braid.yml} ({@code --config <file>}, {@code BRAID_CONFIG}, or the working directory's; see
+ * {@link ConfigFile} and docs/CONFIGURATION.md).
+ */
 public final class BraidServer {
 
     static final String COMMON_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
@@ -10,10 +16,18 @@ public final class BraidServer {
     private BraidServer() {}
 
     public static void main(String[] args) {
+        String[] micronautArgs;
+        try {
+            micronautArgs = ConfigFile.choose(args, System.getenv(), Path.of("")).apply(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("braid-server: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         sizeCommonPool();
         // about a second of CPU that the first request needs, not startup: on the other core meanwhile
         dev.braid.components.tokens.TokenCounter.preload();
-        Micronaut.build(args).mainClass(BraidServer.class).banner(false).start();
+        Micronaut.build(micronautArgs).mainClass(BraidServer.class).banner(false).start();
     }
 
     /**

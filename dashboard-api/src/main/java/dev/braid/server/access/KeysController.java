@@ -1,5 +1,10 @@
 package dev.braid.server.access;
 
+import dev.braid.server.http.ErrorBody;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +30,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code POST/GET/DELETE /api/keys} (admin): the secret is in the creation answer only. */
+@Tag(name = "Keys", description = "API keys, roles and limits (admin key)")
+@ApiResponse(responseCode = "4XX", description = "The caller's fault: bad input (400, 413, 415, 422), no or unknown key (401), a role that may not (403), not found (404), a limit, quota or budget reached (429)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "Braid's or a provider's fault: an upstream failure (502), no provider or capacity (503), a server error (500)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/api/keys")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class KeysController {

@@ -4,6 +4,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
  * by a route of its own rather than a {@code /**} static mapping, so no unknown path ever falls
  * through to a file lookup and API 404s keep their JSON shape.
  */
+@Hidden // a page, not part of the API
 @Controller
 public class DashboardController {
 

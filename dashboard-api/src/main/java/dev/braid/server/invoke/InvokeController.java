@@ -1,5 +1,10 @@
 package dev.braid.server.invoke;
 
+import dev.braid.server.http.ErrorBody;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.engine.runtime.InvocationResult;
@@ -34,6 +39,11 @@ import java.util.concurrent.CompletionStage;
  * {@link MeteredCalls} and answers with its envelope (or its event stream). The stage the runtime
  * returns is handed to Micronaut as is, so no thread waits on a model.
  */
+@Tag(name = "Invoke", description = "Run a deployed pipeline (invoker key)")
+@ApiResponse(responseCode = "4XX", description = "The caller's fault: bad input (400, 413, 415, 422), no or unknown key (401), a role that may not (403), not found (404), a limit, quota or budget reached (429)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "Braid's or a provider's fault: an upstream failure (502), no provider or capacity (503), a server error (500)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/v1/pipelines")
 public final class InvokeController {
 
@@ -47,6 +57,10 @@ public final class InvokeController {
         this.json = json;
     }
 
+    @ApiResponse(responseCode = "200", description = "The pipeline's output and its steps (the envelope), or with stream=true its delta and done events", content = {
+                @Content(mediaType = "application/json", schema = @Schema(type = "object")),
+                @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))
+            })
     @Post(uri = "/{name}/invoke", consumes = MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     public CompletionStage<MutableHttpResponse<?>> invoke(

@@ -28,6 +28,13 @@ import java.util.Map;
  *
  * Target keys other than {@code provider} and {@code model} are target options, as in a pipeline
  * ({@code weight}, and the mock's {@code delay}, {@code chunkDelay}, {@code failWith}, …).
+ *
+ * @param name the alias, the name callers send as {@code model}
+ * @param strategy how a target is chosen: fallback (in order, the default), weighted, least-latency or cheapest
+ * @param targets the provider and model pairs to route to, each with its target options
+ * @param retries how many times one target is retried before the next is tried
+ * @param timeout how long one attempt may take ({@code 10s})
+ * @param on which failures fall back to the next target: 429, 5xx, timeout, connect, 408, auth, 404 (default: all)
  */
 @EachProperty("braid.models.aliases")
 public record ModelAliasConfiguration(

@@ -26,6 +26,7 @@ import java.util.Map;
  *     ollama; defaults to the provider's name when that is one of these
  * @param baseUrl the API root; each type has a default except azure-openai
  * @param apiKey the credential; never logged, never returned (see {@link #toString()})
+ * @param apiVersion azure-openai only: the {@code api-version} query parameter every call carries
  * @param models model names {@code GET /v1/models} lists for this provider besides the price table's
  * @param deployments azure-openai only: model name → deployment name (a model not listed is its own deployment)
  * @param enabled false turns a provider off without deleting its settings

@@ -1,5 +1,10 @@
 package dev.braid.server.providers;
 
+import dev.braid.server.http.ErrorBody;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +37,11 @@ import java.util.regex.Pattern;
  * credentials. A key is accepted only when BRAID_SECRET_KEY is set (it is stored encrypted) and is
  * never returned. Admin-set base URLs are trusted (no SSRF check: only an admin can set them).
  */
+@Tag(name = "Providers", description = "Model providers and their stored credentials (admin key)")
+@ApiResponse(responseCode = "4XX", description = "The caller's fault: bad input (400, 413, 415, 422), no or unknown key (401), a role that may not (403), not found (404), a limit, quota or budget reached (429)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "Braid's or a provider's fault: an upstream failure (502), no provider or capacity (503), a server error (500)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/api/providers")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ProvidersController {
