@@ -694,23 +694,28 @@ abstract class RegistryApiContract {
 
     @Test
     void aPinnedVersionLoadsOnDemandAfterItDrainedAndUnloadsWhenIdle() throws Exception {
-        assertEquals(201, server.deploy(pipeline("pin", 1), "").statusCode());
-        assertEquals(201, server.deploy(pipeline("pin", 2), "activate=true").statusCode());
-        awaitTrue(() -> server.runtime().loadedVersion("pin", 1).isEmpty(), 5000); // drained and removed
-        for (int round = 0; round < 2; round++) {
-            HttpResponse<String> r = server.invoke("pin", 1);
-            assertEquals(200, r.statusCode(), r.body());
-            assertEquals(1, json(r).get("version").asInt());
-            assertEquals(1, json(r).get("output").get("v").asInt());
-            assertTrue(server.runtime().loadedVersion("pin", 1).isPresent());
-            assertEquals(2, server.invokedMarker("pin"));
-            // pinned-idle-timeout is 1s here
-            awaitTrue(() -> server.runtime().loadedVersion("pin", 1).isEmpty(), 8000);
-            assertEquals(2, server.invokedMarker("pin"), "the active version is never unloaded as idle");
+        // its own instance with a 5 s pinned-idle timeout: with the shared 1 s one, a loaded CI machine
+        // could unload v1 between the pinned call's answer and the check that it is still loaded
+        try (RegistryServer pinned = RegistryServer.start(db, Files.createTempDirectory("braid-none-"),
+                Map.of("braid.registry.pinned-idle-timeout", "5s"))) {
+            assertEquals(201, pinned.deploy(pipeline("pin", 1), "").statusCode());
+            assertEquals(201, pinned.deploy(pipeline("pin", 2), "activate=true").statusCode());
+            awaitTrue(() -> pinned.runtime().loadedVersion("pin", 1).isEmpty(), 20000); // drained and removed
+            for (int round = 0; round < 2; round++) {
+                HttpResponse<String> r = pinned.invoke("pin", 1);
+                assertEquals(200, r.statusCode(), r.body());
+                assertEquals(1, json(r).get("version").asInt());
+                assertEquals(1, json(r).get("output").get("v").asInt());
+                assertTrue(pinned.runtime().loadedVersion("pin", 1).isPresent());
+                assertEquals(2, pinned.invokedMarker("pin"));
+                // unloaded once idle for the 5 s pinned-idle timeout (swept every 1.25 s)
+                awaitTrue(() -> pinned.runtime().loadedVersion("pin", 1).isEmpty(), 30000);
+                assertEquals(2, pinned.invokedMarker("pin"), "the active version is never unloaded as idle");
+            }
+            // rolling back to a drained version loads it again from the database
+            assertEquals(200, pinned.post("/api/pipelines/pin/rollback", null).statusCode());
+            assertEquals(1, pinned.invokedMarker("pin"));
         }
-        // rolling back to a drained version loads it again from the database
-        assertEquals(200, server.post("/api/pipelines/pin/rollback", null).statusCode());
-        assertEquals(1, server.invokedMarker("pin"));
     }
 
     static void awaitTrue(BooleanSupplier condition, long timeoutMs) {

@@ -130,6 +130,9 @@ final class VersionTable implements AutoCloseable {
     }
 
     void release(LoadedVersion v) {
+        // idle is counted from when the last call ended, not when it began: a pinned call slower than
+        // the idle timeout must not leave its version eligible for unloading the moment it answers
+        v.touch();
         if (v.inFlight.decrementAndGet() == 0) {
             boolean closed;
             synchronized (v) {

@@ -237,13 +237,30 @@ class VersionLifecycleTest {
         CountDownLatch started = new CountDownLatch(threads);
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger mismatches = new AtomicInteger();
+        AtomicInteger completed = new AtomicInteger();
+        CountDownLatch activated = new CountDownLatch(1);
         Map<Integer, AtomicInteger> byVersion = new ConcurrentHashMap<>();
         List<Future<?>> futures = new ArrayList<>();
+        // loaded (not active) before the load starts: deploying is not what this test measures, and on
+        // a loaded machine the 3200 calls could all finish while Camel was still loading v2's routes
+        runtime.deploy(constant("load", 2), 2);
         try {
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
                     started.countDown();
                     for (int i = 0; i < calls; i++) {
+                        if (i == calls / 2) {
+                            // the second half of every worker's calls starts after the swap, so v2 is
+                            // certain to answer some; the other workers' calls overlap the swap itself
+                            try {
+                                if (!activated.await(30, TimeUnit.SECONDS)) {
+                                    failures.incrementAndGet();
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
                         try {
                             InvocationResult r = runtime.invoke("load", Map.of(), null)
                                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -254,13 +271,18 @@ class VersionLifecycleTest {
                         } catch (Exception e) {
                             failures.incrementAndGet();
                         }
+                        completed.incrementAndGet();
                     }
                 }));
             }
             started.await();
-            Thread.sleep(20);
-            runtime.deploy(constant("load", 2), 2);
+            // swap while calls are running: a quarter of them done (watched, not slept)
+            long swapAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (completed.get() < threads * calls / 4 && System.nanoTime() < swapAt) {
+                Thread.sleep(1);
+            }
             runtime.activate("load", 2);
+            activated.countDown();
             for (Future<?> f : futures) {
                 f.get(60, TimeUnit.SECONDS);
             }
@@ -298,7 +320,9 @@ class VersionLifecycleTest {
     }
 
     void awaitRemoved(String group) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        // removal is asynchronous (drain thread, then Camel stops each route with a 2 s timeout) and the
+        // forced path only starts after the 5 s drain timeout: on a loaded CI machine 5 s was not enough
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!routeIds(group).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
