@@ -12,7 +12,8 @@ public final class Problems {
 
     /**
      * Codes the server gives a step that failed for the pipeline's own reason (a JSONata expression, a
-     * {@code when}, a {@code require}) while it still files them under {@code upstream_error}.
+     * {@code when}, a {@code require}): today under type {@code pipeline_error} (422); servers before that
+     * filed them under {@code upstream_error}, so the codes still decide for those.
      */
     private static final Set<String> PIPELINE_CODES = Set.of("step_failed", "required_step_failed");
 
