@@ -235,10 +235,12 @@ public abstract class Grammar {
             // An unknown function or a wrong arity parses, then fails on every call: catch it here.
             List<JsonataCalls.Problem> calls = JsonataCalls.check(expr);
             for (JsonataCalls.Problem p : calls) {
+                String closest = p.unknownFunction() == null ? null : Suggestions.closest(p.unknownFunction(), JsonataCalls.builtIns());
+                String message = "JSONata: " + p.message() + (closest == null ? "" : " (did you mean $" + closest + "?)");
                 if (node instanceof ScalarNode scalar) {
-                    reportInScalar(scalar, p.offset(), path, "JSONata: " + p.message());
+                    reportInScalar(scalar, p.offset(), path, message);
                 } else {
-                    problems.at(node, path, "JSONata: " + p.message());
+                    problems.at(node, path, message);
                 }
             }
             return calls.isEmpty();

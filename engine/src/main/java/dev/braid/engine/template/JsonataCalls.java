@@ -26,8 +26,11 @@ import java.util.Set;
  */
 public final class JsonataCalls {
 
-    /** One bad call: where it starts in the expression (0-based) and what is wrong. */
-    public record Problem(int offset, String message) {}
+    /**
+     * One bad call: where it starts in the expression (0-based), what is wrong, and for an unknown
+     * function its name (else null), so the grammar can add its usual "did you mean".
+     */
+    public record Problem(int offset, String message, String unknownFunction) {}
 
     /** Arity of one built-in: {@code max} is -1 when variadic. */
     private record Arity(int min, int max) {}
@@ -68,11 +71,10 @@ public final class JsonataCalls {
             int offset = Math.max(0, call.end - call.name.length() - 1);
             Arity arity = LIBRARY.arities.get(call.name);
             if (arity == null) {
-                problems.add(new Problem(offset, "unknown function $" + call.name
-                        + suggestion(call.name)));
+                problems.add(new Problem(offset, "unknown function $" + call.name, call.name));
             } else if (call.args < arity.min || (arity.max >= 0 && call.args > arity.max)) {
                 problems.add(new Problem(offset, "$" + call.name + " takes " + describe(arity) + ", got "
-                        + call.args));
+                        + call.args, null));
             }
         }
         return problems;
@@ -86,46 +88,6 @@ public final class JsonataCalls {
             return a.min + " argument" + (a.min == 1 ? "" : "s");
         }
         return a.min + " to " + a.max + " arguments";
-    }
-
-    private static String suggestion(String name) {
-        if (LIBRARY == null) {
-            return "";
-        }
-        for (String b : LIBRARY.arities.keySet()) {
-            if (b.equalsIgnoreCase(name)) {
-                return " (did you mean $" + b + "?)";
-            }
-        }
-        String best = null;
-        int bestDistance = 3;
-        for (String b : LIBRARY.arities.keySet()) {
-            int d = distance(name.toLowerCase(), b.toLowerCase());
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = b;
-            }
-        }
-        return best == null ? "" : " (did you mean $" + best + "?)";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private record Call(String name, int end, int args) {}
