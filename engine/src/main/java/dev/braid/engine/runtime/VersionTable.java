@@ -195,5 +195,12 @@ final class VersionTable implements AutoCloseable {
     @Override
     public void close() {
         drainer.shutdownNow();
+        // an unload already running removes routes from the CamelContext: let it finish before the host
+        // closes that context, or the close iterates routes being removed (ConcurrentModificationException)
+        try {
+            drainer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
