@@ -44,7 +44,7 @@ class ConfigurationReferenceTest {
             "braid.admin-key", "The first admin key (usually `BRAID_ADMIN_KEY`): accepted as an admin key; more keys are created with `POST /api/keys`.",
             "braid.secret-key", "Encrypts provider credentials stored with `PUT /api/providers` (usually `BRAID_SECRET_KEY`); without it, storing credentials is refused.",
             "braid.redis.uri", "Redis shared by all instances (`redis://host:6379`): rate limits, quotas, budgets and the response cache. Empty: each instance counts alone.",
-            "braid.redis.command-timeout", "How long one Redis command may take before the instance falls back to local counting.",
+            "braid.redis.command-timeout", "How long one Redis command may take; past it, a key with limits or budgets is refused with 503 `limits_unavailable` (never let through unmetered).",
             "braid.response-cache.shared", "With `braid.redis.uri`: model steps' cached answers live in Redis, shared by all instances.");
 
     @Test
