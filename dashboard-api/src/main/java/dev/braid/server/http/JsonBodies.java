@@ -67,11 +67,7 @@ public final class JsonBodies implements Ordered {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body))
-                    .toString();
+            text = strictUtf8(body);
         } catch (CharacterCodingException e) {
             return "the request body is not valid UTF-8";
         }
@@ -79,6 +75,15 @@ public final class JsonBodies implements Ordered {
             return holdsNul(text) ? "a string in the request body holds U+0000 (NUL), which is not accepted here" : null;
         }
         return null;
+    }
+
+    /** Decodes UTF-8 that reports malformed input instead of replacing it (an overlong {@code C0 AF} is not {@code /}). */
+    public static String strictUtf8(byte[] body) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(body))
+                .toString();
     }
 
     /** Whether a decoded string or field name holds U+0000 (malformed JSON is left to the controller). */

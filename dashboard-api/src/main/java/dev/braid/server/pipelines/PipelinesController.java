@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorResponses;
+import dev.braid.server.http.JsonBodies;
 import dev.braid.server.access.AdminAccess.Action;
 import dev.braid.server.access.Actor;
 import io.micronaut.core.annotation.Nullable;
@@ -27,9 +28,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -210,11 +209,7 @@ public class PipelinesController {
     }
 
     private static String text(byte[] body) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(body == null ? new byte[0] : body))
-                .toString();
+        return JsonBodies.strictUtf8(body == null ? new byte[0] : body);
     }
 
     private static ApiProblem notUtf8() {
