@@ -1,0 +1,56 @@
+package dev.braid.server.invoke;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.server.access.Access;
+import dev.braid.server.access.ApiKey;
+import dev.braid.server.calls.Caller;
+import dev.braid.server.calls.MeteredCalls;
+import dev.braid.server.calls.Source;
+import dev.braid.server.http.ApiProblem;
+import dev.braid.server.http.ProblemException;
+import jakarta.inject.Singleton;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A pipeline run answered at once from a parsed body and a {@link Caller} without an HTTP request:
+ * what a batch line on {@code /v1/pipelines/{name}/invoke} runs. The body's checks and the
+ * envelope are the controller's own; {@code stream} is ignored (no one to stream to).
+ */
+@Singleton
+public class PipelineCalls {
+
+    private final MeteredCalls calls;
+    private final ObjectMapper json;
+
+    public PipelineCalls(MeteredCalls calls, ObjectMapper json) {
+        this.calls = calls;
+        this.json = json;
+    }
+
+    /** The envelope as JSON, or a stage failed with the live call's problem. */
+    public CompletionStage<JsonNode> invoke(Caller caller, Source source, ApiKey key, String pipeline, JsonNode body,
+            long bytes) {
+        try {
+            if (body == null || !body.isObject()) {
+                throw new ProblemException(ApiProblem.of(400, "invalid_request", "the request body must be a JSON object"));
+            }
+            Access.requirePipeline(key, pipeline);
+            InvokeRequest request;
+            try {
+                request = json.treeToValue(body, InvokeRequest.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                throw new ProblemException(ApiProblem.of(400, "invalid_request", "the body must have an \"input\" object", "input"));
+            }
+            ApiProblem refused = InvokeController.check(request, null);
+            if (refused != null) {
+                throw new ProblemException(refused);
+            }
+            return calls.invoke(caller, source, pipeline, request.version(), request.input(), bytes)
+                    .thenApply(result -> json.valueToTree(InvokeResponse.of(result)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}
