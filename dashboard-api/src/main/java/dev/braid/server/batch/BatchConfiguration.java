@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param lease how long a claimed line stays its worker's: a line still running after it (its
  *     instance died) is claimed again. Longer than the slowest call
  * @param maxAttempts how often a line refused with 429 (rate limits) is tried before it fails
- * @param broker {@code database} (in-process workers claiming lines from the database) or {@code rabbitmq}
+ * @param broker {@code database}: in-process workers claiming lines from the database ({@code rabbitmq}
+ *     is reserved for the RabbitMQ broker, not built yet: a server configured with it refuses to start)
  * @param workers false: this instance serves the API but runs no lines
  */
 @ConfigurationProperties("braid.batch")

@@ -188,6 +188,9 @@ public class BatchStore {
     // ---- reading -------------------------------------------------------------------------------
 
     public Optional<Batch> find(String id) {
+        if (!FileStore.plausibleId(id)) {
+            return Optional.empty();
+        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT * FROM batches WHERE id = ?")) {
             s.setString(1, id);
@@ -209,7 +212,7 @@ public class BatchStore {
                 args.add(owner);
             }
         }
-        if (after != null) {
+        if (after != null && FileStore.plausibleId(after)) {
             sql.append(" AND created_seq < (SELECT created_seq FROM batches WHERE id = ?)");
             args.add(after);
         }

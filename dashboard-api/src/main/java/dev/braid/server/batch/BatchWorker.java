@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -92,8 +92,17 @@ public class BatchWorker {
         return config.broker() == BatchConfiguration.Broker.DATABASE;
     }
 
+    /**
+     * After the server started, so after the registry loaded the stored pipelines (its startup
+     * listener): a line started earlier met "no pipeline named …" on a restarted instance.
+     */
     @EventListener
-    void onStartup(StartupEvent event) {
+    void onStartup(ServerStartupEvent event) {
+        if (config.broker() == BatchConfiguration.Broker.RABBITMQ) {
+            // not built yet: refusing beats batches that silently never run
+            throw new io.micronaut.context.exceptions.ConfigurationException(
+                    "braid.batch.broker: rabbitmq is not available in this build; use database (the default)");
+        }
         if (!enabled() || !running.compareAndSet(false, true)) {
             return;
         }

@@ -171,7 +171,18 @@ public class FileStore {
         }
     }
 
+    /**
+     * Whether {@code id} could be an id this server made (letters, digits, {@code -} and {@code _}):
+     * anything else (a NUL byte, which PostgreSQL text refuses, or 10 KB of junk) is simply absent.
+     */
+    public static boolean plausibleId(String id) {
+        return id != null && id.length() <= 100 && id.matches("[A-Za-z0-9_-]+");
+    }
+
     public Optional<StoredFile> find(String id) {
+        if (!plausibleId(id)) {
+            return Optional.empty();
+        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT * FROM batch_files WHERE id = ?")) {
             s.setString(1, id);
@@ -201,7 +212,7 @@ public class FileStore {
             sql.append(" AND purpose = ?");
             args.add(purpose);
         }
-        if (after != null) {
+        if (after != null && plausibleId(after)) {
             Optional<StoredFile> cursor = find(after);
             if (cursor.isPresent()) {
                 sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
