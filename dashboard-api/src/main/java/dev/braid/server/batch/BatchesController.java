@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
 @Tag(name = "Batches", description = "OpenAI's Files and Batch APIs (invoker key)")
 @ApiResponse(responseCode = "4XX", description = "The caller's fault: bad input (400), no or unknown key (401), not found (404), not cancellable (409)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "Braid's fault: the database unavailable (503), a server error (500)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/v1/batches")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public final class BatchesController {

@@ -47,6 +47,8 @@ import reactor.core.publisher.Flux;
 @Tag(name = "Batches", description = "OpenAI's Files and Batch APIs (invoker key)")
 @ApiResponse(responseCode = "4XX", description = "The caller's fault: bad input (400), too large (413), no or unknown key (401), not found (404)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "Braid's fault: the database unavailable (503), a server error (500)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/v1/files")
 public final class FilesController {
 
@@ -163,7 +165,12 @@ public final class FilesController {
     }
 
     @ApiResponse(responseCode = "200", description = "The file's bytes", content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
-    @Get(uri = "/{id}/content", produces = MediaType.ALL) // the SDKs ask for application/binary
+    @ApiResponse(responseCode = "4XX", description = "Not found (404), no or unknown key (401)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    @ApiResponse(responseCode = "5XX", description = "Braid's fault: the database unavailable (503), a server error (500)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+    // the SDKs ask for application/binary; errors are JSON
+    @Get(uri = "/{id}/content", produces = {MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM, "application/binary", MediaType.ALL})
     @ExecuteOn(TaskExecutors.BLOCKING)
     public MutableHttpResponse<?> content(@PathVariable String id, HttpRequest<?> request) {
         StoredFile file = visible(id, request);
