@@ -325,7 +325,9 @@ class ConfigurationReferenceTest {
             are deployed through the API.
 
             Settings outside `braid.*` are Micronaut's: `micronaut.server.port` (`MICRONAUT_SERVER_PORT`, default
-            8080), `micronaut.server.max-request-size` (default `1MB`; larger bodies get 413 `request_too_large`),
+            8080), `micronaut.server.max-request-buffer-size` (default `1MB`; larger JSON and YAML bodies get 413
+            `request_too_large`), `micronaut.server.max-request-size` (default `210MB`: file uploads only, which
+            stream; keep it above `braid.files.max-bytes`),
             `datasources.default.url` / `username` / `password` (`DATASOURCES_DEFAULT_URL`, …; default an H2
             file under `./data`), `otel.traces.exporter` (`OTEL_TRACES_EXPORTER`, default `none`).
             """;
