@@ -71,7 +71,7 @@ public class BatchWorker {
         this.runner = runner;
         this.config = config;
         this.json = json;
-        this.writers = Executors.newFixedThreadPool(4, r -> {
+        this.writers = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "braid-batch-store");
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY);
