@@ -76,7 +76,8 @@ class BatchThroughputTest {
                 System.out.printf("batch throughput: %d lines in %.1f s = %.0f lines/s (ceiling 640/s, %.0f %%); "
                         + "create (validate + store %d lines) %d ms%n", lines, seconds, rate, rate / 6.4, lines, createdMs);
                 assertEquals(lines, b.at("/request_counts/completed").asInt());
-                assertTrue(rate >= 320, "at least half the ceiling: " + rate);
+                // a floor, not the target: a loaded 2-core CI box measured 262-463/s; serialised workers would do 20/s
+                assertTrue(rate >= 150, "far below the ceiling: " + rate);
             }
         }
     }
