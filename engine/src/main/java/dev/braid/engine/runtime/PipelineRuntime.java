@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
 
@@ -65,17 +66,19 @@ public final class PipelineRuntime implements AutoCloseable {
 
     private PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models,
             boolean ownsModels, ExecutorService continuation) {
-        this(settings, enrichPolicy, models, StandardComponents.create(models, ownsModels, continuation), continuation);
+        this(settings, enrichPolicy, models, StandardComponents.create(models, ownsModels, continuation),
+                () -> StandardComponents.create(models, false, continuation), continuation);
     }
 
     PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models,
-            Map<String, Component> components, ExecutorService continuation) {
+            Map<String, Component> components, Supplier<Map<String, Component>> versionComponents,
+            ExecutorService continuation) {
         StepKinds kinds = StepKinds.of(settings.allowedCamelSchemes(), settings.enrichUrls());
         this.models = models;
         this.specs = new SpecReading(kinds);
         this.compiler = new PipelineCompiler(settings.outputSecrets(), kinds);
         this.continuation = continuation;
-        this.host = new CamelHost(kinds, enrichPolicy, components);
+        this.host = new CamelHost(kinds, enrichPolicy, components, versionComponents);
         this.routeCheck = new RouteCheck(kinds, components.keySet());
         this.versions = new VersionTable(settings.drainTimeout(), this::unload);
         this.invoker = new Invoker(versions, this::deployIfAbsent);
@@ -92,9 +95,23 @@ public final class PipelineRuntime implements AutoCloseable {
         });
     }
 
-    /** The CamelContext (for metrics and tests); do not add or remove Braid routes through it. */
+    /**
+     * The base CamelContext: the components (the {@code model:} component the server reads providers
+     * and prices from) and the event notifiers every version's context copies (add them before the
+     * first deploy). Versions' routes run in contexts of their own; do not add routes here.
+     */
     public CamelContext camelContext() {
         return host.camelContext();
+    }
+
+    /** Every loaded version's routes (a copy; for tests). */
+    List<org.apache.camel.Route> routes() {
+        return host.routes();
+    }
+
+    /** Every loaded version's endpoints (a copy; for tests). */
+    List<org.apache.camel.Endpoint> endpoints() {
+        return host.endpoints();
     }
 
     /** The model gateway this runtime's {@code model:} steps call through. */
@@ -241,7 +258,7 @@ public final class PipelineRuntime implements AutoCloseable {
             // a second unload of the same version (drained, then reloaded under the same route
             // group) must not touch the routes of the version that replaced it
             if (versions.remove(v)) {
-                host.unload(v.compiled, v.producer);
+                host.unload(v.compiled, v.routes);
             }
         }
     }
