@@ -31,8 +31,8 @@ import org.apache.camel.support.service.ServiceHelper;
 /**
  * Owns Braid's CamelContexts: a base context (the components the server looks up, event notifiers
  * such as tracing's, the YAML DSL warmed up) and one context per loaded version, holding only that
- * version's routes with components of its own ({@code direct:}, {@code braid:}, {@code model:},
- * {@code mask:}, {@code guard:}) over the shared step bindings and model gateway. Loading a version
+ * version's routes and step bindings with components of its own ({@code direct:}, {@code braid:},
+ * {@code model:}, {@code mask:}, {@code guard:}) over the shared model gateway. Loading a version
  * never touches another version's context: Camel's route bookkeeping (adding a route first removes
  * any route of the same id, which gathers every route's endpoints; starting one checks every route
  * for consumer clashes) is linear in the routes of a context, so in one shared context a 1,000-step
@@ -85,10 +85,10 @@ final class CamelHost implements AutoCloseable {
     }
 
     /** A started context for one version: Braid's components, the base context's event notifiers. */
-    private DefaultCamelContext versionContext(String group) {
+    private DefaultCamelContext versionContext(String group, StepBindingRegistry bindings) {
         DefaultCamelContext v = new DefaultCamelContext();
         v.getCamelContextExtension().setName(group);
-        configure(v, kinds, registry, new BraidComponent(registry, enrichPolicy, kinds.operations()));
+        configure(v, kinds, bindings, new BraidComponent(bindings, enrichPolicy, kinds.operations()));
         versionComponents.get().forEach(v::addComponent);
         // a retired version has drained (or was forced out after the drain timeout): a short grace
         v.getShutdownStrategy().setTimeout(2);
@@ -152,14 +152,16 @@ final class CamelHost implements AutoCloseable {
     }
 
     /**
-     * Binds a compiled version's steps and loads its routes; on any failure removes what it added
+     * Loads a compiled version into a new context of its own, with its step bindings; safe to call
+     * from several threads at once (nothing shared is written). On any failure closes that context
      * and throws an {@link InvalidPipelineException} pointing at the version's raw Camel, if any.
      */
     LoadedRoutes load(CompiledPipeline compiled) {
-        registry.addAll(compiled.bindings());
+        StepBindingRegistry bindings = new StepBindingRegistry();
+        bindings.addAll(compiled.bindings());
         DefaultCamelContext v = null;
         try {
-            v = versionContext(compiled.group());
+            v = versionContext(compiled.group(), bindings);
             PluginHelper.getRoutesLoader(v).loadRoutes(ResourceHelper.fromString(
                     "braid-" + compiled.name() + "-v" + compiled.version() + ".yaml", compiled.camelYaml()));
             for (Route r : v.getRoutes()) {
@@ -174,13 +176,12 @@ final class CamelHost implements AutoCloseable {
             return new LoadedRoutes(v, entry, producer);
         } catch (Exception | LinkageError e) {
             closeQuietly(v);
-            registry.removeAll(compiled.bindings().keySet());
             throw new InvalidPipelineException(List.of(loadError(compiled, e)));
         }
     }
 
-    /** Stops the version's producer, closes its context (routes, endpoints) and forgets its bindings. */
-    void unload(CompiledPipeline compiled, LoadedRoutes routes) {
+    /** Stops the version's producer and closes its context (routes, endpoints, step bindings). */
+    void unload(LoadedRoutes routes) {
         try {
             ServiceHelper.stopService(routes.producer());
         } catch (RuntimeException ignored) {
@@ -188,7 +189,6 @@ final class CamelHost implements AutoCloseable {
         }
         versionContexts.remove(routes.context());
         closeQuietly(routes.context());
-        registry.removeAll(compiled.bindings().keySet());
     }
 
     private static void closeQuietly(DefaultCamelContext v) {
