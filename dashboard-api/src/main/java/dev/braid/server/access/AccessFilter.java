@@ -152,13 +152,13 @@ public final class AccessFilter implements Ordered {
     }
 
     /**
-     * The dashboard shell and its static scripts and styles, the API description and its page, health and
+     * The dashboard shell, its icon and its static scripts and styles, the API description and its page, health and
      * metrics, and the pipeline JSON Schema (the public grammar, which editors fetch without credentials) need
      * no key; everything else does.
      */
     static boolean isPublic(HttpMethod method, String path) {
         return (("/".equals(path) || path.isEmpty() || (path.startsWith("/dashboard/") && !path.contains(".."))
-                                || "/openapi.yml".equals(path) || "/docs".equals(path) || "/swagger-ui".equals(path)
+                                || "/favicon.ico".equals(path) || "/openapi.yml".equals(path) || "/docs".equals(path) || "/swagger-ui".equals(path)
                                 || (path.startsWith("/swagger-ui/") && !path.contains("..")))
                         && (method == HttpMethod.GET || method == HttpMethod.HEAD))
                 || "/health".equals(path) || path.startsWith("/health/")
