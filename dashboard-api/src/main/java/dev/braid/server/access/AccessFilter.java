@@ -156,7 +156,7 @@ public final class AccessFilter implements Ordered {
      * metrics, and the pipeline JSON Schema (the public grammar, which editors fetch without credentials) need
      * no key; everything else does.
      */
-    static boolean isPublic(HttpMethod method, String path) {
+    public static boolean isPublic(HttpMethod method, String path) {
         return (("/".equals(path) || path.isEmpty() || (path.startsWith("/dashboard/") && !path.contains(".."))
                                 || "/favicon.ico".equals(path) || "/openapi.yml".equals(path) || "/docs".equals(path) || "/swagger-ui".equals(path)
                                 || (path.startsWith("/swagger-ui/") && !path.contains("..")))
