@@ -170,7 +170,8 @@ public final class AccessFilter implements Ordered {
         if (path.startsWith("/v1/") || "/v1".equals(path)) {
             return Role.Permission.INVOKE;
         }
-        if (under(path, "/api/keys") || under(path, "/api/providers") || under(path, "/api/audit")) {
+        if (under(path, "/api/keys") || under(path, "/api/providers") || under(path, "/api/audit")
+                || under(path, "/api/config")) {
             return Role.Permission.ADMINISTER;
         }
         if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
@@ -198,7 +199,7 @@ public final class AccessFilter implements Ordered {
             case INVOKE -> "invoke pipelines or models";
             case READ -> "read admin data";
             case CHANGE -> "change pipelines";
-            case ADMINISTER -> "manage keys or providers, or read the audit trail";
+            case ADMINISTER -> "manage keys or providers, reload the configuration, or read the audit trail";
         };
     }
 }
