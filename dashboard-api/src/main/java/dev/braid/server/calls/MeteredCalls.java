@@ -87,7 +87,7 @@ public class MeteredCalls {
                         InvocationResult ran = error == null ? result : failedRun.get();
                         usage.invocation(caller.requestId(), caller.keyId(), source.wire(), pipeline, started, ran,
                                 error, null);
-                        texts.offer(caller.requestId(), input, error == null ? result.output() : null);
+                        texts.offer(caller.requestId(), input, error == null ? result.output() : null, 2 * requestBytes);
                         spend.settle(ran == null ? null : ran.usage());
                     });
         });
@@ -124,7 +124,7 @@ public class MeteredCalls {
                             usage.invocation(caller.requestId(), caller.keyId(), source.wire(), pipeline, started, ran,
                                     stream.isCancelled() && error != null ? new CancellationException() : error,
                                     first < 0 ? null : first);
-                            texts.offer(caller.requestId(), input, error == null ? result.output() : null);
+                            texts.offer(caller.requestId(), input, error == null ? result.output() : null, 2 * requestBytes);
                             // settled before the last event goes out: a caller that saw it sees the spend
                             if (error == null) {
                                 spend.settle(result.usage());
@@ -222,11 +222,15 @@ public class MeteredCalls {
         if (!texts.enabled()) {
             return;
         }
-        Object prompt = request.task() == ModelTask.EMBEDDINGS ? request.inputs()
+        boolean embeddings = request.task() == ModelTask.EMBEDDINGS;
+        List<?> prompt = embeddings ? request.inputs()
                 : request.messages().stream().map(m -> java.util.Map.of("role", String.valueOf(m.role()),
                         "content", m.text() == null ? "" : m.text())).toList();
-        texts.offer(caller.requestId(), prompt,
-                response == null || request.task() == ModelTask.EMBEDDINGS ? null : response.text());
+        String answer = response == null || embeddings ? null : response.text();
+        long size = (answer == null ? 0 : 2L * answer.length()) + (embeddings
+                ? request.inputs().stream().mapToLong(i -> 2L * i.length()).sum()
+                : request.messages().stream().mapToLong(m -> m.text() == null ? 0 : 2L * m.text().length()).sum());
+        texts.offer(caller.requestId(), prompt, answer, size);
     }
 
     /** The call's spend; its tokens count toward the key's daily quota when it has one. */

@@ -42,8 +42,12 @@ public class RequestTexts {
     private static final long PRUNE_EVERY_MS = 60_000;
     private final long pruneEveryMs;
 
+    /** What the queue may hold at once, by the callers' size hints: it holds live objects, not copies. */
+    static final long MAX_PENDING_BYTES = 32L << 20;
+
     /** One request's text as captured: the raw objects, turned into text on the writer thread. */
-    private record Captured(String requestId, @Nullable Object prompt, @Nullable Object answer, long atMs) {}
+    private record Captured(String requestId, @Nullable Object prompt, @Nullable Object answer, long atMs,
+            long sizeHint) {}
 
     private final RequestLogConfiguration config;
     private final DataSource dataSource;
@@ -54,6 +58,7 @@ public class RequestTexts {
     private final BlockingQueue<Captured> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong pendingBytes = new AtomicLong();
     private final Thread writer;
     private volatile boolean running = true;
     private long lastPrune;
@@ -90,13 +95,18 @@ public class RequestTexts {
 
     /**
      * Offers one request's prompt and answer (a pipeline's input and output, a chat's messages and
-     * reply); never blocks, a no-op when text logging is off.
+     * reply); never blocks, a no-op when text logging is off. {@code sizeHint} (the request's size in
+     * bytes, about) counts against {@link #MAX_PENDING_BYTES}; past it the text is dropped and counted.
      */
-    public void offer(String requestId, @Nullable Object prompt, @Nullable Object answer) {
+    public void offer(String requestId, @Nullable Object prompt, @Nullable Object answer, long sizeHint) {
         if (!config.text() || !running || requestId == null) {
             return;
         }
-        if (!queue.offer(new Captured(requestId, prompt, answer, System.currentTimeMillis()))) {
+        long size = Math.max(0, sizeHint);
+        // bounded by count and by size: a burst of 1 MB bodies must not pin gigabytes until written
+        if (pendingBytes.addAndGet(size) > MAX_PENDING_BYTES
+                || !queue.offer(new Captured(requestId, prompt, answer, System.currentTimeMillis(), size))) {
+            pendingBytes.addAndGet(-size);
             dropped.incrementAndGet();
         }
     }
@@ -148,6 +158,7 @@ public class RequestTexts {
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
+                    pendingBytes.addAndGet(-batch.stream().mapToLong(Captured::sizeHint).sum());
                     write(batch);
                     batch.clear();
                 }
