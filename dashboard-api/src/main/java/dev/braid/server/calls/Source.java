@@ -7,7 +7,9 @@ public enum Source {
     /** {@code POST /v1/chat/completions}, on a provider model, an alias or {@code pipeline/<name>}. */
     CHAT("chat"),
     /** {@code POST /v1/embeddings}. */
-    EMBEDDINGS("embeddings");
+    EMBEDDINGS("embeddings"),
+    /** {@code POST /v1/messages} (Anthropic's Messages API), on any model name. */
+    MESSAGES("messages");
 
     private final String wire;
 
