@@ -47,9 +47,9 @@ import java.util.concurrent.CompletionStage;
  */
 @Tag(name = "Anthropic-compatible", description = "The Messages API in Anthropic's wire format, on any model (invoker key, as x-api-key or Bearer)")
 @ApiResponse(responseCode = "4XX", description = "The caller's fault, in Anthropic's error shape {type: error, error: {type, message}}",
-        content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessagesErrorBody.class)))
 @ApiResponse(responseCode = "5XX", description = "Braid's or a provider's fault, in Anthropic's error shape",
-        content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessagesErrorBody.class)))
 @Controller("/v1/messages")
 public final class MessagesController {
 
