@@ -38,7 +38,11 @@ public final class AnthropicProvider extends HttpProvider {
     }
 
     /** What Anthropic's Messages API takes or has an equivalent for ({@code user} is {@code metadata.user_id}). */
-    static final Set<String> HONOURED = Set.of("top_p", "tool_choice", "parallel_tool_calls", "user", "top_k");
+    static final Set<String> HONOURED = Set.of("top_p", "tool_choice", "parallel_tool_calls", "user", "top_k",
+            "thinking", "service_tier");
+
+    /** Body fields of Anthropic's own API that travel as extras and are sent as given. */
+    static final Set<String> NATIVE_EXTRAS = Set.of("top_k", "thinking", "service_tier");
 
     @Override
     protected CompletableFuture<ModelResponse> chat(ModelRequest request, Target target) {

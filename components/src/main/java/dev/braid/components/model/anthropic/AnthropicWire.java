@@ -114,6 +114,12 @@ final class AnthropicWire {
         if (o.extra().get("top_k") instanceof Number topK) {
             body.put("top_k", topK.longValue());
         }
+        for (String nativeField : AnthropicProvider.NATIVE_EXTRAS) {
+            // Anthropic's own fields a Messages caller sent (extended thinking, …): as given
+            if (!"top_k".equals(nativeField) && o.extra().containsKey(nativeField)) {
+                body.set(nativeField, ProviderJson.tree(o.extra().get(nativeField)));
+            }
+        }
         if (o.user() != null) {
             body.putObject("metadata").put("user_id", o.user());
         }

@@ -128,6 +128,9 @@ class OptionTranslationTest {
         assertEquals(0.5, sent.get("top_p").asDouble());
         assertEquals(5, sent.get("top_k").asInt());
         assertEquals("u-1", sent.at("/metadata/user_id").asText());
+        await(p, request(GenerationOptions.builder().extra(Map.of("thinking", Map.of("type", "enabled", "budget_tokens", 2048)))
+                .build()), "c");
+        assertEquals(2048, server.last().json().at("/thinking/budget_tokens").asInt(), "Anthropic's own field, as given");
         await(p, request(GenerationOptions.builder().toolChoice(ToolChoice.function("get_weather")).build()), "c");
         assertEquals("{\"type\":\"tool\",\"name\":\"get_weather\"}", server.last().json().get("tool_choice").toString());
         await(p, request(GenerationOptions.builder().toolChoice(ToolChoice.NONE).build()), "c");
