@@ -9,7 +9,9 @@ public enum Source {
     /** {@code POST /v1/embeddings}. */
     EMBEDDINGS("embeddings"),
     /** A line of a batch ({@code POST /v1/batches}), run by a worker under the batch creator's key. */
-    BATCH("batch");
+    BATCH("batch"),
+    /** {@code POST /v1/messages} (Anthropic's Messages API), on any model name. */
+    MESSAGES("messages");
 
     private final String wire;
 

@@ -75,7 +75,8 @@ public final class ErrorResponses {
         }
         if (cause instanceof ModelException e) {
             var retryAfter = e instanceof ModelException.ProviderError p && e.status() == 429 ? p.retryAfter() : null;
-            return new ApiProblem(e.status(), e.code(), e.getMessage(), null, List.of(), retryAfter);
+            String param = e instanceof ModelException.UnsupportedParameter u ? u.param() : null;
+            return new ApiProblem(e.status(), e.code(), e.getMessage(), param, List.of(), retryAfter);
         }
         if (cause instanceof GuardBlockedException e) {
             String message = e.getMessage() != null && e.getMessage().contains(e.rule())

@@ -24,6 +24,7 @@ public final class EventStream {
     private final HttpRequest<?> request;
     private final Sinks.Many<Event<String>> sink = Sinks.many().unicast().onBackpressureBuffer();
     private final CompletableFuture<MutableHttpResponse<?>> response = new CompletableFuture<>();
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     private boolean open;
     private boolean closed;
     private volatile boolean cancelled;
@@ -35,6 +36,13 @@ public final class EventStream {
     /** The response to return from the controller; completes at the first event or an early failure. */
     public CompletionStage<MutableHttpResponse<?>> response() {
         return response;
+    }
+
+    /** Adds a header to the answer; ignored once the stream is open (headers are gone by then). */
+    public synchronized void header(String name, String value) {
+        if (!open && !closed) {
+            headers.put(name, value);
+        }
     }
 
     /** Sends a {@code data:} event (no event name). */
@@ -103,6 +111,7 @@ public final class EventStream {
                 .header("Cache-Control", "no-cache")
                 // tells nginx-style proxies not to buffer the stream
                 .header("X-Accel-Buffering", "no");
+        headers.forEach(ok::header);
         response.complete(ok);
     }
 }

@@ -1,16 +1,20 @@
 package dev.braid.server.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.components.model.api.GenerationOptions;
+import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.ToolCall;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.server.access.Access;
 import dev.braid.server.access.ApiKey;
 import dev.braid.server.calls.Caller;
 import dev.braid.server.calls.MeteredCalls;
+import dev.braid.server.calls.PipelineAnswers;
 import dev.braid.server.calls.Source;
 import dev.braid.server.http.ProblemException;
 import dev.braid.server.models.ChatModels;
@@ -21,7 +25,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -58,10 +61,11 @@ public class OpenAiCalls {
             ChatWire wire = new ChatWire(json, chat.model());
             if (target instanceof ChatTarget.Routed routed) {
                 return calls.chat(caller, source, chat.model(), routed.policy(), chat.toModelRequest(), bytes)
-                        .thenApply(r -> wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage()));
+                        .thenApply(r -> wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage(),
+                                r.fields().get(ModelResponse.LOGPROBS_FIELD)));
             }
             return calls.invoke(caller, source, ((ChatTarget.Pipeline) target).name(), null, chat.pipelineInput(), bytes)
-                    .thenApply(result -> wire.completion(textOf(result), List.of(), "stop", result.usage()));
+                    .thenApply(result -> pipelineCompletion(wire, result));
         } catch (RequestInvalid e) {
             return CompletableFuture.failedFuture(new ProblemException(e.problem()));
         } catch (RuntimeException e) {
@@ -75,7 +79,7 @@ public class OpenAiCalls {
             EmbeddingsRequest request = EmbeddingsRequest.read(body);
             Access.requireModel(key, request.model());
             ChatTarget.Routed routed = routedEmbeddings(request.model());
-            return calls.embeddings(caller, source, request.model(), routed.policy(), request.inputs())
+            return calls.embeddings(caller, source, request.model(), routed.policy(), request.request())
                     .thenApply(r -> embeddingList(request.model(), r, request.base64()));
         } catch (RequestInvalid e) {
             return CompletableFuture.failedFuture(new ProblemException(e.problem()));
@@ -92,20 +96,20 @@ public class OpenAiCalls {
         return routed;
     }
 
-    /** An embeddings body: the model, its inputs and whether vectors go out as base64. */
-    record EmbeddingsRequest(String model, List<String> inputs, boolean base64) {
+    /** An embeddings body: the model, the request (texts or token ids, dimensions) and whether vectors go out as base64. */
+    record EmbeddingsRequest(String model, ModelRequest request, boolean base64) {
 
         static EmbeddingsRequest read(JsonNode root) {
             if (root == null || !root.isObject()) {
                 throw new RequestInvalid(null, "the request body must be a JSON object");
             }
             String model = ModelNames.checked(ChatCompletionRequest.requiredString(root, "model"));
-            List<String> inputs = embeddingInputs(root.get("input"));
+            ModelRequest request = embeddingRequest(root);
             String format = root.path("encoding_format").asText("float");
             if (!"float".equals(format) && !"base64".equals(format)) {
                 throw new RequestInvalid("encoding_format", "'encoding_format' must be float or base64");
             }
-            return new EmbeddingsRequest(model, inputs, "base64".equals(format));
+            return new EmbeddingsRequest(model, request, "base64".equals(format));
         }
     }
 
@@ -139,36 +143,70 @@ public class OpenAiCalls {
         return root;
     }
 
-    static List<String> embeddingInputs(JsonNode input) {
-        if (input != null && input.isTextual()) {
-            return List.of(input.asText());
-        }
-        if (input != null && input.isArray() && !input.isEmpty()) {
-            List<String> inputs = new ArrayList<>();
-            for (JsonNode item : input) {
-                if (!item.isTextual()) {
-                    throw new RequestInvalid("input", "'input' must be a string or an array of strings (token arrays are not supported)");
-                }
-                inputs.add(item.asText());
-            }
-            return inputs;
-        }
-        throw new RequestInvalid("input", "'input' must be a string or a non-empty array of strings");
+    /**
+     * A chat completion from a pipeline's answer: its tool calls when it made some (finish reason
+     * {@code tool_calls}), else its text.
+     */
+    ObjectNode pipelineCompletion(ChatWire wire, InvocationResult result) {
+        List<ToolCall> toolCalls = PipelineAnswers.toolCalls(result);
+        String text = toolCalls.isEmpty() ? textOf(result) : PipelineAnswers.textOrNull(result);
+        return wire.completion(text, toolCalls, toolCalls.isEmpty() ? "stop" : "tool_calls", result.usage(), null);
     }
 
-    /** The assistant text of a pipeline answer: its output's {@code text}, a string output as is, else the output as JSON. */
+    /**
+     * {@code input} as OpenAI takes it: a string, an array of strings, an array of token ids (one
+     * input) or an array of token-id arrays; and {@code dimensions}. Token ids and {@code dimensions}
+     * reach providers that take them; the others answer 400 {@code unsupported_parameter}.
+     */
+    static ModelRequest embeddingRequest(JsonNode root) {
+        JsonNode input = root.get("input");
+        List<String> texts = new ArrayList<>();
+        List<List<Integer>> tokens = new ArrayList<>();
+        String shape = "'input' must be a string, an array of strings, an array of token ids or an array of token-id arrays";
+        if (input != null && input.isTextual()) {
+            texts.add(input.asText());
+        } else if (input != null && input.isArray() && !input.isEmpty()) {
+            if (input.get(0).isIntegralNumber()) {
+                tokens.add(tokenIds(input, shape));
+            } else {
+                for (JsonNode item : input) {
+                    if (item.isTextual() && tokens.isEmpty()) {
+                        texts.add(item.asText());
+                    } else if (item.isArray() && !item.isEmpty() && texts.isEmpty()) {
+                        tokens.add(tokenIds(item, shape));
+                    } else {
+                        throw new RequestInvalid("input", shape);
+                    }
+                }
+            }
+        } else {
+            throw new RequestInvalid("input", shape);
+        }
+        Integer dimensions = null;
+        JsonNode d = root.get("dimensions");
+        if (d != null && !d.isNull()) {
+            if (!d.isIntegralNumber() || d.asLong() < 1 || d.asLong() > 65536) {
+                throw new RequestInvalid("dimensions", "'dimensions' must be a positive integer");
+            }
+            dimensions = d.asInt();
+        }
+        return new ModelRequest(ModelTask.EMBEDDINGS, null, texts, null,
+                GenerationOptions.builder().dimensions(dimensions).build(), tokens);
+    }
+
+    private static List<Integer> tokenIds(JsonNode array, String shape) {
+        List<Integer> ids = new ArrayList<>(array.size());
+        for (JsonNode id : array) {
+            if (!id.isIntegralNumber() || id.asLong() < 0 || id.asLong() > Integer.MAX_VALUE) {
+                throw new RequestInvalid("input", shape);
+            }
+            ids.add(id.asInt());
+        }
+        return ids;
+    }
+
+    /** The assistant text of a pipeline answer (see {@link PipelineAnswers#text}). */
     String textOf(InvocationResult result) {
-        Object output = result.output();
-        if (output instanceof Map<?, ?> map && map.get("text") instanceof String text) {
-            return text;
-        }
-        if (output instanceof String text) {
-            return text;
-        }
-        try {
-            return output == null ? "" : json.writeValueAsString(output);
-        } catch (JsonProcessingException e) {
-            return String.valueOf(output);
-        }
+        return PipelineAnswers.text(result, json);
     }
 }

@@ -17,7 +17,9 @@ import dev.braid.server.access.Access;
 import dev.braid.server.calls.Caller;
 import dev.braid.server.calls.HttpCallers;
 import dev.braid.server.calls.MeteredCalls;
+import dev.braid.server.calls.PipelineAnswers;
 import dev.braid.server.calls.Source;
+import dev.braid.server.http.AnswerHeaders;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorResponses;
 import dev.braid.server.http.EventStream;
@@ -91,6 +93,7 @@ public final class OpenAiController {
         Caller caller = callers.of(request);
         if (chat.stream()) {
             EventStream events = new EventStream(request);
+            AnswerHeaders.onStream(events, caller.requestId(), target.knownModel());
             ChatStream stream = new ChatStream(events, wire, json, request, chat.includeUsage());
             try {
                 if (target instanceof ChatTarget.Routed routed) {
@@ -98,7 +101,7 @@ public final class OpenAiController {
                             body.length(), stream.ofModel());
                 } else {
                     calls.invokeStreaming(caller, Source.CHAT, ((ChatTarget.Pipeline) target).name(), null,
-                            chat.pipelineInput(), request.getContentLength(), stream.ofPipeline(answers::textOf));
+                            chat.pipelineInput(), request.getContentLength(), stream.ofPipeline(answers::textOf, PipelineAnswers::toolCalls));
                 }
             } catch (RuntimeException e) {
                 stream.fail(e);
@@ -109,11 +112,16 @@ public final class OpenAiController {
         try {
             if (target instanceof ChatTarget.Routed routed) {
                 answer = calls.chat(caller, Source.CHAT, chat.model(), routed.policy(), chat.toModelRequest(), body.length())
-                        .thenApply(r -> ok(wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
+                        .thenApply(r -> AnswerHeaders.on(ok(wire.completion(r.text(), r.toolCalls(), r.finishReason(),
+                                        r.usage(), r.fields().get(ModelResponse.LOGPROBS_FIELD))),
+                                caller.requestId(), r.provider() + "/" + r.model(), r.usage().costUsd(),
+                                PipelineAnswers.cached(r)));
             } else {
-                answer = calls.invoke(caller, Source.CHAT, ((ChatTarget.Pipeline) target).name(), null,
-                                chat.pipelineInput(), request.getContentLength())
-                        .thenApply(result -> ok(wire.completion(answers.textOf(result), List.of(), "stop", result.usage())));
+                String pipeline = ((ChatTarget.Pipeline) target).name();
+                answer = calls.invoke(caller, Source.CHAT, pipeline, null, chat.pipelineInput(), request.getContentLength())
+                        .thenApply(result -> AnswerHeaders.on(ok(answers.pipelineCompletion(wire, result)),
+                                caller.requestId(), "pipeline/" + pipeline, result.usage().costUsd(),
+                                PipelineAnswers.cached(result)));
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
@@ -136,10 +144,11 @@ public final class OpenAiController {
             return done(ErrorResponses.of(request, e));
         }
         String model = embeddings.model();
-        List<String> inputs = embeddings.inputs();
         boolean base64 = embeddings.base64();
-        return calls.embeddings(callers.of(request), Source.EMBEDDINGS, model, routed.policy(), inputs)
-                .<MutableHttpResponse<?>>thenApply(r -> ok(answers.embeddingList(model, r, base64)))
+        Caller caller = callers.of(request);
+        return calls.embeddings(caller, Source.EMBEDDINGS, model, routed.policy(), embeddings.request())
+                .<MutableHttpResponse<?>>thenApply(r -> AnswerHeaders.on(ok(answers.embeddingList(model, r, base64)),
+                        caller.requestId(), r.provider() + "/" + r.model(), r.usage().costUsd(), PipelineAnswers.cached(r)))
                 .exceptionally(error -> ErrorResponses.of(request, error));
     }
 

@@ -8,7 +8,8 @@ import java.time.Duration;
  * {@link #status()} is the HTTP status Braid answers with.
  */
 public abstract sealed class ModelException extends RuntimeException
-        permits ModelException.ProviderError, ModelException.ProviderTimeout, ModelException.ModelNotFound {
+        permits ModelException.ProviderError, ModelException.ProviderTimeout, ModelException.ModelNotFound,
+        ModelException.UnsupportedParameter {
 
     protected ModelException(String message) {
         super(message, null, false, false);
@@ -181,6 +182,45 @@ public abstract sealed class ModelException extends RuntimeException
 
         @Override
         public boolean retryOnSameTarget() {
+            return false;
+        }
+    }
+
+    /**
+     * The chosen target cannot honour a request field (a {@code seed} for Anthropic, {@code dimensions}
+     * for a model without shortened vectors): 400 {@code unsupported_parameter} naming {@code param}
+     * in the calling door's spelling. Nothing is dropped silently. Not a fallback trigger: the
+     * caller asked for something this target cannot do, and an answer that ignored it would be wrong.
+     */
+    public static final class UnsupportedParameter extends ModelException {
+        private final String param;
+
+        public UnsupportedParameter(String param, String message) {
+            super(message);
+            this.param = param;
+        }
+
+        /** {@code param} for a target that cannot take it, with a message naming both. */
+        public static UnsupportedParameter of(String param, String provider) {
+            return new UnsupportedParameter(param, "'" + param + "' is not supported by provider '" + provider + "'");
+        }
+
+        public String param() {
+            return param;
+        }
+
+        @Override
+        public int status() {
+            return 400;
+        }
+
+        @Override
+        public String code() {
+            return "unsupported_parameter";
+        }
+
+        @Override
+        public boolean retryable() {
             return false;
         }
     }

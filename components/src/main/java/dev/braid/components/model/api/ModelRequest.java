@@ -10,19 +10,33 @@ import java.util.List;
  * @param inputs texts for sentiment, embeddings and moderation (one result per input)
  * @param tools functions the model may call (chat only)
  * @param options sampling and output options
+ * @param tokenInputs embeddings input given as token ids (one list per input) instead of texts;
+ *     only providers that take token ids accept it
  */
 public record ModelRequest(
         ModelTask task,
         List<Message> messages,
         List<String> inputs,
         List<ToolDefinition> tools,
-        GenerationOptions options) {
+        GenerationOptions options,
+        List<List<Integer>> tokenInputs) {
 
     public ModelRequest {
+        tokenInputs = tokenInputs == null ? List.of() : tokenInputs.stream().map(List::copyOf).toList();
         messages = messages == null ? List.of() : List.copyOf(messages);
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
         tools = tools == null ? List.of() : List.copyOf(tools);
         options = options == null ? GenerationOptions.DEFAULTS : options;
+    }
+
+    public ModelRequest(ModelTask task, List<Message> messages, List<String> inputs, List<ToolDefinition> tools,
+            GenerationOptions options) {
+        this(task, messages, inputs, tools, options, null);
+    }
+
+    /** This request with other options. */
+    public ModelRequest withOptions(GenerationOptions other) {
+        return new ModelRequest(task, messages, inputs, tools, other, tokenInputs);
     }
 
     public static ModelRequest chat(List<Message> messages) {

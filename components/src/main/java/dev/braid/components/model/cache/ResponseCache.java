@@ -40,6 +40,13 @@ public interface ResponseCache {
         canonical.put("inputs", request.inputs());
         canonical.put("tools", request.tools());
         canonical.put("options", request.options());
+        if (request.options().toolChoice() != null) {
+            // the choice records without components write as {}: the kind tells auto from none from required
+            canonical.put("toolChoice", request.options().toolChoice().toString());
+        }
+        if (!request.tokenInputs().isEmpty()) {
+            canonical.put("tokenInputs", request.tokenInputs());
+        }
         canonical.put("strategy", policy.strategyName());
         canonical.put("targets", policy.targets());
         try {
