@@ -5,6 +5,8 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.sse.Event;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import reactor.core.publisher.Sinks;
@@ -24,6 +26,7 @@ public final class EventStream {
     private final HttpRequest<?> request;
     private final Sinks.Many<Event<String>> sink = Sinks.many().unicast().onBackpressureBuffer();
     private final CompletableFuture<MutableHttpResponse<?>> response = new CompletableFuture<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean open;
     private boolean closed;
     private volatile boolean cancelled;
@@ -35,6 +38,13 @@ public final class EventStream {
     /** The response to return from the controller; completes at the first event or an early failure. */
     public CompletionStage<MutableHttpResponse<?>> response() {
         return response;
+    }
+
+    /** Adds a header to the 200 answer; ignored once the stream is open (or answered with an error). */
+    public synchronized void header(String name, String value) {
+        if (!open && !closed) {
+            headers.put(name, value);
+        }
     }
 
     /** Sends a {@code data:} event (no event name). */
@@ -103,6 +113,7 @@ public final class EventStream {
                 .header("Cache-Control", "no-cache")
                 // tells nginx-style proxies not to buffer the stream
                 .header("X-Accel-Buffering", "no");
+        headers.forEach(ok::header);
         response.complete(ok);
     }
 }
