@@ -130,7 +130,8 @@ class ResponsesBadInputTest {
         assertError(send("GET", "/v1/responses/resp_nope", null), 404, "response_not_found", null);
         assertError(send("DELETE", "/v1/responses/resp_nope", null), 404, "response_not_found", null);
         assertError(send("GET", "/v1/responses/" + "r".repeat(3000), null), 404, "response_not_found", null);
-        assertError(send("GET", "/v1/responses/resp%00x", null), 404, "response_not_found", null);
+        assertError(send("GET", "/v1/responses/resp%00x", null), 400, "invalid_request", null);
+        assertError(send("GET", "/v1/responses/resp%20x", null), 404, "response_not_found", null);
         assertError(send("GET", "/v1/responses/%FF", null), 400, "invalid_request", null);
     }
 
