@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET} and {@code DELETE /v1/responses/{id}} on the caller's stored responses. Nothing here
  * waits on a model or the database: answers are stages completed from callbacks.
  */
-@Tag(name = "OpenAI-compatible", description = "Chat completions, responses, embeddings and models in OpenAI's wire format (invoker key)")
+@Tag(name = "OpenAI-compatible", description = "Chat completions, embeddings and models in OpenAI's wire format (invoker key)")
 @ApiResponse(responseCode = "4XX", description = "The caller's fault: bad input (400, 413, 415), no or unknown key (401), a role that may not (403), not found (404), a limit, quota or budget reached (429)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @ApiResponse(responseCode = "5XX", description = "Braid's or a provider's fault: an upstream failure (502), no provider or capacity (503), a server error (500)",
