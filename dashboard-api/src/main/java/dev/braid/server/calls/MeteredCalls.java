@@ -189,9 +189,19 @@ public class MeteredCalls {
     /** Embeddings of {@code inputs} routed by {@code policy}. */
     public CompletionStage<ModelResponse> embeddings(
             Caller caller, Source source, String model, RoutingPolicy policy, List<String> inputs) {
+        return embeddings(caller, source, model, policy, ModelRequest.ofInputs(ModelTask.EMBEDDINGS, inputs));
+    }
+
+    /**
+     * An embeddings request (texts or token ids, {@code dimensions}) routed by {@code policy}. Token-id
+     * inputs are reserved at one token per id.
+     */
+    public CompletionStage<ModelResponse> embeddings(
+            Caller caller, Source source, String model, RoutingPolicy policy, ModelRequest request) {
         RequestSpend spend = open(caller);
-        ModelRequest request = ModelRequest.ofInputs(ModelTask.EMBEDDINGS, inputs);
-        return reserved(spend, s -> budgets.reserveEmbeddings(s, caller.quota(), policy.targets(), inputs))
+        List<String> estimate = request.tokenInputs().isEmpty() ? request.inputs()
+                : request.tokenInputs().stream().map(ids -> " x".repeat(ids.size())).toList();
+        return reserved(spend, s -> budgets.reserveEmbeddings(s, caller.quota(), policy.targets(), estimate))
                 .thenCompose(go -> routed(caller, source, model, request, policy, spend));
     }
 

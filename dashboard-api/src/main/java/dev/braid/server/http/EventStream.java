@@ -5,8 +5,6 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.sse.Event;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import reactor.core.publisher.Sinks;
@@ -26,7 +24,7 @@ public final class EventStream {
     private final HttpRequest<?> request;
     private final Sinks.Many<Event<String>> sink = Sinks.many().unicast().onBackpressureBuffer();
     private final CompletableFuture<MutableHttpResponse<?>> response = new CompletableFuture<>();
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     private boolean open;
     private boolean closed;
     private volatile boolean cancelled;
@@ -40,7 +38,7 @@ public final class EventStream {
         return response;
     }
 
-    /** Adds a header to the 200 answer; ignored once the stream is open (or answered with an error). */
+    /** Adds a header to the answer; ignored once the stream is open (headers are gone by then). */
     public synchronized void header(String name, String value) {
         if (!open && !closed) {
             headers.put(name, value);

@@ -8,6 +8,7 @@ import dev.braid.components.model.api.Message;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelTask;
 import dev.braid.components.model.api.ToolCall;
+import dev.braid.components.model.api.ToolChoice;
 import dev.braid.components.model.api.ToolDefinition;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,11 +18,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A {@code POST /v1/chat/completions} body, read leniently the way OpenAI reads it: unknown fields
- * are ignored (SDKs send extras such as {@code n}, {@code user}, {@code seed}), {@code content} is a
+ * A {@code POST /v1/chat/completions} body. Every documented field is read into the unified request
+ * ({@code tool_choice}, {@code parallel_tool_calls}, a function's {@code strict}, {@code top_p},
+ * {@code seed}, penalties, {@code logprobs}, {@code reasoning_effort}, {@code user}, {@code metadata} …);
+ * fields Braid does not model ({@code logit_bias}, {@code service_tier}, {@code prediction}, vendor
+ * extensions) are kept as {@link GenerationOptions#extra()} in their order, so an OpenAI-compatible
+ * upstream gets them as sent and any other provider refuses them by name. {@code content} is a
  * string or a list of parts, {@code stop} a string or a list, {@code max_completion_tokens} wins
- * over the older {@code max_tokens}. {@code developer} messages are read as {@code system};
- * {@code tool_choice: "none"} sends no tools; {@code n} above 1 is refused (one choice only).
+ * over the older {@code max_tokens} (the spelling is kept). {@code developer} messages are read as
+ * {@code system}; {@code n} above 1 is refused (one choice only).
  *
  * @param pipelineInput the body without {@code model}, {@code stream} and {@code stream_options}:
  *     what a {@code pipeline/<name>} model gets as its input
@@ -37,6 +42,11 @@ record ChatCompletionRequest(
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final Set<String> NOT_PIPELINE_INPUT = Set.of("model", "stream", "stream_options");
+    /** The request fields read into the unified request; every other one is an extra. */
+    static final Set<String> MODELLED = Set.of("model", "messages", "stream", "stream_options", "tools", "tool_choice",
+            "parallel_tool_calls", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stop",
+            "response_format", "n", "seed", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs",
+            "reasoning_effort", "user", "metadata");
 
     ModelRequest toModelRequest() {
         return new ModelRequest(ModelTask.CHAT, messages, null, tools, options);
@@ -57,16 +67,12 @@ record ChatCompletionRequest(
             messages.add(message(messagesNode.get(i), "messages[" + i + "]"));
         }
         List<ToolDefinition> tools = tools(body.get("tools"), json);
-        JsonNode choice = body.get("tool_choice");
-        if (choice != null && choice.isTextual() && "none".equals(choice.asText())) {
-            tools = List.of(); // the model must not call tools: offering none is the portable way
-        }
-        Double temperature = optionalNumber(body, "temperature");
         Integer maxTokens = optionalInt(body, "max_completion_tokens");
+        String maxTokensField = maxTokens == null ? null : "max_completion_tokens";
         if (maxTokens == null) {
             maxTokens = optionalInt(body, "max_tokens");
+            maxTokensField = maxTokens == null ? null : "max_tokens";
         }
-        List<String> stop = stop(body.get("stop"));
         Map<String, Object> responseFormat = null;
         JsonNode rf = body.get("response_format");
         if (rf != null && !rf.isNull()) {
@@ -80,6 +86,27 @@ record ChatCompletionRequest(
             // silently answering one choice would break a client that indexes choices[1]
             throw new RequestInvalid("n", "'n' must be 1: Braid answers with one choice");
         }
+        Integer topLogprobs = optionalCount(body, "top_logprobs", 20);
+        GenerationOptions options = GenerationOptions.builder()
+                .temperature(optionalNumber(body, "temperature"))
+                .maxTokens(maxTokens)
+                .maxTokensField(maxTokensField)
+                .stop(stop(body.get("stop")))
+                .responseFormat(responseFormat)
+                .topP(optionalNumber(body, "top_p"))
+                .seed(optionalLong(body, "seed"))
+                .presencePenalty(optionalNumber(body, "presence_penalty"))
+                .frequencyPenalty(optionalNumber(body, "frequency_penalty"))
+                .n(n)
+                .logprobs(optionalFlag(body, "logprobs"))
+                .topLogprobs(topLogprobs)
+                .reasoningEffort(optionalText(body, "reasoning_effort"))
+                .toolChoice(toolChoice(body.get("tool_choice")))
+                .parallelToolCalls(optionalFlag(body, "parallel_tool_calls"))
+                .user(optionalText(body, "user"))
+                .metadata(metadata(body.get("metadata")))
+                .extra(extra(body))
+                .build();
         boolean stream = optionalBoolean(body, "stream");
         boolean includeUsage = false;
         JsonNode so = body.get("stream_options");
@@ -96,8 +123,7 @@ record ChatCompletionRequest(
                 input.put(e.getKey(), javaValue(e.getValue()));
             }
         }
-        return new ChatCompletionRequest(model, messages, tools,
-                new GenerationOptions(temperature, maxTokens, stop, responseFormat), stream, includeUsage, input);
+        return new ChatCompletionRequest(model, messages, tools, options, stream, includeUsage, input);
     }
 
     /**
@@ -218,10 +244,111 @@ record ChatCompletionRequest(
             }
             JsonNode params = fn.get("parameters");
             Map<String, Object> parameters = params == null || params.isNull() ? null : json.convertValue(params, Map.class);
+            JsonNode strict = fn.get("strict");
+            if (strict != null && !strict.isNull() && !strict.isBoolean()) {
+                throw new RequestInvalid(path + ".function.strict", "'" + path + ".function.strict' must be true or false");
+            }
             tools.add(new ToolDefinition(requiredString(fn, "name", path + ".function.name"),
-                    fn.path("description").asText(null), parameters));
+                    fn.path("description").asText(null), parameters,
+                    strict == null || strict.isNull() ? null : strict.asBoolean()));
         }
         return tools;
+    }
+
+    /** {@code "auto" | "none" | "required"} or {@code {type: function, function: {name}}}. */
+    static ToolChoice toolChoice(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            switch (node.asText()) {
+                case "auto": return ToolChoice.AUTO;
+                case "none": return ToolChoice.NONE;
+                case "required": return ToolChoice.REQUIRED;
+                default: break;
+            }
+        } else if (node.isObject() && "function".equals(node.path("type").asText())
+                && node.path("function").path("name").isTextual() && !node.path("function").path("name").asText().isBlank()) {
+            return ToolChoice.function(node.get("function").get("name").asText());
+        }
+        throw new RequestInvalid("tool_choice",
+                "'tool_choice' must be \"auto\", \"none\", \"required\" or {\"type\":\"function\",\"function\":{\"name\":…}}");
+    }
+
+    /** OpenAI's metadata: an object of string values. */
+    private static Map<String, String> metadata(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new RequestInvalid("metadata", "'metadata' must be an object of string values");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new RequestInvalid("metadata." + e.getKey(), "'metadata' values must be strings");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
+    /** The body's fields Braid does not model, in order, as plain values. */
+    private static Map<String, Object> extra(JsonNode body) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!MODELLED.contains(e.getKey())) {
+                extra.put(e.getKey(), javaValue(e.getValue()));
+            }
+        }
+        return extra;
+    }
+
+    private static String optionalText(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new RequestInvalid(field, "'" + field + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    private static Boolean optionalFlag(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw new RequestInvalid(field, "'" + field + "' must be true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private static Long optionalLong(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new RequestInvalid(field, "'" + field + "' must be an integer");
+        }
+        return v.asLong();
+    }
+
+    /** An integer from 0 to {@code max}. */
+    private static Integer optionalCount(JsonNode node, String field, int max) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > max) {
+            throw new RequestInvalid(field, "'" + field + "' must be an integer from 0 to " + max);
+        }
+        return v.asInt();
     }
 
     private static List<String> stop(JsonNode node) {

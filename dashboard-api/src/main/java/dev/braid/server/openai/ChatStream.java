@@ -15,6 +15,8 @@ import dev.braid.server.http.ErrorBody;
 import dev.braid.server.http.ErrorResponses;
 import dev.braid.server.http.EventStream;
 import io.micronaut.http.HttpRequest;
+import dev.braid.components.model.api.ToolCall;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
@@ -120,7 +122,8 @@ final class ChatStream {
      * {@code textOf} the envelope at the end when no delta came (a pipeline without {@code stream:},
      * or whose stream step is not its answer, answers at once).
      */
-    CallStream<StepDelta, InvocationResult> ofPipeline(Function<InvocationResult, String> textOf) {
+    CallStream<StepDelta, InvocationResult> ofPipeline(Function<InvocationResult, String> textOf,
+            Function<InvocationResult, List<ToolCall>> toolCallsOf) {
         return new Sink<>() {
             @Override
             public void delta(StepDelta delta) {
@@ -129,6 +132,16 @@ final class ChatStream {
 
             @Override
             public void complete(InvocationResult result) {
+                List<ToolCall> calls = toolCallsOf.apply(result);
+                if (!calls.isEmpty()) {
+                    // a chat-shaped pipeline that answered with tool calls: each as one whole fragment
+                    for (int i = 0; i < calls.size(); i++) {
+                        ToolCall c = calls.get(i);
+                        ChatStream.this.delta(new ModelDelta.ToolCallFragment(i, c.id(), c.name(), c.arguments()));
+                    }
+                    ChatStream.this.complete("tool_calls", result.usage());
+                    return;
+                }
                 if (!sawContent()) {
                     ChatStream.this.delta(new ModelDelta.Text(textOf.apply(result)));
                 }

@@ -46,6 +46,11 @@ final class ChatWire {
 
     /** The non-streamed answer: one choice with the assistant message. */
     ObjectNode completion(String text, List<ToolCall> toolCalls, String finishReason, Usage usage) {
+        return completion(text, toolCalls, finishReason, usage, null);
+    }
+
+    /** @param logprobs the choice's {@code logprobs} as the provider gave them, or null */
+    ObjectNode completion(String text, List<ToolCall> toolCalls, String finishReason, Usage usage, Object logprobs) {
         ObjectNode root = head("chat.completion");
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", 0);
@@ -68,7 +73,11 @@ final class ChatWire {
                 fn.put("arguments", c.arguments() == null ? "" : c.arguments());
             }
         }
-        choice.putNull("logprobs");
+        if (logprobs == null) {
+            choice.putNull("logprobs");
+        } else {
+            choice.set("logprobs", json.valueToTree(logprobs));
+        }
         choice.put("finish_reason", finishReason(finishReason, toolCalls));
         usage(root.putObject("usage"), usage);
         return root;
@@ -120,11 +129,16 @@ final class ChatWire {
         return tail(root, usageField);
     }
 
-    /** The extra chunk {@code stream_options.include_usage} asks for: no choices, the totals. */
+    /**
+     * The extra chunk {@code stream_options.include_usage} asks for: no choices, the totals, and
+     * Braid's {@code cost_usd} (headers went out before the cost was known).
+     */
     ObjectNode usageChunk(Usage usage) {
         ObjectNode root = head("chat.completion.chunk");
         root.putArray("choices");
-        usage(root.putObject("usage"), usage);
+        ObjectNode u = root.putObject("usage");
+        usage(u, usage);
+        u.put("cost_usd", usage == null ? 0.0 : usage.costUsd());
         return root;
     }
 

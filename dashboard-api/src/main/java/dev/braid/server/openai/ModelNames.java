@@ -6,22 +6,31 @@ package dev.braid.server.openai;
  * name was kept in metric labels and circuit breakers, and a NUL reached PostgreSQL text (issue 13,
  * items 1 and 2: both are also bounded where they are stored).
  */
-final class ModelNames {
+public final class ModelNames {
 
     static final int MAX_LENGTH = 256;
 
     private ModelNames() {}
 
     static String checked(String model) {
+        String problem = problem(model);
+        if (problem != null) {
+            throw new RequestInvalid("model", problem);
+        }
+        return model;
+    }
+
+    /** What is wrong with {@code model} as a name, or null; every door refuses the same names. */
+    public static String problem(String model) {
         if (model.length() > MAX_LENGTH) {
-            throw new RequestInvalid("model", "'model' is longer than " + MAX_LENGTH + " characters");
+            return "'model' is longer than " + MAX_LENGTH + " characters";
         }
         for (int i = 0; i < model.length(); i++) {
             char c = model.charAt(i);
             if (c < 0x20 || c == 0x7F) {
-                throw new RequestInvalid("model", "'model' contains a control character");
+                return "'model' contains a control character";
             }
         }
-        return model;
+        return null;
     }
 }

@@ -11,12 +11,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.components.model.api.GenerationOptions;
+import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.ToolCall;
+import dev.braid.server.http.AnswerHeaders;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.server.access.Access;
 import dev.braid.server.calls.Caller;
 import dev.braid.server.calls.HttpCallers;
 import dev.braid.server.calls.MeteredCalls;
+import dev.braid.server.calls.PipelineAnswers;
 import dev.braid.server.calls.Source;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorResponses;
@@ -94,6 +100,7 @@ public final class OpenAiController {
         Caller caller = callers.of(request);
         if (chat.stream()) {
             EventStream events = new EventStream(request);
+            AnswerHeaders.onStream(events, caller.requestId(), target.knownModel());
             ChatStream stream = new ChatStream(events, wire, json, request, chat.includeUsage());
             try {
                 if (target instanceof ChatTarget.Routed routed) {
@@ -101,7 +108,8 @@ public final class OpenAiController {
                             body.length(), stream.ofModel());
                 } else {
                     calls.invokeStreaming(caller, Source.CHAT, ((ChatTarget.Pipeline) target).name(), null,
-                            chat.pipelineInput(), request.getContentLength(), stream.ofPipeline(this::textOf));
+                            chat.pipelineInput(), request.getContentLength(),
+                            stream.ofPipeline(this::textOf, PipelineAnswers::toolCalls));
                 }
             } catch (RuntimeException e) {
                 stream.fail(e);
@@ -112,11 +120,21 @@ public final class OpenAiController {
         try {
             if (target instanceof ChatTarget.Routed routed) {
                 answer = calls.chat(caller, Source.CHAT, chat.model(), routed.policy(), chat.toModelRequest(), body.length())
-                        .thenApply(r -> ok(wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
+                        .thenApply(r -> AnswerHeaders.on(ok(wire.completion(r.text(), r.toolCalls(), r.finishReason(),
+                                        r.usage(), r.fields().get(ModelResponse.LOGPROBS_FIELD))),
+                                caller.requestId(), r.provider() + "/" + r.model(), r.usage().costUsd(),
+                                PipelineAnswers.cached(r)));
             } else {
-                answer = calls.invoke(caller, Source.CHAT, ((ChatTarget.Pipeline) target).name(), null,
-                                chat.pipelineInput(), request.getContentLength())
-                        .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage())));
+                String pipeline = ((ChatTarget.Pipeline) target).name();
+                answer = calls.invoke(caller, Source.CHAT, pipeline, null, chat.pipelineInput(), request.getContentLength())
+                        .thenApply(result -> {
+                            List<ToolCall> toolCalls = PipelineAnswers.toolCalls(result);
+                            String text = toolCalls.isEmpty() ? textOf(result) : PipelineAnswers.textOrNull(result);
+                            return AnswerHeaders.on(ok(wire.completion(text, toolCalls,
+                                            toolCalls.isEmpty() ? "stop" : "tool_calls", result.usage(), null)),
+                                    caller.requestId(), "pipeline/" + pipeline, result.usage().costUsd(),
+                                    PipelineAnswers.cached(result));
+                        });
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
@@ -128,7 +146,7 @@ public final class OpenAiController {
     @Post(uri = "/embeddings", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public CompletionStage<MutableHttpResponse<?>> embeddings(@Body String body, HttpRequest<?> request) {
         String model;
-        List<String> inputs;
+        ModelRequest embed;
         boolean base64;
         ChatTarget target;
         try {
@@ -137,7 +155,7 @@ public final class OpenAiController {
                 throw new RequestInvalid(null, "the request body must be a JSON object");
             }
             model = ModelNames.checked(ChatCompletionRequest.requiredString(root, "model"));
-            inputs = embeddingInputs(root.get("input"));
+            embed = embeddingRequest(root);
             String format = root.path("encoding_format").asText("float");
             if (!"float".equals(format) && !"base64".equals(format)) {
                 throw new RequestInvalid("encoding_format", "'encoding_format' must be float or base64");
@@ -154,8 +172,10 @@ public final class OpenAiController {
             return done(ErrorResponses.of(request, e));
         }
         ChatTarget.Routed routed = (ChatTarget.Routed) target;
-        return calls.embeddings(callers.of(request), Source.EMBEDDINGS, model, routed.policy(), inputs)
-                .<MutableHttpResponse<?>>thenApply(r -> ok(embeddingList(model, r, base64)))
+        Caller caller = callers.of(request);
+        return calls.embeddings(caller, Source.EMBEDDINGS, model, routed.policy(), embed)
+                .<MutableHttpResponse<?>>thenApply(r -> AnswerHeaders.on(ok(embeddingList(model, r, base64)),
+                        caller.requestId(), r.provider() + "/" + r.model(), r.usage().costUsd(), PipelineAnswers.cached(r)))
                 .exceptionally(error -> ErrorResponses.of(request, error));
     }
 
@@ -222,37 +242,61 @@ public final class OpenAiController {
         return root;
     }
 
-    private static List<String> embeddingInputs(JsonNode input) {
+    /**
+     * {@code input} as OpenAI takes it: a string, an array of strings, an array of token ids (one
+     * input) or an array of token-id arrays; and {@code dimensions}. Token ids and {@code dimensions}
+     * reach providers that take them; the others answer 400 {@code unsupported_parameter}.
+     */
+    static ModelRequest embeddingRequest(JsonNode root) {
+        JsonNode input = root.get("input");
+        List<String> texts = new ArrayList<>();
+        List<List<Integer>> tokens = new ArrayList<>();
+        String shape = "'input' must be a string, an array of strings, an array of token ids or an array of token-id arrays";
         if (input != null && input.isTextual()) {
-            return List.of(input.asText());
-        }
-        if (input != null && input.isArray() && !input.isEmpty()) {
-            List<String> inputs = new ArrayList<>();
-            for (JsonNode item : input) {
-                if (!item.isTextual()) {
-                    throw new RequestInvalid("input", "'input' must be a string or an array of strings (token arrays are not supported)");
+            texts.add(input.asText());
+        } else if (input != null && input.isArray() && !input.isEmpty()) {
+            if (input.get(0).isIntegralNumber()) {
+                tokens.add(tokenIds(input, shape));
+            } else {
+                for (JsonNode item : input) {
+                    if (item.isTextual() && tokens.isEmpty()) {
+                        texts.add(item.asText());
+                    } else if (item.isArray() && !item.isEmpty() && texts.isEmpty()) {
+                        tokens.add(tokenIds(item, shape));
+                    } else {
+                        throw new RequestInvalid("input", shape);
+                    }
                 }
-                inputs.add(item.asText());
             }
-            return inputs;
+        } else {
+            throw new RequestInvalid("input", shape);
         }
-        throw new RequestInvalid("input", "'input' must be a string or a non-empty array of strings");
+        Integer dimensions = null;
+        JsonNode d = root.get("dimensions");
+        if (d != null && !d.isNull()) {
+            if (!d.isIntegralNumber() || d.asLong() < 1 || d.asLong() > 65536) {
+                throw new RequestInvalid("dimensions", "'dimensions' must be a positive integer");
+            }
+            dimensions = d.asInt();
+        }
+        return new ModelRequest(ModelTask.EMBEDDINGS, null, texts, null,
+                GenerationOptions.builder().dimensions(dimensions).build(), tokens);
     }
 
-    /** The assistant text of a pipeline answer: its output's {@code text}, a string output as is, else the output as JSON. */
+    private static List<Integer> tokenIds(JsonNode array, String shape) {
+        List<Integer> ids = new ArrayList<>(array.size());
+        for (JsonNode id : array) {
+            if (!id.isIntegralNumber() || id.asLong() < 0 || id.asLong() > Integer.MAX_VALUE) {
+                throw new RequestInvalid("input", shape);
+            }
+            ids.add(id.asInt());
+        }
+        return ids;
+    }
+
+    /** The assistant text of a pipeline answer (see {@link PipelineAnswers#text}). */
     private String textOf(InvocationResult result) {
-        Object output = result.output();
-        if (output instanceof Map<?, ?> map && map.get("text") instanceof String text) {
-            return text;
-        }
-        if (output instanceof String text) {
-            return text;
-        }
-        try {
-            return output == null ? "" : json.writeValueAsString(output);
-        } catch (JsonProcessingException e) {
-            return String.valueOf(output);
-        }
+        return PipelineAnswers.text(result, json);
     }
 
     private JsonNode parse(String body) {
@@ -269,7 +313,7 @@ public final class OpenAiController {
         }
     }
 
-    private static MutableHttpResponse<?> ok(Object body) {
+    private static MutableHttpResponse<Object> ok(Object body) {
         return HttpResponse.ok(body).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 

@@ -3,7 +3,7 @@ package dev.braid.server.responses;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.ToolCall;
 import dev.braid.components.model.api.Usage;
-import dev.braid.components.model.routing.ModelRouter;
+import dev.braid.server.calls.PipelineAnswers;
 import java.util.List;
 
 /**
@@ -24,6 +24,6 @@ record Answer(String text, List<ToolCall> toolCalls, String finishReason, Usage 
 
     static Answer of(ModelResponse r) {
         return new Answer(r.text(), r.toolCalls(), r.finishReason(), r.usage(), r.provider() + "/" + r.model(),
-                Boolean.TRUE.equals(r.fields().get(ModelRouter.CACHED_FIELD)));
+                PipelineAnswers.cached(r));
     }
 }

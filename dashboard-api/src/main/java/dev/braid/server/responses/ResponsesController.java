@@ -7,14 +7,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.components.model.api.ToolCall;
-import dev.braid.components.model.api.Target;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.server.access.Access;
-import dev.braid.server.calls.AnswerHeaders;
+import dev.braid.server.calls.PipelineAnswers;
 import dev.braid.server.calls.Caller;
 import dev.braid.server.calls.HttpCallers;
 import dev.braid.server.calls.MeteredCalls;
 import dev.braid.server.calls.Source;
+import dev.braid.server.http.AnswerHeaders;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorBody;
 import dev.braid.server.http.ErrorResponses;
@@ -39,9 +39,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -107,7 +105,7 @@ public final class ResponsesController {
         CompletionStage<ArrayNode> conversation = conversation(asked, owner);
         if (asked.stream()) {
             EventStream events = new EventStream(request);
-            AnswerHeaders.ofStream(caller.requestId(), streamedModel(asked.model(), target)).forEach(events::header);
+            AnswerHeaders.onStream(events, caller.requestId(), target.knownModel());
             ResponseStream stream = new ResponseStream(events, json, request, id, createdAt, asked.model(), asked.echo(),
                     response -> saved(asked, owner, conversation, response));
             conversation.whenComplete((conv, refused) -> {
@@ -133,12 +131,8 @@ public final class ResponsesController {
         return conversation.thenCompose(conv -> answer(caller, asked, target, conv, requestBytes))
                 .<MutableHttpResponse<?>>thenCompose(answer -> {
                     ObjectNode response = ResponseWire.completed(id, createdAt, asked.model(), asked.echo(), answer);
-                    return saved(asked, owner, conversation, response).thenApply(stored -> {
-                        MutableHttpResponse<?> ok = ok(response);
-                        AnswerHeaders.of(caller.requestId(), answer.answeredBy(), answer.usage().costUsd(), answer.cached())
-                                .forEach(ok::header);
-                        return (MutableHttpResponse<?>) ok;
-                    });
+                    return saved(asked, owner, conversation, response).thenApply(stored -> AnswerHeaders.on(ok(response),
+                            caller.requestId(), answer.answeredBy(), answer.usage().costUsd(), answer.cached()));
                 })
                 .exceptionally(error -> ErrorResponses.of(request, error));
     }
@@ -236,41 +230,12 @@ public final class ResponsesController {
         });
     }
 
-    /** A pipeline's envelope as an answer: its output's {@code text} (or the output as JSON) and any {@code toolCalls}. */
+    /** A pipeline's envelope as an answer: its text and tool calls, read as every door reads them. */
     private Answer pipelineAnswer(String pipeline, InvocationResult result) {
-        Object output = result.output();
-        String text;
-        List<ToolCall> toolCalls = new ArrayList<>();
-        if (output instanceof Map<?, ?> map && (map.get("text") instanceof String || map.get("toolCalls") instanceof List)) {
-            text = map.get("text") instanceof String t ? t : "";
-            if (map.get("toolCalls") instanceof List<?> list) {
-                for (Object o : list) {
-                    if (o instanceof Map<?, ?> call && call.get("name") instanceof String name) {
-                        toolCalls.add(new ToolCall(call.get("id") instanceof String i ? i : null, name,
-                                call.get("arguments") instanceof String a ? a : "{}"));
-                    }
-                }
-            }
-        } else if (output instanceof String s) {
-            text = s;
-        } else {
-            try {
-                text = output == null ? "" : json.writeValueAsString(output);
-            } catch (JsonProcessingException e) {
-                text = String.valueOf(output);
-            }
-        }
+        List<ToolCall> toolCalls = PipelineAnswers.toolCalls(result);
+        String text = toolCalls.isEmpty() ? PipelineAnswers.text(result, json) : PipelineAnswers.textOrNull(result);
         return new Answer(text, toolCalls, toolCalls.isEmpty() ? "stop" : "tool_calls", result.usage(),
-                ChatModels.PIPELINE_PREFIX + pipeline, false);
-    }
-
-    /** The model a stream's headers can name before it starts: a pipeline, or a policy with one target. */
-    private static String streamedModel(String asked, ChatTarget target) {
-        if (target instanceof ChatTarget.Routed routed) {
-            List<Target> targets = routed.policy().targets();
-            return targets.size() == 1 ? targets.get(0).provider() + "/" + targets.get(0).model() : null;
-        }
-        return asked;
+                ChatModels.PIPELINE_PREFIX + pipeline, PipelineAnswers.cached(result));
     }
 
     private static String owner(Caller caller) {

@@ -17,7 +17,7 @@ class ChatCompletionRequestTest {
         JsonNode body = json.readTree("""
                 {"model":"pipeline/x","stream":false,"messages":[{"role":"user","content":"hi"}],
                  "temperature":0.25,"max_tokens":7,"seed":12345678901,"huge":123456789012345678901234567890,
-                 "metadata":{"a":[1,2.5,"s",true,null,{"b":{}}],"n":null},"flag":false,"empty":[]}
+                 "context":{"a":[1,2.5,"s",true,null,{"b":{}}],"n":null},"flag":false,"empty":[]}
                 """);
         ChatCompletionRequest chat = ChatCompletionRequest.read(body, json);
         ObjectMapper plain = new ObjectMapper();

@@ -36,6 +36,9 @@ public sealed interface Step
      *
      * @param cache the step's response cache ({@code cache: {ttl, allowNonZeroTemperature}}); null = off
      * @param on the failures that retry or fall back ({@code on: [429, 5xx, timeout, connect]}); null = all
+     * @param tools one reference to the functions the model may call, in the Chat Completions shape
+     *     ({@code tools: "{{input.tools}}"}, what {@code pipeline/<name>} on {@code /v1/chat/completions}
+     *     passes); null = none
      */
     record Model(
             ModelTask task,
@@ -50,8 +53,18 @@ public sealed interface Step
             Double temperature,
             Integer maxTokens,
             CachePolicy cache,
-            Set<FallbackTrigger> on)
+            Set<FallbackTrigger> on,
+            String tools)
             implements Step {
+
+        /** A step without {@code tools}. */
+        public Model(ModelTask task, RoutingStrategy strategy, List<Target> targets, Duration timeout, int retries,
+                Prompt prompt, String messages, String text, String image, Double temperature, Integer maxTokens,
+                CachePolicy cache, Set<FallbackTrigger> on) {
+            this(task, strategy, targets, timeout, retries, prompt, messages, text, image, temperature, maxTokens, cache,
+                    on, null);
+        }
+
         public String kind() {
             return "model";
         }

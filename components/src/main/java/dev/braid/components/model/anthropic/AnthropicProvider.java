@@ -9,6 +9,7 @@ import dev.braid.components.model.http.ProviderHttp;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -36,8 +37,12 @@ public final class AnthropicProvider extends HttpProvider {
                 "anthropic-version", settings.version());
     }
 
+    /** What Anthropic's Messages API takes or has an equivalent for ({@code user} is {@code metadata.user_id}). */
+    static final Set<String> HONOURED = Set.of("top_p", "tool_choice", "parallel_tool_calls", "user", "top_k");
+
     @Override
     protected CompletableFuture<ModelResponse> chat(ModelRequest request, Target target) {
+        refuseUnsupported(request, HONOURED);
         String model = target.model();
         return http.map(http.postJson(messages(), headers(),
                         AnthropicWire.body(request, model, settings.defaultMaxTokens(), false),
@@ -47,6 +52,7 @@ public final class AnthropicProvider extends HttpProvider {
 
     @Override
     protected CompletableFuture<ModelResponse> streamChat(ModelRequest request, Target target, Consumer<ModelDelta> sink) {
+        refuseUnsupported(request, HONOURED);
         String model = target.model();
         return http.map(http.postStream(messages(), headers(),
                 AnthropicWire.body(request, model, settings.defaultMaxTokens(), true),

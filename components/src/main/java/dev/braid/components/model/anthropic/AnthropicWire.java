@@ -8,7 +8,9 @@ import dev.braid.components.model.api.GenerationOptions;
 import dev.braid.components.model.api.Message;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.api.ToolCall;
+import dev.braid.components.model.api.ToolChoice;
 import dev.braid.components.model.api.ToolDefinition;
 import dev.braid.components.model.http.DataUrl;
 import dev.braid.components.model.http.HttpProvider;
@@ -95,7 +97,25 @@ final class AnthropicWire {
             tools.addObject().put("name", answer.get())
                     .put("description", "Give the answer as this tool's input.")
                     .set("input_schema", schema == null ? ProviderJson.object().put("type", "object") : ProviderJson.tree(schema));
+            if (o.toolChoice() != null && !(o.toolChoice() instanceof ToolChoice.Auto)) {
+                throw ModelException.UnsupportedParameter.of("tool_choice", "anthropic (with a json_schema response_format)");
+            }
             body.putObject("tool_choice").put("type", "tool").put("name", answer.get());
+        } else if (o.toolChoice() != null || Boolean.FALSE.equals(o.parallelToolCalls())) {
+            body.set("tool_choice", toolChoice(o.toolChoice() == null ? ToolChoice.AUTO : o.toolChoice()));
+        }
+        if (Boolean.FALSE.equals(o.parallelToolCalls()) && body.get("tool_choice") instanceof ObjectNode tc
+                && !"none".equals(tc.path("type").asText())) {
+            tc.put("disable_parallel_tool_use", true);
+        }
+        if (o.topP() != null) {
+            body.put("top_p", o.topP());
+        }
+        if (o.extra().get("top_k") instanceof Number topK) {
+            body.put("top_k", topK.longValue());
+        }
+        if (o.user() != null) {
+            body.putObject("metadata").put("user_id", o.user());
         }
         if (o.temperature() != null) {
             body.put("temperature", o.temperature());
@@ -107,6 +127,15 @@ final class AnthropicWire {
             body.put("stream", true);
         }
         return body;
+    }
+
+    /** Anthropic's {@code tool_choice}: auto, none, any (OpenAI's required) or {@code {type: tool, name}}. */
+    static ObjectNode toolChoice(ToolChoice choice) {
+        ObjectNode out = ProviderJson.object();
+        if (choice instanceof ToolChoice.Function f) {
+            return out.put("type", "tool").put("name", f.name());
+        }
+        return out.put("type", choice instanceof ToolChoice.Required ? "any" : choice.kind());
     }
 
     private static ObjectNode message(Message m) {

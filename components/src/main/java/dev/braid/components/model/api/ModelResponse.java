@@ -27,6 +27,9 @@ public record ModelResponse(
         Usage usage,
         long latencyMs) {
 
+    /** The {@code fields} key of a chat answer's token log probabilities (OpenAI's {@code logprobs} object). */
+    public static final String LOGPROBS_FIELD = "logprobs";
+
     public ModelResponse {
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
         fields = fields == null ? Map.of() : Map.copyOf(fields);

@@ -1,6 +1,7 @@
 package dev.braid.components.model.gemini;
 
 import dev.braid.components.model.api.ModelDelta;
+import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.Target;
@@ -11,6 +12,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -37,8 +39,13 @@ public final class GeminiProvider extends HttpProvider {
         return Map.of("x-goog-api-key", settings.apiKey() == null ? "" : settings.apiKey());
     }
 
+    /** What Gemini's generateContent takes or has an equivalent for (tool_choice as toolConfig). */
+    static final Set<String> HONOURED = Set.of("top_p", "top_k", "seed", "presence_penalty", "frequency_penalty",
+            "tool_choice");
+
     @Override
     protected CompletableFuture<ModelResponse> chat(ModelRequest request, Target target) {
+        refuseUnsupported(request, HONOURED);
         String model = target.model();
         return http.map(http.postJson(uri(model, "generateContent"), headers(), GeminiWire.body(request),
                         http.limits().forTarget(target), model),
@@ -47,6 +54,7 @@ public final class GeminiProvider extends HttpProvider {
 
     @Override
     protected CompletableFuture<ModelResponse> streamChat(ModelRequest request, Target target, Consumer<ModelDelta> sink) {
+        refuseUnsupported(request, HONOURED);
         String model = target.model();
         return http.map(http.postStream(uri(model, "streamGenerateContent?alt=sse"), headers(), GeminiWire.body(request),
                 http.limits().forTarget(target), model,
@@ -55,9 +63,14 @@ public final class GeminiProvider extends HttpProvider {
 
     @Override
     protected CompletableFuture<ModelResponse> embeddings(ModelRequest request, Target target) {
+        if (!request.tokenInputs().isEmpty()) {
+            throw new ModelException.UnsupportedParameter("input",
+                    "provider '" + name + "' embeds texts only: 'input' as token ids is not supported");
+        }
         String model = target.model();
         List<String> inputs = inputs(request);
-        return http.map(http.postJson(uri(model, "batchEmbedContents"), headers(), GeminiWire.embedBody(inputs, model),
+        return http.map(http.postJson(uri(model, "batchEmbedContents"), headers(),
+                        GeminiWire.embedBody(inputs, model, request.options().dimensions()),
                         http.limits().forTarget(target), model),
                 root -> GeminiWire.embedResponse(root, request, inputs, name, model));
     }

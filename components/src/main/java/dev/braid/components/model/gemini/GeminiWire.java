@@ -9,6 +9,7 @@ import dev.braid.components.model.api.Message;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.ToolCall;
+import dev.braid.components.model.api.ToolChoice;
 import dev.braid.components.model.api.ToolDefinition;
 import dev.braid.components.model.http.DataUrl;
 import dev.braid.components.model.http.HttpProvider;
@@ -102,6 +103,31 @@ final class GeminiWire {
         }
         if (o.stop() != null && !o.stop().isEmpty()) {
             config.set("stopSequences", ProviderJson.tree(o.stop()));
+        }
+        if (o.topP() != null) {
+            config.put("topP", o.topP());
+        }
+        if (o.extra().get("top_k") instanceof Number topK) {
+            config.put("topK", topK.longValue());
+        }
+        if (o.seed() != null) {
+            config.put("seed", o.seed());
+        }
+        if (o.presencePenalty() != null) {
+            config.put("presencePenalty", o.presencePenalty());
+        }
+        if (o.frequencyPenalty() != null) {
+            config.put("frequencyPenalty", o.frequencyPenalty());
+        }
+        if (o.toolChoice() != null) {
+            // AUTO / NONE / ANY, and ANY restricted to one function for a named choice
+            ObjectNode fcc = body.putObject("toolConfig").putObject("functionCallingConfig");
+            if (o.toolChoice() instanceof ToolChoice.Function f) {
+                fcc.put("mode", "ANY").putArray("allowedFunctionNames").add(f.name());
+            } else {
+                fcc.put("mode", o.toolChoice() instanceof ToolChoice.Required ? "ANY"
+                        : o.toolChoice().kind().toUpperCase(java.util.Locale.ROOT));
+            }
         }
         Map<String, Object> rf = o.responseFormat();
         if (rf != null && ("json_object".equals(rf.get("type")) || "json_schema".equals(rf.get("type")))) {
@@ -211,12 +237,16 @@ final class GeminiWire {
                         request, parts.text(), model), 0);
     }
 
-    static ObjectNode embedBody(List<String> inputs, String model) {
+    /** @param dimensions {@code outputDimensionality}, or null for the model's size */
+    static ObjectNode embedBody(List<String> inputs, String model, Integer dimensions) {
         ObjectNode body = ProviderJson.object();
         ArrayNode requests = body.putArray("requests");
         for (String input : inputs) {
             ObjectNode r = requests.addObject().put("model", "models/" + model);
             r.putObject("content").putArray("parts").addObject().put("text", input);
+            if (dimensions != null) {
+                r.put("outputDimensionality", dimensions);
+            }
         }
         return body;
     }

@@ -11,7 +11,9 @@ import dev.braid.components.model.api.ModelTask;
 import dev.braid.components.model.api.Target;
 import dev.braid.components.model.api.Usage;
 import dev.braid.components.tokens.TokenCounter;
+import dev.braid.components.model.api.GenerationOptions;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -83,6 +85,26 @@ public abstract class HttpProvider implements ModelProvider {
     protected final <T> CompletableFuture<T> unsupported(ModelTask task, Target target) {
         return CompletableFuture.failedFuture(new ModelException.ModelNotFound(
                 "provider '" + name + "' does not serve " + task.uriName() + " (model '" + target.model() + "')"));
+    }
+
+    /**
+     * Refuses the first {@link GenerationOptions#advancedSet() advanced option} of {@code request}
+     * that is not in {@code honoured} (the Chat Completions names this adapter sends or translates):
+     * 400 {@code unsupported_parameter} naming it, instead of an answer that silently ignored it.
+     */
+    protected final void refuseUnsupported(ModelRequest request, Set<String> honoured) {
+        for (String option : request.options().advancedSet()) {
+            if (!honoured.contains(option)) {
+                throw ModelException.UnsupportedParameter.of(option, name);
+            }
+        }
+        if (!honoured.contains("strict")) {
+            for (var tool : request.tools()) {
+                if (Boolean.TRUE.equals(tool.strict())) {
+                    throw ModelException.UnsupportedParameter.of("strict", name);
+                }
+            }
+        }
     }
 
     private ModelException asModelException(RuntimeException e) {

@@ -84,6 +84,9 @@ public final class LocalProvider implements ModelProvider {
         for (String input : inputs) {
             n += counter.count(input);
         }
+        for (List<Integer> ids : request.tokenInputs()) {
+            n += ids.size(); // token ids are their own count
+        }
         return n;
     }
 

@@ -10,7 +10,9 @@ import dev.braid.components.model.api.ModelException;
 import dev.braid.components.model.api.ModelProvider;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ModelTask;
 import dev.braid.components.model.api.Target;
+import dev.braid.components.model.api.ToolCall;
 import dev.braid.components.model.api.Usage;
 import dev.braid.components.model.local.KeywordModeration;
 import dev.braid.components.model.local.LexiconSentiment;
@@ -46,6 +48,9 @@ import java.util.function.Consumer;
  *       and size ({@code data:} URL) or URL ({@code https:}), e.g. {@code Describe it: image/png, 68 bytes};</li>
  *   <li>sentiment and moderation: the local lexicon and keyword lists; embeddings: one 16-dimension
  *       unit vector per input, derived from its SHA-256;</li>
+ *   <li>tools: the deterministic rule of {@link MockTools} (a prompt naming an offered tool gets a
+ *       call to it, with {@code name=value} arguments drawn from the prompt; {@code tool_choice}
+ *       forces one); streamed as the call's name, then its arguments in two fragments;</li>
  *   <li>usage counted with the tokenizer (these are the mock's own counts, not estimates).</li>
  * </ul>
  * Target options make it misbehave on purpose: {@code delay} (served by the scheduler, never by a
@@ -227,6 +232,15 @@ public final class MockProvider implements ModelProvider {
                         return;
                     }
                     if (sent == chunks.size()) {
+                        for (int i = 0; i < response.toolCalls().size(); i++) {
+                            // the name first, then the arguments in two pieces, as providers stream them
+                            ToolCall c = response.toolCalls().get(i);
+                            String args = c.arguments();
+                            int half = args.length() / 2;
+                            sink.accept(new ModelDelta.ToolCallFragment(i, c.id(), c.name(), ""));
+                            sink.accept(new ModelDelta.ToolCallFragment(i, null, null, args.substring(0, half)));
+                            sink.accept(new ModelDelta.ToolCallFragment(i, null, null, args.substring(half)));
+                        }
                         if (response.finishReason() != null) {
                             sink.accept(new ModelDelta.Finish(response.finishReason()));
                         }
@@ -288,6 +302,17 @@ public final class MockProvider implements ModelProvider {
         TokenCounter counter = TokenCounter.forModel(target.model());
         long prompt = LocalProvider.promptTokens(request, counter);
         List<String> inputs = LocalProvider.inputsOf(request);
+        if (request.task() == ModelTask.CHAT) {
+            var call = MockTools.call(request);
+            if (call.isPresent()) {
+                return new ModelResponse(NAME, target.model(), null, List.of(call.get()), "tool_calls", null,
+                        Usage.of(prompt, counter.count(call.get().name() + call.get().arguments()), 0.0, false), 0);
+            }
+            String afterTool = MockTools.afterToolResult(request);
+            if (afterTool != null && !request.tools().isEmpty()) {
+                return text(target, afterTool, prompt, counter);
+            }
+        }
         return switch (request.task()) {
             // a guard classifier's judge request: a deterministic verdict instead of the echo
             case CHAT -> text(target, InjectionJudge.isJudgeRequest(request)
@@ -296,10 +321,34 @@ public final class MockProvider implements ModelProvider {
             case VISION -> text(target, describe(request), prompt, counter);
             case SENTIMENT -> fields(target, sentiment.fields(inputs), prompt);
             case MODERATION -> fields(target, moderation.fields(inputs), prompt);
-            case EMBEDDINGS -> fields(target, Map.of(
-                    "embeddings", inputs.stream().map(MockProvider::embedding).toList(),
-                    "dimensions", EMBEDDING_DIMENSIONS), prompt);
+            case EMBEDDINGS -> embeddings(target, request, inputs, prompt);
         };
+    }
+
+    /**
+     * One vector per input (token-id inputs embed the ids written as text); {@code dimensions} up to
+     * 16 keeps the first values, renormalised, as OpenAI's shortened embeddings do.
+     */
+    private static ModelResponse embeddings(Target target, ModelRequest request, List<String> inputs, long prompt) {
+        List<String> texts = request.tokenInputs().isEmpty() ? inputs : request.tokenInputs().stream()
+                .map(ids -> String.join(" ", ids.stream().map(String::valueOf).toList())).toList();
+        Integer d = request.options().dimensions();
+        if (d != null && (d < 1 || d > EMBEDDING_DIMENSIONS)) {
+            throw new ModelException.UnsupportedParameter("dimensions",
+                    "the mock's embeddings have 1 to " + EMBEDDING_DIMENSIONS + " dimensions, not " + d);
+        }
+        int size = d == null ? EMBEDDING_DIMENSIONS : d;
+        List<List<Double>> vectors = texts.stream().map(t -> shortened(embedding(t), size)).toList();
+        return fields(target, Map.of("embeddings", vectors, "dimensions", size), prompt);
+    }
+
+    private static List<Double> shortened(List<Double> v, int size) {
+        if (size == v.size()) {
+            return v;
+        }
+        List<Double> head = v.subList(0, size);
+        double norm = Math.sqrt(head.stream().mapToDouble(x -> x * x).sum());
+        return head.stream().map(x -> norm == 0 ? 0.0 : x / norm).toList();
     }
 
     private static ModelResponse text(Target target, String text, long prompt, TokenCounter counter) {

@@ -9,6 +9,7 @@ import dev.braid.components.model.api.Message;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.ToolCall;
+import dev.braid.components.model.api.ToolChoice;
 import dev.braid.components.model.http.DataUrl;
 import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.ProviderErrors;
@@ -58,8 +59,14 @@ final class OllamaWire {
                 out.put("tool_name", toolNames.get(m.toolCallId()));
             }
         }
-        ProviderJson.functionTools(body, request.tools());
         GenerationOptions o = request.options();
+        if (!(o.toolChoice() instanceof ToolChoice.None)) {
+            // Ollama has no tool_choice: "none" is offering no tools; auto is its only behaviour
+            ProviderJson.functionTools(body, request.tools());
+        }
+        if (o.reasoningEffort() != null) {
+            body.put("think", o.reasoningEffort()); // gpt-oss takes low / medium / high
+        }
         Map<String, Object> rf = o.responseFormat();
         if (rf != null && "json_schema".equals(rf.get("type")) && rf.get("json_schema") instanceof Map<?, ?> js
                 && js.get("schema") != null) {
@@ -76,6 +83,21 @@ final class OllamaWire {
         }
         if (o.stop() != null && !o.stop().isEmpty()) {
             options.set("stop", ProviderJson.tree(o.stop()));
+        }
+        if (o.topP() != null) {
+            options.put("top_p", o.topP());
+        }
+        if (o.extra().get("top_k") instanceof Number topK) {
+            options.put("top_k", topK.longValue());
+        }
+        if (o.seed() != null) {
+            options.put("seed", o.seed());
+        }
+        if (o.presencePenalty() != null) {
+            options.put("presence_penalty", o.presencePenalty());
+        }
+        if (o.frequencyPenalty() != null) {
+            options.put("frequency_penalty", o.frequencyPenalty());
         }
         if (!options.isEmpty()) {
             body.set("options", options);

@@ -121,9 +121,10 @@ public final class OpenAiProvider extends HttpProvider {
             return unsupported(ModelTask.EMBEDDINGS, target);
         }
         String model = target.model();
-        List<String> inputs = inputs(request);
+        List<String> inputs = request.tokenInputs().isEmpty() ? inputs(request)
+                : request.tokenInputs().stream().map(t -> "").toList(); // one slot per token list
         return http.map(http.postJson(endpoints.uri("embeddings", model), endpoints.headers(),
-                        OpenAiWire.inputsBody(inputs, model), http.limits().forTarget(target), model),
+                        OpenAiWire.embeddingsBody(request, inputs, model), http.limits().forTarget(target), model),
                 root -> OpenAiWire.embeddingsResponse(root, request, inputs, name, model));
     }
 

@@ -9,6 +9,8 @@ import dev.braid.components.model.api.Message;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.ToolCall;
+import dev.braid.components.model.api.ToolChoice;
+import dev.braid.components.model.api.ToolDefinition;
 import dev.braid.components.model.http.HttpProvider;
 import dev.braid.components.model.http.ProviderErrors;
 import dev.braid.components.model.http.ProviderJson;
@@ -54,14 +56,26 @@ final class OpenAiWire {
         for (Message m : request.messages()) {
             messages.add(message(m));
         }
-        ProviderJson.functionTools(body, request.tools());
         GenerationOptions o = request.options();
+        functionTools(body, request.tools());
+        if (o.toolChoice() != null) {
+            body.set("tool_choice", toolChoice(o.toolChoice()));
+        }
+        if (o.parallelToolCalls() != null) {
+            body.put("parallel_tool_calls", o.parallelToolCalls());
+        }
         boolean reasoning = reasoningParameters && isReasoningModel(model);
         if (o.temperature() != null && !reasoning) {
             body.put("temperature", o.temperature());
         }
+        if (o.topP() != null) {
+            body.put("top_p", o.topP());
+        }
         if (o.maxTokens() != null) {
-            body.put(reasoning ? "max_completion_tokens" : "max_tokens", o.maxTokens());
+            // the caller's spelling when it gave one; a reasoning model at OpenAI takes only the new one
+            String field = reasoning ? "max_completion_tokens"
+                    : o.maxTokensField() != null ? o.maxTokensField() : "max_tokens";
+            body.put(field, o.maxTokens());
         }
         if (o.stop() != null && !o.stop().isEmpty()) {
             body.set("stop", ProviderJson.tree(o.stop()));
@@ -69,6 +83,39 @@ final class OpenAiWire {
         if (o.responseFormat() != null) {
             body.set("response_format", ProviderJson.tree(o.responseFormat()));
         }
+        if (o.seed() != null) {
+            body.put("seed", o.seed());
+        }
+        if (o.n() != null) {
+            body.put("n", o.n());
+        }
+        if (o.presencePenalty() != null) {
+            body.put("presence_penalty", o.presencePenalty());
+        }
+        if (o.frequencyPenalty() != null) {
+            body.put("frequency_penalty", o.frequencyPenalty());
+        }
+        if (o.logprobs() != null) {
+            body.put("logprobs", o.logprobs());
+        }
+        if (o.topLogprobs() != null) {
+            body.put("top_logprobs", o.topLogprobs());
+        }
+        if (o.reasoningEffort() != null) {
+            body.put("reasoning_effort", o.reasoningEffort());
+        }
+        if (o.user() != null) {
+            body.put("user", o.user());
+        }
+        if (o.metadata() != null) {
+            body.set("metadata", ProviderJson.tree(o.metadata()));
+        }
+        // fields Braid does not model go to an OpenAI-compatible server as the caller wrote them
+        o.extra().forEach((k, v) -> {
+            if (!body.has(k) && !"stream".equals(k) && !"stream_options".equals(k)) {
+                body.set(k, ProviderJson.tree(v));
+            }
+        });
         if (stream) {
             body.put("stream", true);
             if (streamOptions) {
@@ -77,6 +124,26 @@ final class OpenAiWire {
             }
         }
         return body;
+    }
+
+    /** {@code tools} in the Chat Completions shape, with each function's {@code strict} when given. */
+    private static void functionTools(ObjectNode body, List<ToolDefinition> tools) {
+        ProviderJson.functionTools(body, tools);
+        for (int i = 0; i < tools.size(); i++) {
+            if (tools.get(i).strict() != null) {
+                ((ObjectNode) body.get("tools").get(i).get("function")).put("strict", tools.get(i).strict());
+            }
+        }
+    }
+
+    /** OpenAI's {@code tool_choice}: a word, or {@code {type: function, function: {name}}}. */
+    static JsonNode toolChoice(ToolChoice choice) {
+        if (choice instanceof ToolChoice.Function f) {
+            ObjectNode named = ProviderJson.object().put("type", "function");
+            named.putObject("function").put("name", f.name());
+            return named;
+        }
+        return ProviderJson.MAPPER.getNodeFactory().textNode(choice.kind());
     }
 
     private static ObjectNode message(Message m) {
@@ -137,8 +204,13 @@ final class OpenAiWire {
                     fn.path("arguments").asText("")));
         }
         JsonNode usage = root.path("usage");
+        Map<String, Object> fields = null;
+        if (choice.path("logprobs").isObject()) {
+            // asked for with logprobs: handed back as the provider gave them
+            fields = Map.of(ModelResponse.LOGPROBS_FIELD, ProviderJson.toMap(choice.get("logprobs")));
+        }
         return new ModelResponse(provider, root.path("model").asText(model), text == null && !calls.isEmpty() ? null
-                : (text == null ? "" : text), calls, finishReason(choice.path("finish_reason").asText(null)), null,
+                : (text == null ? "" : text), calls, finishReason(choice.path("finish_reason").asText(null)), fields,
                 HttpProvider.usage(ProviderJson.count(usage, "prompt_tokens"), ProviderJson.count(usage, "completion_tokens"),
                         request, text, model), 0);
     }
@@ -154,6 +226,17 @@ final class OpenAiWire {
         ObjectNode body = ProviderJson.object();
         body.put("model", model);
         body.set("input", ProviderJson.tree(inputs));
+        return body;
+    }
+
+    /** An embeddings body: texts or token ids as given, and {@code dimensions} when asked for. */
+    static ObjectNode embeddingsBody(ModelRequest request, List<String> inputs, String model) {
+        ObjectNode body = ProviderJson.object();
+        body.put("model", model);
+        body.set("input", ProviderJson.tree(request.tokenInputs().isEmpty() ? inputs : request.tokenInputs()));
+        if (request.options().dimensions() != null) {
+            body.put("dimensions", request.options().dimensions());
+        }
         return body;
     }
 

@@ -7,6 +7,8 @@ import dev.braid.components.model.api.ModelDelta;
 import dev.braid.components.model.api.ModelRequest;
 import dev.braid.components.model.api.ModelResponse;
 import dev.braid.components.model.api.ModelTask;
+import dev.braid.components.model.api.ToolCall;
+import dev.braid.components.model.api.ToolDefinition;
 import dev.braid.components.model.cache.CachePolicy;
 import dev.braid.components.model.camel.ModelStepBinding;
 import dev.braid.components.model.routing.ModelRouter;
@@ -36,6 +38,7 @@ public final class ModelBinding implements ModelStepBinding {
     private final Template system;
     private final Template user;
     private final Template messages;
+    private final Template tools;
     private final Template text;
     private final Template image;
     private final GenerationOptions options;
@@ -48,6 +51,7 @@ public final class ModelBinding implements ModelStepBinding {
             Template system,
             Template user,
             Template messages,
+            Template tools,
             Template text,
             Template image,
             GenerationOptions options,
@@ -58,6 +62,7 @@ public final class ModelBinding implements ModelStepBinding {
         this.system = system;
         this.user = user;
         this.messages = messages;
+        this.tools = tools;
         this.text = text;
         this.image = image;
         this.options = options;
@@ -123,7 +128,7 @@ public final class ModelBinding implements ModelStepBinding {
                 inputs.add("");
             }
         }
-        return new ModelRequest(task, msgs, inputs, null, options);
+        return new ModelRequest(task, msgs, inputs, tools == null ? null : toolsFrom(tools.render(roots)), options);
     }
 
     @Override
@@ -189,7 +194,55 @@ public final class ModelBinding implements ModelStepBinding {
             } else if (content != null) {
                 throw invalid("message content must be a string or a list of parts");
             }
-            out.add(new Message(role, parts, null, null));
+            out.add(new Message(role, parts, toolCallsFrom(m.get("tool_calls")),
+                    m.get("tool_call_id") instanceof String tid ? tid : null));
+        }
+        return out;
+    }
+
+    /** An assistant message's OpenAI-shaped {@code tool_calls}: {@code [{id, type, function: {name, arguments}}]}. */
+    private List<ToolCall> toolCallsFrom(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof List<?> list)) {
+            throw invalid("tool_calls must be a list");
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof Map<?, ?> call) || !(call.get("function") instanceof Map<?, ?> fn)
+                    || !(fn.get("name") instanceof String name)) {
+                throw invalid("a tool call must be {id, type: function, function: {name, arguments}}");
+            }
+            Object args = fn.get("arguments");
+            calls.add(new ToolCall(call.get("id") instanceof String id ? id : null, name,
+                    args instanceof String s ? s : args == null ? "" : String.valueOf(args)));
+        }
+        return calls;
+    }
+
+    /**
+     * Chat Completions {@code tools} ({@code [{type: function, function: {name, description, parameters,
+     * strict}}]}); a missing value (no tools in the input) is none.
+     */
+    @SuppressWarnings("unchecked")
+    private List<ToolDefinition> toolsFrom(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new InvocationException.InputInvalid(List.of("steps." + id + ".tools: expected a list of tools"));
+        }
+        List<ToolDefinition> out = new ArrayList<>();
+        for (Object item : list) {
+            Object fn = item instanceof Map<?, ?> t && t.get("function") instanceof Map<?, ?> f ? f : item;
+            if (!(fn instanceof Map<?, ?> function) || !(function.get("name") instanceof String name)) {
+                throw new InvocationException.InputInvalid(
+                        List.of("steps." + id + ".tools: a tool must be {type: function, function: {name, parameters}}"));
+            }
+            out.add(new ToolDefinition(name, function.get("description") instanceof String d ? d : null,
+                    function.get("parameters") instanceof Map<?, ?> p ? (Map<String, Object>) p : null,
+                    function.get("strict") instanceof Boolean b ? b : null));
         }
         return out;
     }

@@ -21,14 +21,14 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * {@code model: {task, strategy, targets, timeout, retries, prompt|messages|text, image, temperature,
- * maxTokens, cache, on}}: renders its templates into a unified request and sends it to
+ * maxTokens, cache, on, tools}}: renders its templates into a unified request and sends it to
  * {@code model:<task>}, which routes over the targets.
  */
 public final class ModelKind extends StepKind<Step.Model> {
 
     static final List<String> MODEL_KEYS = List.of(
             "task", "strategy", "targets", "timeout", "retries", "prompt", "messages", "text", "image", "temperature",
-            "maxTokens", "cache", "on");
+            "maxTokens", "cache", "on", "tools");
     /** The values of {@code task}: the {@link ModelTask} enum, in its order. */
     public static final List<String> TASKS = Grammar.names(ModelTask::uriName, ModelTask.values());
     /** The values of {@code strategy}: the {@link RoutingStrategy} enum, in its order. */
@@ -63,6 +63,7 @@ public final class ModelKind extends StepKind<Step.Model> {
         String messages = g.template(f, "messages", before);
         String text = g.template(f, "text", before);
         String image = g.template(f, "image", before);
+        String tools = g.template(f, "tools", before);
         Double temperature = g.number(f, "temperature", 0, 2);
         Integer maxTokens = g.integer(f, "maxTokens", 1, Integer.MAX_VALUE);
         CachePolicy cache = cache(g, f);
@@ -80,7 +81,7 @@ public final class ModelKind extends StepKind<Step.Model> {
             if (!f.has("text")) {
                 f.missing(g.problems(), node, path, "a " + task.uriName() + " step needs text");
             }
-            for (String key : List.of("prompt", "messages")) {
+            for (String key : List.of("prompt", "messages", "tools")) {
                 if (f.has(key)) {
                     g.error(f.key(key), f.pathOf(key), "a " + task.uriName() + " step does not take " + key);
                 }
@@ -90,7 +91,7 @@ public final class ModelKind extends StepKind<Step.Model> {
             return null;
         }
         return new Step.Model(task, strategy, List.copyOf(targets), timeout, retries == null ? 0 : retries, prompt,
-                messages, text, image, temperature, maxTokens, cache, on);
+                messages, text, image, temperature, maxTokens, cache, on, tools);
     }
 
     /** {@code cache: {ttl, allowNonZeroTemperature}}: ttl is required. */
@@ -164,10 +165,14 @@ public final class ModelKind extends StepKind<Step.Model> {
         if (messages != null && !messages.isSingleReference()) {
             c.error(path + ".messages", "messages must be exactly one reference such as {{input.messages}}");
         }
+        Template tools = c.template(path + ".tools", m.tools());
+        if (tools != null && !tools.isSingleReference()) {
+            c.error(path + ".tools", "tools must be exactly one reference such as {{input.tools}}");
+        }
         Template text = c.template(path + ".text", m.text());
         Template image = c.template(path + ".image", m.image());
         GenerationOptions options = new GenerationOptions(m.temperature(), m.maxTokens(), null, null);
         return new ModelBinding(c.id(), m.task() == null ? ModelTask.CHAT : m.task(),
-                routing, system, user, messages, text, image, options, m.cache());
+                routing, system, user, messages, tools, text, image, options, m.cache());
     }
 }
