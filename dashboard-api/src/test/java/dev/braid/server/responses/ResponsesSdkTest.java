@@ -200,6 +200,38 @@ class ResponsesSdkTest {
     }
 
     @Test
+    void anAgentLoopWithFunctionToolsRunsOfflineAgainstTheMock() {
+        // the mock's documented rule: a prompt naming a tool gets a call to it, name=value pairs as arguments
+        Response first = client.responses().create(ResponseCreateParams.builder().model("mock/any")
+                .input("what is the weather city=Paris").addTool(ResponsesTranslationTest.weather()).build());
+        com.openai.models.responses.ResponseFunctionToolCall call = ResponsesTranslationTest.calls(first).get(0);
+        assertEquals("weather", call.name());
+        assertEquals("{\"city\":\"Paris\"}", call.arguments());
+        assertTrue(call.callId().startsWith("call_"), call.callId());
+        Response second = client.responses().create(ResponseCreateParams.builder().model("mock/any")
+                .previousResponseId(first.id()).addTool(ResponsesTranslationTest.weather())
+                .inputOfResponse(List.of(com.openai.models.responses.ResponseInputItem.ofFunctionCallOutput(
+                        com.openai.models.responses.ResponseInputItem.FunctionCallOutput.builder()
+                                .callId(call.callId()).output("sunny").build())))
+                .build());
+        assertEquals("weather returned: sunny", text(second));
+
+        StringBuilder arguments = new StringBuilder();
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
+                .model("mock/any").input("what is the weather city=Paris").addTool(ResponsesTranslationTest.weather())
+                .build())) {
+            stream.stream().forEach(e -> {
+                events.add(e);
+                e.functionCallArgumentsDelta().ifPresent(d -> arguments.append(d.delta()));
+            });
+        }
+        assertEquals("{\"city\":\"Paris\"}", arguments.toString());
+        Response done = events.get(events.size() - 1).asCompleted().response();
+        assertEquals(call.callId(), ResponsesTranslationTest.calls(done).get(0).callId(), "the mock's ids are deterministic");
+    }
+
+    @Test
     void badInputIsA400InOpenAisShape() {
         BadRequestException e = assertThrows(BadRequestException.class, () -> client.responses().create(
                 ResponseCreateParams.builder().model("mock/any").input("x").background(true).build()));
