@@ -132,4 +132,35 @@ class ResponsesBudgetTest {
         assertEquals(3, upstreamCalls() - before);
         assertEquals(3 * ACTUAL_CHAT_MICROS, spent);
     }
+
+    @Test
+    void aClientThatLeavesMidStreamAbortsTheUpstreamAndPaysWhatWasProduced() throws Exception {
+        JsonNode key = key(server, "leaver", ",\"usdPerMonth\":1");
+        String scope = "key:" + key.path("id").asText();
+        String body = body("slow: " + "x".repeat(60), true);
+        long worst = worstChatMicros(body);
+        int aborted = upstream.aborted.get();
+        HttpResponse<java.io.InputStream> response = server.client.send(HttpRequest.newBuilder(server.base.resolve("/v1/responses"))
+                        .header("Authorization", "Bearer " + key.path("key").asText())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.equals("event: response.output_text.delta")) {
+                    break; // the first piece arrived: hang up
+                }
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while ((upstream.aborted.get() == aborted || spent(server, scope) == 0) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        long settled = spent(server, scope);
+        System.out.printf("responses client left mid-stream: settled at %d µUSD (worst case %d)%n", settled, worst);
+        assertTrue(upstream.aborted.get() > aborted, "the upstream stream was aborted");
+        assertTrue(settled > 0 && settled < worst, settled + " of worst " + worst);
+    }
 }
