@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.components.model.api.ModelDelta;
 import dev.braid.components.model.api.ModelResponse;
+import dev.braid.components.model.api.ToolCall;
 import dev.braid.engine.run.StepDelta;
 import dev.braid.engine.runtime.InvocationResult;
 import dev.braid.server.calls.CallStream;
@@ -69,6 +70,7 @@ final class ResponseStream {
     private final Map<Integer, CallItem> calls = new LinkedHashMap<>();
     private final List<Done> done = new ArrayList<>();
     private boolean sawText;
+    private boolean sawCalls;
 
     private record Done(int outputIndex, ObjectNode item) {}
 
@@ -144,6 +146,7 @@ final class ResponseStream {
 
     private void toolCall(ModelDelta.ToolCallFragment f) {
         start();
+        sawCalls = true;
         closeText(); // a text before the calls is a finished message
         CallItem call = calls.get(f.index());
         if (call == null) {
@@ -199,12 +202,19 @@ final class ResponseStream {
             return;
         }
         start();
-        if (!sawText && calls.isEmpty() && answer.toolCalls().isEmpty()) {
-            text(answer.text()); // an answer without deltas (a pipeline that does not stream) still has its message
+        // what came without deltas (a pipeline answering at once, its tool calls) still gets its items
+        if (!sawText && !sawCalls && (!answer.text().isEmpty() || answer.toolCalls().isEmpty())) {
+            text(answer.text());
             if (text == null) {
                 text = new TextItem(nextOutputIndex++);
                 emit("response.output_item.added", event().put("output_index", text.outputIndex)
                         .set("item", ResponseWire.message(text.id, null, "in_progress")));
+            }
+        }
+        if (!sawCalls) {
+            for (int i = 0; i < answer.toolCalls().size(); i++) {
+                ToolCall c = answer.toolCalls().get(i);
+                toolCall(new ModelDelta.ToolCallFragment(i, ResponseWire.callId(c), c.name(), c.arguments()));
             }
         }
         closeText();

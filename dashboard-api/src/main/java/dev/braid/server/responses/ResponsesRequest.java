@@ -115,8 +115,18 @@ record ResponsesRequest(
         boolean store = optionalBoolean(body, "store", true);
         String previous = optionalString(body, "previous_response_id");
         JsonNode metadata = body.get("metadata");
-        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
-            throw invalid("metadata", "'metadata' must be an object of strings");
+        if (metadata != null && !metadata.isNull()) {
+            boolean strings = metadata.isObject();
+            for (JsonNode v : metadata) {
+                strings &= v.isTextual();
+            }
+            if (!strings) {
+                throw invalid("metadata", "'metadata' must be an object of strings");
+            }
+        }
+        JsonNode parallel = body.get("parallel_tool_calls");
+        if (parallel != null && !parallel.isNull() && !parallel.isBoolean()) {
+            throw invalid("parallel_tool_calls", "'parallel_tool_calls' must be true or false");
         }
         ObjectNode echo = NODES.objectNode();
         echo.put("instructions", instructions);
@@ -127,7 +137,6 @@ record ResponsesRequest(
         JsonNode topP = body.get("top_p");
         echo.set("top_p", topP != null && topP.isNumber() ? topP : NODES.numberNode(1.0));
         echo.set("max_output_tokens", maxTokens == null ? NODES.nullNode() : NODES.numberNode(maxTokens));
-        JsonNode parallel = body.get("parallel_tool_calls");
         echo.put("parallel_tool_calls", parallel == null || !parallel.isBoolean() || parallel.asBoolean());
         echo.set("metadata", metadata == null || metadata.isNull() ? NODES.objectNode() : metadata);
         echo.put("previous_response_id", previous);

@@ -118,6 +118,8 @@ class ResponsesBadInputTest {
         refused(400, "invalid_request", "max_output_tokens", "{\"model\":\"mock/a\",\"input\":\"hi\",\"max_output_tokens\":1e30}");
         refused(400, "invalid_request", "temperature", "{\"model\":\"mock/a\",\"input\":\"hi\",\"temperature\":\"hot\"}");
         refused(400, "invalid_request", "stream", "{\"model\":\"mock/a\",\"input\":\"hi\",\"stream\":\"yes\"}");
+        refused(400, "invalid_request", "metadata", "{\"model\":\"mock/a\",\"input\":\"hi\",\"metadata\":{\"n\":1}}");
+        refused(400, "invalid_request", "parallel_tool_calls", "{\"model\":\"mock/a\",\"input\":\"hi\",\"parallel_tool_calls\":\"no\"}");
         refused(400, "unsupported_parameter", "conversation", "{\"model\":\"mock/a\",\"input\":\"hi\",\"conversation\":\"conv_1\"}");
         refused(400, "invalid_request", "previous_response_id",
                 "{\"model\":\"mock/a\",\"input\":\"hi\",\"previous_response_id\":7}");

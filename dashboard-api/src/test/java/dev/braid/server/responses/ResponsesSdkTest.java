@@ -232,6 +232,39 @@ class ResponsesSdkTest {
     }
 
     @Test
+    void aChatShapedPipelineWithToolsAnswersFunctionCallsStreamedAndNot() {
+        com.openai.models.responses.FunctionTool tool = com.openai.models.responses.FunctionTool.builder()
+                .name("get_weather").strict(false)
+                .parameters(com.openai.models.responses.FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .build())
+                .build();
+        Response first = client.responses().create(ResponseCreateParams.builder().model("pipeline/chat-tools")
+                .input("get_weather city=Oslo").addTool(tool).build());
+        com.openai.models.responses.ResponseFunctionToolCall call = ResponsesTranslationTest.calls(first).get(0);
+        assertEquals("get_weather", call.name());
+        assertEquals("{\"city\":\"Oslo\"}", call.arguments());
+        Response second = client.responses().create(ResponseCreateParams.builder().model("pipeline/chat-tools")
+                .previousResponseId(first.id()).addTool(tool)
+                .inputOfResponse(List.of(com.openai.models.responses.ResponseInputItem.ofFunctionCallOutput(
+                        com.openai.models.responses.ResponseInputItem.FunctionCallOutput.builder()
+                                .callId(call.callId()).output("-3C").build())))
+                .build());
+        assertEquals("get_weather returned: -3C", text(second), "the tool-call history reached the pipeline intact");
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
+                .model("pipeline/chat-tools").input("get_weather city=Oslo").addTool(tool).build())) {
+            stream.stream().forEach(events::add);
+        }
+        assertTrue(events.stream().anyMatch(e -> e.isOutputItemAdded() && e.asOutputItemAdded().item().isFunctionCall()),
+                events.toString());
+        Response done = events.get(events.size() - 1).asCompleted().response();
+        assertEquals(call.callId(), ResponsesTranslationTest.calls(done).get(0).callId());
+        assertEquals("{\"city\":\"Oslo\"}", ResponsesTranslationTest.calls(done).get(0).arguments());
+    }
+
+    @Test
     void theShippedAssistantMasksAndGuardsOnThisDoorToo() {
         String text = "Reach me at jane.doe@example.com or +44 20 7946 0958 today";
         Response response = client.responses().create(ResponseCreateParams.builder()
