@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Authenticates every request (DESIGN.md, "Contract details", Access): the key from
- * {@code Authorization: Bearer}, looked up in memory ({@link KeyStore}); the role the path needs;
+ * {@code Authorization: Bearer} (or {@code x-api-key}, as Anthropic's clients send it), looked up in memory ({@link KeyStore}); the role the path needs;
  * an invoker's pipeline scope; the key's request rate and daily token quota. Budgets are not
  * checked here: {@code calls.MeteredCalls} reserves them with the call it meters. The admin controllers ask again, finer, in
  * {@code AdminAccess}; the OpenAI controller checks the model scope once it has read the body.
@@ -29,6 +29,8 @@ import java.util.concurrent.CompletionStage;
 public final class AccessFilter implements Ordered {
 
     private static final String INVOKE_PREFIX = "/v1/pipelines/";
+    /** The header Anthropic's clients carry the key in; {@code Authorization: Bearer} wins when both are sent. */
+    static final String API_KEY_HEADER = "x-api-key";
 
     private final KeyStore keys;
     private final KeyLimits limits;
@@ -142,6 +144,11 @@ public final class AccessFilter implements Ordered {
     private ApiKey authenticate(HttpRequest<?> request) {
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
+            // Anthropic's SDKs and Claude Code send the key as x-api-key
+            String apiKey = request.getHeaders().get(API_KEY_HEADER);
+            if (apiKey != null && !apiKey.isBlank()) {
+                return keys.authenticate(apiKey.trim()).orElseThrow(AccessDenied::invalid);
+            }
             throw AccessDenied.missing();
         }
         String h = header.trim();

@@ -9,7 +9,9 @@ public enum Source {
     /** {@code POST /v1/responses}, streamed or not, on any model name. */
     RESPONSES("responses"),
     /** {@code POST /v1/embeddings}. */
-    EMBEDDINGS("embeddings");
+    EMBEDDINGS("embeddings"),
+    /** {@code POST /v1/messages} (Anthropic's Messages API), on any model name. */
+    MESSAGES("messages");
 
     private final String wire;
 
