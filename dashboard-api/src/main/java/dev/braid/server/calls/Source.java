@@ -6,6 +6,8 @@ public enum Source {
     INVOKE("invoke"),
     /** {@code POST /v1/chat/completions}, on a provider model, an alias or {@code pipeline/<name>}. */
     CHAT("chat"),
+    /** {@code POST /v1/responses}, streamed or not, on any model name. */
+    RESPONSES("responses"),
     /** {@code POST /v1/embeddings}. */
     EMBEDDINGS("embeddings"),
     /** A line of a batch ({@code POST /v1/batches}), run by a worker under the batch creator's key. */
