@@ -24,6 +24,7 @@ public final class EventStream {
     private final HttpRequest<?> request;
     private final Sinks.Many<Event<String>> sink = Sinks.many().unicast().onBackpressureBuffer();
     private final CompletableFuture<MutableHttpResponse<?>> response = new CompletableFuture<>();
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     private boolean open;
     private boolean closed;
     private volatile boolean cancelled;
@@ -35,6 +36,12 @@ public final class EventStream {
     /** The response to return from the controller; completes at the first event or an early failure. */
     public CompletionStage<MutableHttpResponse<?>> response() {
         return response;
+    }
+
+    /** A header for the answer (the stream's or an early error's); only before the first event. */
+    public synchronized EventStream header(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     /** Sends a {@code data:} event (no event name). */
@@ -89,7 +96,9 @@ public final class EventStream {
             return false;
         }
         closed = true;
-        response.complete(ErrorResponses.of(request, error));
+        MutableHttpResponse<?> failed = ErrorResponses.of(request, error);
+        headers.forEach(failed::header);
+        response.complete(failed);
         return true;
     }
 
@@ -103,6 +112,7 @@ public final class EventStream {
                 .header("Cache-Control", "no-cache")
                 // tells nginx-style proxies not to buffer the stream
                 .header("X-Accel-Buffering", "no");
+        headers.forEach(ok::header);
         response.complete(ok);
     }
 }

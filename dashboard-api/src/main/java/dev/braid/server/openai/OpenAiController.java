@@ -21,6 +21,8 @@ import dev.braid.server.calls.Source;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorResponses;
 import dev.braid.server.http.EventStream;
+import dev.braid.server.releases.LiveReleases;
+import dev.braid.server.releases.Route;
 import dev.braid.server.models.ChatModels;
 import dev.braid.server.models.ChatTarget;
 import dev.braid.server.models.ModelListing;
@@ -62,9 +64,11 @@ public final class OpenAiController {
     private final ObjectMapper json;
     private final MeteredCalls calls;
     private final HttpCallers callers;
+    private final LiveReleases releases;
 
     public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, MeteredCalls calls,
-            HttpCallers callers) {
+            HttpCallers callers, LiveReleases releases) {
+        this.releases = releases;
         this.models = models;
         this.listing = listing;
         this.json = json;
@@ -100,7 +104,13 @@ public final class OpenAiController {
                     calls.chatStreaming(caller, Source.CHAT, chat.model(), routed.policy(), chat.toModelRequest(),
                             body.length(), stream.ofModel());
                 } else {
-                    calls.invokeStreaming(caller, Source.CHAT, ((ChatTarget.Pipeline) target).name(), null,
+                    String pipeline = ((ChatTarget.Pipeline) target).name();
+                    Route route = releases.route(pipeline, null, caller.keyId(), h -> request.getHeaders().get(h));
+                    Integer expected = releases.expectedVersion(pipeline, route);
+                    if (expected != null) {
+                        events.header(LiveReleases.VERSION_HEADER, expected.toString());
+                    }
+                    calls.invokeStreaming(caller, Source.CHAT, pipeline, route.version(),
                             chat.pipelineInput(), request.getContentLength(), stream.ofPipeline(this::textOf));
                 }
             } catch (RuntimeException e) {
@@ -114,9 +124,12 @@ public final class OpenAiController {
                 answer = calls.chat(caller, Source.CHAT, chat.model(), routed.policy(), chat.toModelRequest(), body.length())
                         .thenApply(r -> ok(wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage())));
             } else {
-                answer = calls.invoke(caller, Source.CHAT, ((ChatTarget.Pipeline) target).name(), null,
+                String pipeline = ((ChatTarget.Pipeline) target).name();
+                Route route = releases.route(pipeline, null, caller.keyId(), h -> request.getHeaders().get(h));
+                answer = calls.invoke(caller, Source.CHAT, pipeline, route.version(),
                                 chat.pipelineInput(), request.getContentLength())
-                        .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage())));
+                        .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage()))
+                                .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version())));
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** The JSON bodies of the admin API (DESIGN.md, "Contract details" → Versions). Times are ISO-8601 UTC. */
-final class AdminViews {
+public final class AdminViews {
 
     private AdminViews() {}
 
@@ -60,14 +60,42 @@ final class AdminViews {
         }
     }
 
-    /** An audit event as callers see it: who, what, when; nothing else (never a key or secret). */
-    record EventBody(String type, int version, @JsonInclude(Include.ALWAYS) Integer fromVersion, Actor actor,
-            String at) {
-        static EventBody of(AuditRow e) {
-            return new EventBody(e.eventType(), e.version(), e.fromVersion(), new Actor(e.actorId(), e.actorName()),
-                    e.occurredAt().toString());
+    /**
+     * An audit event as callers see it: who, what, when, and a release event's details (its release
+     * id, weight; an automatic rollback's {@code reason} and both arms' figures under {@code stable}
+     * and {@code candidate}); nothing else (never a key or secret).
+     */
+    static final class EventBody {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
+        private EventBody() {}
+
+        static java.util.Map<String, Object> of(AuditRow e) {
+            java.util.Map<String, Object> b = new java.util.LinkedHashMap<>();
+            b.put("type", e.eventType());
+            b.put("version", e.version());
+            b.put("fromVersion", e.fromVersion());
+            b.put("actor", new Actor(e.actorId(), e.actorName()));
+            b.put("at", e.occurredAt().toString());
+            b.putAll(details(e.details()));
+            return b;
+        }
+
+        /** A stored event's details as fields; none when absent or unreadable. */
+        static java.util.Map<String, Object> details(String details) {
+            if (details == null || details.isBlank()) {
+                return java.util.Map.of();
+            }
+            try {
+                java.util.Map<String, Object> d = JSON.readValue(details,
+                        new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+                return d == null ? java.util.Map.of() : d;
+            } catch (java.io.IOException ex) {
+                return java.util.Map.of();
+            }
         }
     }
 
-    record EventList(List<EventBody> events) {}
+    record EventList(List<java.util.Map<String, Object>> events) {}
 }
