@@ -65,25 +65,46 @@ public final class AdminViews {
      * id, weight; an automatic rollback's {@code reason} and both arms' figures under {@code stable}
      * and {@code candidate}); nothing else (never a key or secret).
      */
+    @com.fasterxml.jackson.annotation.JsonPropertyOrder({"type", "version", "fromVersion", "actor", "at"})
     static final class EventBody {
         private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
                 new com.fasterxml.jackson.databind.ObjectMapper();
 
-        private EventBody() {}
+        private final AuditRow e;
 
-        static java.util.Map<String, Object> of(AuditRow e) {
-            java.util.Map<String, Object> b = new java.util.LinkedHashMap<>();
-            b.put("type", e.eventType());
-            b.put("version", e.version());
-            b.put("fromVersion", e.fromVersion());
-            b.put("actor", new Actor(e.actorId(), e.actorName()));
-            b.put("at", e.occurredAt().toString());
-            b.putAll(details(e.details()));
-            return b;
+        private EventBody(AuditRow e) {
+            this.e = e;
         }
 
-        /** A stored event's details as fields; none when absent or unreadable. */
-        static java.util.Map<String, Object> details(String details) {
+        static EventBody of(AuditRow e) {
+            return new EventBody(e);
+        }
+
+        public String getType() {
+            return e.eventType();
+        }
+
+        public int getVersion() {
+            return e.version();
+        }
+
+        @JsonInclude(Include.ALWAYS)
+        public Integer getFromVersion() {
+            return e.fromVersion();
+        }
+
+        public Actor getActor() {
+            return new Actor(e.actorId(), e.actorName());
+        }
+
+        public String getAt() {
+            return e.occurredAt().toString();
+        }
+
+        /** A stored event's details as fields of its own; none when absent or unreadable. */
+        @com.fasterxml.jackson.annotation.JsonAnyGetter
+        public java.util.Map<String, Object> details() {
+            String details = e.details();
             if (details == null || details.isBlank()) {
                 return java.util.Map.of();
             }
@@ -97,5 +118,5 @@ public final class AdminViews {
         }
     }
 
-    record EventList(List<java.util.Map<String, Object>> events) {}
+    record EventList(List<EventBody> events) {}
 }
