@@ -20,6 +20,7 @@ import dev.braid.server.http.ErrorResponses;
 import dev.braid.server.http.EventStream;
 import dev.braid.server.releases.LiveReleases;
 import dev.braid.server.releases.Route;
+import dev.braid.server.releases.Shadows;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -52,11 +53,14 @@ public final class InvokeController {
     private final MeteredCalls calls;
     private final HttpCallers callers;
     private final LiveReleases releases;
+    private final Shadows shadows;
     private final ObjectMapper json;
 
-    public InvokeController(MeteredCalls calls, HttpCallers callers, LiveReleases releases, ObjectMapper json) {
+    public InvokeController(MeteredCalls calls, HttpCallers callers, LiveReleases releases, Shadows shadows,
+            ObjectMapper json) {
         this.calls = calls;
         this.releases = releases;
+        this.shadows = shadows;
         this.callers = callers;
         this.json = json;
     }
@@ -88,12 +92,16 @@ public final class InvokeController {
                 events.header(LiveReleases.VERSION_HEADER, expected.toString());
             }
             calls.invokeStreaming(caller, Source.INVOKE, name, route.version(), body.input(), request.getContentLength(),
-                    new InvokeEvents(events, request, arm));
+                    shadows.after(route, caller, Source.INVOKE, name, body.input(), request.getContentLength(),
+                            new InvokeEvents(events, request, arm)));
             return events.response();
         }
         return calls.invoke(caller, Source.INVOKE, name, route.version(), body.input(), request.getContentLength())
-                .<MutableHttpResponse<?>>thenApply(result -> HttpResponse.ok(InvokeResponse.of(result, arm))
-                        .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version())))
+                .<MutableHttpResponse<?>>thenApply(result -> {
+                    shadows.after(route, caller, Source.INVOKE, name, body.input(), request.getContentLength(), result);
+                    return HttpResponse.ok(InvokeResponse.of(result, arm))
+                            .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version()));
+                })
                 .exceptionally(error -> {
                     MutableHttpResponse<?> failed = ErrorResponses.of(request, error);
                     if (expected != null && failed.status().getCode() != 404) {

@@ -23,6 +23,7 @@ import dev.braid.server.http.ErrorResponses;
 import dev.braid.server.http.EventStream;
 import dev.braid.server.releases.LiveReleases;
 import dev.braid.server.releases.Route;
+import dev.braid.server.releases.Shadows;
 import dev.braid.server.models.ChatModels;
 import dev.braid.server.models.ChatTarget;
 import dev.braid.server.models.ModelListing;
@@ -65,10 +66,12 @@ public final class OpenAiController {
     private final MeteredCalls calls;
     private final HttpCallers callers;
     private final LiveReleases releases;
+    private final Shadows shadows;
 
     public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, MeteredCalls calls,
-            HttpCallers callers, LiveReleases releases) {
+            HttpCallers callers, LiveReleases releases, Shadows shadows) {
         this.releases = releases;
+        this.shadows = shadows;
         this.models = models;
         this.listing = listing;
         this.json = json;
@@ -111,7 +114,9 @@ public final class OpenAiController {
                         events.header(LiveReleases.VERSION_HEADER, expected.toString());
                     }
                     calls.invokeStreaming(caller, Source.CHAT, pipeline, route.version(),
-                            chat.pipelineInput(), request.getContentLength(), stream.ofPipeline(this::textOf));
+                            chat.pipelineInput(), request.getContentLength(),
+                            shadows.after(route, caller, Source.CHAT, pipeline, chat.pipelineInput(),
+                                    request.getContentLength(), stream.ofPipeline(this::textOf)));
                 }
             } catch (RuntimeException e) {
                 stream.fail(e);
@@ -128,8 +133,12 @@ public final class OpenAiController {
                 Route route = releases.route(pipeline, null, caller.keyId(), h -> request.getHeaders().get(h));
                 answer = calls.invoke(caller, Source.CHAT, pipeline, route.version(),
                                 chat.pipelineInput(), request.getContentLength())
-                        .thenApply(result -> ok(wire.completion(textOf(result), List.of(), "stop", result.usage()))
-                                .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version())));
+                        .thenApply(result -> {
+                            shadows.after(route, caller, Source.CHAT, pipeline, chat.pipelineInput(),
+                                    request.getContentLength(), result);
+                            return ok(wire.completion(textOf(result), List.of(), "stop", result.usage()))
+                                    .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version()));
+                        });
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
