@@ -168,7 +168,7 @@ public class LiveReleases {
     }
 
     /** Applies {@code r} (running or ended) to this instance now. */
-    void apply(Release r) {
+    public void apply(Release r) {
         if (r.running()) {
             live.put(r.pipeline(), Live.of(r));
         } else {
