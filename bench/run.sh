@@ -9,6 +9,7 @@
 #   bench/run.sh --no-peer         without Portkey
 #   bench/run.sh --no-deploy-cost  without the deploy/restart cost scenario (issue #13; several minutes)
 #   bench/run.sh --no-micro        without the JMH micro-benchmarks
+#   bench/run.sh --deploy-cost-only  only the deploy/restart cost scenario, printed (add --quick first for small sizes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # one reactor build, so the classpath points at this checkout's jars, not at whatever ~/.m2 holds

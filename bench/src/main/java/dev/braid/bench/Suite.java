@@ -93,6 +93,14 @@ public final class Suite {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--jfr" -> jfr = List.of("-XX:StartFlightRecording=filename=" + Path.of(args[++i]).toAbsolutePath()
                         + ",settings=profile");
+                case "--deploy-cost-only" -> {
+                    // issue 13 item 3's figures alone (a few minutes): deploy and restart cost against what is loaded
+                    DeployCost d = new DeployCost(quick ? DeployCost.Plan.QUICK : DeployCost.Plan.FULL, Map.of(),
+                            Path.of("target", "bench-logs"));
+                    d.run();
+                    System.out.println(d.section().body());
+                    return;
+                }
                 case "--profile" -> {
                     profile(Path.of(args[++i]), Duration.ofSeconds(Long.parseLong(args[++i])));
                     return;

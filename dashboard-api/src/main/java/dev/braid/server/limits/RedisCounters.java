@@ -23,7 +23,12 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RedisCounters implements Counters {
 
+    // -1: the counter is missing (Redis restarted empty or was flushed, or the period is new); the
+    // caller rebuilds it from the usage rows (Backstop) and asks again
     private static final String RESERVE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return -1
+            end
             local v = redis.call('INCRBY', KEYS[1], ARGV[1])
             if v > tonumber(ARGV[2]) then
               redis.call('DECRBY', KEYS[1], ARGV[1])
@@ -34,7 +39,11 @@ public final class RedisCounters implements Counters {
             """;
 
     private static final String RESERVE_UP_TO = """
-            local v = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local got = redis.call('GET', KEYS[1])
+            if not got then
+              return -1
+            end
+            local v = tonumber(got)
             local take = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - v)
             if take <= 0 then
               return 0
@@ -44,16 +53,33 @@ public final class RedisCounters implements Counters {
             return take
             """;
 
+    // a settlement or undo of a counter that is gone is dropped: the usage rows the rebuild reads
+    // hold what it settled, and creating the key here would stop the rebuild from ever happening
+    private static final String ADD = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return nil
+            end
+            local v = redis.call('INCRBY', KEYS[1], ARGV[1])
+            redis.call('EXPIRE', KEYS[1], ARGV[3])
+            return v
+            """;
+
+    private static final long MISSING = -1;
+
     private final RedisAsyncCommands<String, String> redis;
     private final String prefix;
+    private final Backstop backstop;
     private final String reserveSha;
     private final String reserveUpToSha;
+    private final String addSha;
 
-    public RedisCounters(RedisAsyncCommands<String, String> redis, String prefix) {
+    public RedisCounters(RedisAsyncCommands<String, String> redis, String prefix, Backstop backstop) {
         this.redis = redis;
         this.prefix = prefix;
+        this.backstop = backstop;
         this.reserveSha = redis.digest(RESERVE);
         this.reserveUpToSha = redis.digest(RESERVE_UP_TO);
+        this.addSha = redis.digest(ADD);
     }
 
     @Override
@@ -61,20 +87,43 @@ public final class RedisCounters implements Counters {
         return off(redis.get(prefix + name).thenApply(v -> v == null ? 0L : Long.parseLong(v)));
     }
 
+    /** Adds to a counter that exists; a missing one stays missing (answers 0), see {@code ADD}. */
     @Override
     public CompletionStage<Long> add(String name, long delta, Duration ttl) {
-        String key = prefix + name;
-        return off(redis.incrby(key, delta).thenCompose(v -> redis.expire(key, ttl.toSeconds()).thenApply(ok -> v)));
+        return off(script(ADD, addSha, prefix + name, delta, 0, ttl).thenApply(v -> v == null ? 0L : v));
     }
 
     @Override
     public CompletionStage<Boolean> reserve(String name, long amount, long cap, Duration ttl) {
-        return off(script(RESERVE, reserveSha, prefix + name, amount, cap, ttl).thenApply(v -> v != null && v == 1L));
+        return off(seeded(RESERVE, reserveSha, name, amount, cap, ttl, 0).thenApply(v -> v != null && v == 1L));
     }
 
     @Override
     public CompletionStage<Long> reserveUpTo(String name, long amount, long cap, Duration ttl) {
-        return off(script(RESERVE_UP_TO, reserveUpToSha, prefix + name, amount, cap, ttl).thenApply(v -> v == null ? 0L : v));
+        return off(seeded(RESERVE_UP_TO, reserveUpToSha, name, amount, cap, ttl, 0)
+                .thenApply(v -> v == null ? 0L : v));
+    }
+
+    /**
+     * Runs a reservation script; when the counter is missing, rebuilds it from the usage rows
+     * ({@code SET … NX}: the first instance to rebuild wins, the others' values are dropped) and runs
+     * it again.
+     */
+    private CompletionStage<Long> seeded(String text, String sha, String name, long amount, long cap, Duration ttl,
+            int attempt) {
+        String key = prefix + name;
+        return script(text, sha, key, amount, cap, ttl).thenCompose(v -> {
+            if (v == null || v != MISSING) {
+                return CompletableFuture.completedFuture(v);
+            }
+            if (attempt >= 3) {
+                return CompletableFuture.failedFuture(new IllegalStateException("counter " + name + " keeps disappearing"));
+            }
+            return backstop.seed(name)
+                    .thenCompose(total -> redis.set(key, Long.toString(total),
+                            io.lettuce.core.SetArgs.Builder.nx().ex(ttl.toSeconds())))
+                    .thenCompose(ok -> seeded(text, sha, name, amount, cap, ttl, attempt + 1));
+        });
     }
 
     /**

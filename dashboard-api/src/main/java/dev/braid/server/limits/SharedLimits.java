@@ -31,10 +31,11 @@ public class SharedLimits {
     private final AsyncProxyManager<String> buckets;
     private final Counters counters;
 
-    public SharedLimits(SharedRedis redis) {
+    public SharedLimits(SharedRedis redis, UsageTotals totals) {
+        Backstop backstop = new Backstop(totals);
         if (!redis.enabled()) {
             buckets = null;
-            counters = new LocalCounters();
+            counters = new LocalCounters(backstop);
             return;
         }
         StatefulRedisConnection<String, byte[]> bucketConnection =
@@ -45,7 +46,7 @@ public class SharedLimits {
                 .build()
                 .asAsync()
                 .withMapper((String key) -> PREFIX + "bucket:" + key);
-        counters = new RedisCounters(counterConnection.async(), PREFIX);
+        counters = new RedisCounters(counterConnection.async(), PREFIX, backstop);
         LOG.info("Rate limits, quotas and budgets are shared through Redis");
     }
 

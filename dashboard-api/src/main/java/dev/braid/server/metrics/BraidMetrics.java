@@ -61,7 +61,8 @@ public class BraidMetrics implements UsageListener {
     private final ChatModels models;
     private final ModelTags modelTags;
     private final Set<String> pipelineGauges = ConcurrentHashMap.newKeySet();
-    private final Set<String> circuitGauges = ConcurrentHashMap.newKeySet();
+    /** Circuit gauges by target; bounded by the router's circuits, which are (ModelRouter keeps at most 1,024). */
+    private final Map<String, Gauge> circuitGauges = new ConcurrentHashMap<>();
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
@@ -111,7 +112,7 @@ public class BraidMetrics implements UsageListener {
                     "direction", "output", "provider", provider, "model", model);
             counter("braid.cost.usd", "Model cost in US dollars", "provider", provider, "model", model)
                     .increment(r.costUsd());
-            if (!circuitGauges.contains(r.model())) {
+            if (!ModelTags.OTHER.equals(model) && !circuitGauges.containsKey(r.model())) {
                 refreshGauges(); // the router has a circuit for this target now: show it without waiting
             }
         }
@@ -202,12 +203,26 @@ public class BraidMetrics implements UsageListener {
     synchronized void refreshGauges() {
         runtime.pipelineNames().forEach(this::ensurePipelineGauge);
         ModelRouter router = models.router();
-        for (String target : router.circuitStates().keySet()) {
-            if (circuitGauges.add(target)) {
-                Gauge.builder("braid.circuit.state", router, rt -> circuitValue(rt.circuitStates(), target))
+        Set<String> targets = router.circuitStates().keySet();
+        // a circuit the router forgot (an idle caller-chosen name pushed out) takes its gauge along
+        circuitGauges.entrySet().removeIf(e -> {
+            if (!targets.contains(e.getKey())) {
+                registry.remove(e.getValue());
+                return true;
+            }
+            return false;
+        });
+        for (String target : targets) {
+            if (!circuitGauges.containsKey(target)) {
+                String tag = modelTags.tag(target.contains("/") ? target.substring(0, target.indexOf('/')) : null, target);
+                if (ModelTags.OTHER.equals(tag)) {
+                    continue; // names past the model tag's cap share one tag: one gauge could not say whose state it is
+                }
+                circuitGauges.put(target, Gauge.builder("braid.circuit.state", router,
+                                rt -> circuitValue(rt.circuitStates(), target))
                         .description("Circuit breaker per provider/model: 0 closed, 1 half-open, 2 open, -1 disabled")
-                        .tag("target", modelTags.tag(target.contains("/") ? target.substring(0, target.indexOf('/')) : null, target))
-                        .register(registry);
+                        .tag("target", tag)
+                        .register(registry));
             }
         }
     }

@@ -402,27 +402,69 @@ public class PipelineRegistry {
         List<PipelineRow> rows = pipelines.listOrderByName();
         Set<String> stored = new HashSet<>();
         rows.forEach(r -> stored.add(r.name()));
+        List<String> changed = new ArrayList<>();
         for (String loaded : runtime.pipelineNames()) {
             if (!stored.contains(loaded)) {
-                reconcile(loaded);
+                changed.add(loaded);
             }
         }
         for (PipelineRow row : rows) {
-            if (row.activeVersion() == null) {
-                if (runtime.activeVersion(row.name()).isPresent()) {
-                    reconcile(row.name());
-                }
-                continue;
-            }
             OptionalInt have = runtime.activeVersion(row.name());
-            if (have.isEmpty() || have.getAsInt() != row.activeVersion()) {
-                reconcile(row.name());
+            if (row.activeVersion() == null ? have.isPresent()
+                    : have.isEmpty() || have.getAsInt() != row.activeVersion()) {
+                changed.add(row.name());
             }
-            if (runtime.activeVersion(row.name()).isPresent()) {
+        }
+        reconcileEach(changed);
+        for (PipelineRow row : rows) {
+            if (row.activeVersion() != null && runtime.activeVersion(row.name()).isPresent()) {
                 active.add(row.name());
             }
         }
         return active;
+    }
+
+    /**
+     * Reconciles the pipelines named, several at once when there are many (a start with 100 stored
+     * pipelines): each loads into a context of its own, outside the runtime's lock, and the
+     * registry's lock is per pipeline, so they do not wait on each other.
+     */
+    private void reconcileEach(List<String> names) {
+        int threads = Math.min(names.size(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+        if (threads <= 1) {
+            names.forEach(this::reconcile);
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "braid-reconcile-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (String name : names) {
+                done.add(pool.submit(() -> reconcile(name)));
+            }
+            RuntimeException first = null;
+            for (java.util.concurrent.Future<?> f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reconciling", e);
+                }
+            }
+            if (first != null) {
+                throw first; // a database that cannot be read: the caller says so once
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** The exact YAML of a stored version, for calls that pin a version which is not loaded. */

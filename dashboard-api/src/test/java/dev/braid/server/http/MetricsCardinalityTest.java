@@ -93,6 +93,8 @@ class MetricsCardinalityTest {
         // the model tag keeps at most 50 names beyond the priced ones, then "other"
         assertTrue(series.getOrDefault("braid_tokens_total", 0) <= 2 * 60, series.toString());
         assertTrue(series.getOrDefault("braid_cost_usd_total", 0) <= 60, series.toString());
+        // a circuit gauge per named target only; names past the cap get none (one gauge cannot speak for them all)
+        assertTrue(series.getOrDefault("braid_circuit_state", 0) <= 60, series.toString());
         for (Map.Entry<String, Integer> e : series.entrySet()) {
             assertTrue(e.getValue() <= 1500, "metric " + e.getKey() + " has " + e.getValue() + " series");
         }

@@ -14,6 +14,7 @@ final class LoadedVersion {
     final CompiledPipeline compiled;
     final Endpoint entry;
     final AsyncProducer producer;
+    final CamelHost.LoadedRoutes routes;
     final Function<Object, List<String>> inputCheck;
     final boolean masks;
     final boolean restores;
@@ -29,6 +30,7 @@ final class LoadedVersion {
         this.compiled = compiled;
         this.entry = routes.entry();
         this.producer = routes.producer();
+        this.routes = routes;
         this.inputCheck = inputCheck;
         this.masks = compiled.sharesMaskVault();
         this.restores = compiled.finish().restore();

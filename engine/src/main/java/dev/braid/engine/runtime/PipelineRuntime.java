@@ -3,6 +3,7 @@ package dev.braid.engine.runtime;
 import dev.braid.components.model.gateway.ModelGateway;
 import dev.braid.engine.compile.CompiledPipeline;
 import dev.braid.engine.compile.PipelineCompiler;
+import dev.braid.engine.compile.StepKeys;
 import dev.braid.engine.run.EnrichTargetPolicy;
 import dev.braid.engine.run.InvocationException;
 import dev.braid.engine.run.StepDelta;
@@ -15,13 +16,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
 
@@ -43,6 +47,8 @@ public final class PipelineRuntime implements AutoCloseable {
     private final ExecutorService continuation;
     private final ModelGateway models;
     private final Object adminLock = new Object();
+    /** Versions being compiled and loaded (outside the lock), by {@code <name>/<N>}. */
+    private final Map<String, CompletableFuture<DeployedVersion>> loading = new ConcurrentHashMap<>();
 
     public PipelineRuntime(RuntimeSettings settings) {
         this(settings, EnrichTargetPolicy.ALLOW_ALL);
@@ -65,17 +71,19 @@ public final class PipelineRuntime implements AutoCloseable {
 
     private PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models,
             boolean ownsModels, ExecutorService continuation) {
-        this(settings, enrichPolicy, models, StandardComponents.create(models, ownsModels, continuation), continuation);
+        this(settings, enrichPolicy, models, StandardComponents.create(models, ownsModels, continuation),
+                () -> StandardComponents.create(models, false, continuation), continuation);
     }
 
     PipelineRuntime(RuntimeSettings settings, EnrichTargetPolicy enrichPolicy, ModelGateway models,
-            Map<String, Component> components, ExecutorService continuation) {
+            Map<String, Component> components, Supplier<Map<String, Component>> versionComponents,
+            ExecutorService continuation) {
         StepKinds kinds = StepKinds.of(settings.allowedCamelSchemes(), settings.enrichUrls());
         this.models = models;
         this.specs = new SpecReading(kinds);
         this.compiler = new PipelineCompiler(settings.outputSecrets(), kinds);
         this.continuation = continuation;
-        this.host = new CamelHost(kinds, enrichPolicy, components);
+        this.host = new CamelHost(kinds, enrichPolicy, components, versionComponents);
         this.routeCheck = new RouteCheck(kinds, components.keySet());
         this.versions = new VersionTable(settings.drainTimeout(), this::unload);
         this.invoker = new Invoker(versions, this::deployIfAbsent);
@@ -92,9 +100,28 @@ public final class PipelineRuntime implements AutoCloseable {
         });
     }
 
-    /** The CamelContext (for metrics and tests); do not add or remove Braid routes through it. */
+    /**
+     * The base CamelContext: the components (the {@code model:} component the server reads providers
+     * and prices from) and the event notifiers every version's context copies (add them before the
+     * first deploy). Versions' routes run in contexts of their own; do not add routes here.
+     */
     public CamelContext camelContext() {
         return host.camelContext();
+    }
+
+    /** Whether {@code version} of {@code name} is being compiled and loaded right now (for tests). */
+    boolean loading(String name, int version) {
+        return loading.containsKey(StepKeys.versionKey(name, version));
+    }
+
+    /** Every loaded version's routes (a copy; for tests). */
+    List<org.apache.camel.Route> routes() {
+        return host.routes();
+    }
+
+    /** Every loaded version's endpoints (a copy; for tests). */
+    List<org.apache.camel.Endpoint> endpoints() {
+        return host.endpoints();
     }
 
     /** The model gateway this runtime's {@code model:} steps call through. */
@@ -145,18 +172,7 @@ public final class PipelineRuntime implements AutoCloseable {
      * version that was closed for new work (drained) is removed and loaded again. Not activated.
      */
     public DeployedVersion deployIfAbsent(String yaml, int version) {
-        PipelineSpec spec = specs.read(yaml);
-        synchronized (adminLock) {
-            LoadedVersion existing = versions.get(spec.name(), version);
-            if (existing != null) {
-                if (!existing.isClosed()) {
-                    existing.touch();
-                    return existing.deployed;
-                }
-                unload(existing);
-            }
-            return deploy(spec, version);
-        }
+        return load(specs.read(yaml), version, true);
     }
 
     /** Reads, validates, compiles and loads {@code yaml} as {@code version}; not yet active. */
@@ -166,21 +182,63 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** Compiles and loads an already-read spec as {@code version}; not yet active. */
     public DeployedVersion deploy(PipelineSpec spec, int version) {
+        return load(spec, version, false);
+    }
+
+    /**
+     * Compiles and loads outside the admin lock (a version loads into a context of its own), so an
+     * activation or another pipeline's deploy never waits for a big compile; the lock only guards the
+     * table. Two loads of one version at once: the second waits for the first and takes its result
+     * ({@code reuse}) or is refused.
+     */
+    private DeployedVersion load(PipelineSpec spec, int version, boolean reuse) {
+        String key = StepKeys.versionKey(spec.name(), version);
+        CompletableFuture<DeployedVersion> mine = new CompletableFuture<>();
+        CompletableFuture<DeployedVersion> other;
+        LoadedVersion drained = null;
         synchronized (adminLock) {
             LoadedVersion existing = versions.get(spec.name(), version);
-            if (existing != null && existing.isClosed()) {
-                // drained and about to be removed: remove it now so the version can load again
-                unload(existing);
+            if (existing != null && !existing.isClosed()) {
+                if (!reuse) {
+                    throw new IllegalStateException("version " + version + " of " + spec.name() + " is already loaded");
+                }
+                existing.touch();
+                return existing.deployed;
             }
-            if (versions.contains(spec.name(), version)) {
-                throw new IllegalStateException("version " + version + " of " + spec.name() + " is already loaded");
+            other = loading.putIfAbsent(key, mine);
+            if (other == null && existing != null && versions.remove(existing)) {
+                // drained and about to be removed: its context goes now so the version can load again
+                drained = existing;
+            }
+        }
+        if (other != null) {
+            if (!reuse) {
+                throw new IllegalStateException("version " + version + " of " + spec.name() + " is being loaded");
+            }
+            try {
+                return other.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            if (drained != null) {
+                host.unload(drained.routes);
             }
             CompiledPipeline compiled = compiler.compile(spec, version);
             Function<Object, List<String>> inputCheck = SpecReading.inputCheck(spec);
             CamelHost.LoadedRoutes routes = host.load(compiled);
             DeployedVersion deployed = new DeployedVersion(spec.name(), version, spec, compiled.camelYaml());
-            versions.add(new LoadedVersion(deployed, compiled, routes, inputCheck));
+            synchronized (adminLock) {
+                versions.add(new LoadedVersion(deployed, compiled, routes, inputCheck));
+                loading.remove(key, mine);
+            }
+            mine.complete(deployed);
             return deployed;
+        } catch (RuntimeException | Error e) {
+            loading.remove(key, mine);
+            mine.completeExceptionally(e);
+            throw e;
         }
     }
 
@@ -237,12 +295,10 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     private void unload(LoadedVersion v) {
-        synchronized (adminLock) {
-            // a second unload of the same version (drained, then reloaded under the same route
-            // group) must not touch the routes of the version that replaced it
-            if (versions.remove(v)) {
-                host.unload(v.compiled, v.producer);
-            }
+        // a second unload of the same version (drained, then reloaded) must not touch the one that
+        // replaced it; closing its context happens outside the lock (a forced stop may take seconds)
+        if (versions.remove(v)) {
+            host.unload(v.routes);
         }
     }
 

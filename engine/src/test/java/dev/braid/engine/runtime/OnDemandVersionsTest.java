@@ -61,7 +61,7 @@ class OnDemandVersionsTest {
     }
 
     List<String> routes(int version) {
-        return runtime.camelContext().getRoutes().stream()
+        return runtime.routes().stream()
                 .filter(r -> ("braid.od.v" + version).equals(r.getGroup()))
                 .map(Route::getRouteId)
                 .toList();

@@ -25,24 +25,24 @@ class RouteCheckTest {
 
     @Test
     void aRouteThatDoesNotLoadIsReportedAtItsCamelStepAndTheLiveContextIsUntouched() {
-        int routes = runtime.camelContext().getRoutes().size();
-        int endpoints = runtime.camelContext().getEndpoints().size();
+        int routes = runtime.routes().size();
+        int endpoints = runtime.endpoints().size();
         PipelineSpec broken = pipeline("svc",
                 step("first", transform("'v2'")),
                 step("raw", camel(Map.of("to", "log:x?noSuchOption=1"))));
         InvalidPipelineException e = assertThrows(InvalidPipelineException.class, () -> runtime.checkRoutes(broken, 1));
         assertTrue(e.errors().get(0).message().contains("Camel routes did not load"), e.getMessage());
-        assertEquals(routes, runtime.camelContext().getRoutes().size());
-        assertEquals(endpoints, runtime.camelContext().getEndpoints().size());
+        assertEquals(routes, runtime.routes().size());
+        assertEquals(endpoints, runtime.endpoints().size());
     }
 
     @Test
     void routesThatLoadPassWithoutLoadingAnythingLive() {
-        int endpoints = runtime.camelContext().getEndpoints().size();
+        int endpoints = runtime.endpoints().size();
         runtime.checkRoutes(pipeline("svc", step("first", transform("'v2'")),
                 step("raw", camel(Map.of("to", "log:x?level=INFO")))), 1);
-        assertEquals(List.of(), runtime.camelContext().getRoutes());
-        assertEquals(endpoints, runtime.camelContext().getEndpoints().size());
+        assertEquals(List.of(), runtime.routes());
+        assertEquals(endpoints, runtime.endpoints().size());
         assertTrue(runtime.loadedVersion("svc", 1).isEmpty());
     }
 }

@@ -99,11 +99,11 @@ class YamlPipelineTest {
 
     @Test
     void compileReturnsTheCamelYamlWithoutLoadingIt() {
-        int routes = runtime.camelContext().getRoutes().size();
+        int routes = runtime.routes().size();
         String camel = runtime.compile(FEEDBACK.replace("name: customer-feedback", "name: other"), 7);
         assertTrue(camel.contains("direct:braid.other.v7.reply"), camel);
         assertFalse(camel.contains("ACME"), camel);
-        assertEquals(routes, runtime.camelContext().getRoutes().size());
+        assertEquals(routes, runtime.routes().size());
         assertEquals(runtime.loadedVersion("customer-feedback", 1).orElseThrow().camelYaml(),
                 runtime.compile(FEEDBACK, 1));
     }
