@@ -4,6 +4,9 @@ import { ApiError, apiKey, call, enc, setApiKey } from './api.js';
 import { barChart, lineChart } from './charts.js';
 import { renderDiff } from './diff.js';
 import { clear, el } from './dom.js';
+import {
+  clearOpsViews, confirmChange, initConfirm, loadAudit, loadHistory, loadRequests, loadVersionFigures, resetOpsViews,
+} from './ops.js';
 
 const REFRESH_MS = 10_000;
 const HOUR = 3_600_000;
@@ -12,7 +15,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   selected: null, versionsJson: '', pipelinesJson: '', timer: null, busy: false, canChange: true,
   // where a plain rollback would go, as the server says (GET …/versions → rollbackTarget); never computed here
-  rollbackTarget: null, activeVersion: null,
+  rollbackTarget: null, activeVersion: null, isAdmin: false,
   // the running release of the selected pipeline (GET …/releases/current), or null
   release: null,
 };
@@ -82,6 +85,7 @@ async function select(name) {
   $('diff').hidden = true;
   clear($('rollback-result'));
   hideConfirm();
+  resetOpsViews();
   try {
     await loadVersions(true);
     await refresh();
@@ -315,7 +319,12 @@ function confirmRollback() {
   }), 'Rolled back');
 }
 
-function activate(name, version) {
+/** Asks first, naming the effect: which version goes live and which one it replaces. */
+async function activate(name, version) {
+  const from = state.activeVersion;
+  const yes = await confirmChange(`Make v${version} of ${name} active? All traffic moves to v${version}`
+    + (from === null ? '.' : ` from v${from}; v${from} stays available (not rejected).`), `Make v${version} active`);
+  if (!yes) return undefined;
   return changeActive(name,
     () => call(`/api/pipelines/${enc(name)}/versions/${enc(version)}/activate`, { method: 'POST' }), 'Activated');
 }
@@ -355,9 +364,14 @@ function seriesBy(rows, field, metric, label = (k) => k) {
   return [...byName.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([name, points]) => ({ name, points }));
 }
 
-const pipelineLabel = (p) => p || '(no pipeline)';
-const modelLabel = (m) => m || '(no model)';
-const keyLabel = (k) => k || '(no key)';
+const keyLabel = (r) => r.keyName || r.key || '(no key)';
+
+/**
+ * Only real series: rows of a deployed pipeline (a mistyped invoke of "nope" is no pipeline) and of a
+ * named model; calls without a pipeline or a model still count in the totals.
+ */
+const deployedOnly = (rows, names) => rows.filter((r) => r.pipeline && names.has(r.pipeline));
+const withModel = (rows) => rows.filter((r) => r.model);
 
 async function loadUsage() {
   const w = window24h();
@@ -372,8 +386,11 @@ async function loadUsage() {
     }
     throw e;
   }
-  const [byHour, byHourPipeline, byHourModel, byKey] = await Promise.all([
-    usage(w, 'hour'), usage(w, 'hour,pipeline'), usage(w, 'hour,model'), usage(w, 'key')]);
+  const [byHour, byHourPipelineAll, byHourModelAll, byKey, deployed] = await Promise.all([
+    usage(w, 'hour'), usage(w, 'hour,pipeline'), usage(w, 'hour,model'), usage(w, 'key'), call('/api/pipelines')]);
+  const names = new Set(((deployed && deployed.pipelines) || []).map((p) => p.name));
+  const byHourPipeline = deployedOnly(byHourPipelineAll, names);
+  const byHourModel = withModel(byHourModelAll);
 
   const byPipeline = new Map(byPipelineRows.map((r) => [r.pipeline, r]));
   const sum = (metric) => byPipelineRows.reduce((a, r) => a + (r[metric] || 0), 0);
@@ -384,23 +401,23 @@ async function loadUsage() {
     .map(([name, field]) => ({ name, points: seriesBy(byHour, 'hour', field, () => name)[0]?.points || new Map() }));
   const charts = [
     lineChart({ id: 'chart-requests', title: 'Requests per hour, by pipeline', buckets: w.buckets,
-      series: seriesBy(byHourPipeline, 'pipeline', 'requests', pipelineLabel), format: fmtCompact }),
+      series: seriesBy(byHourPipeline, 'pipeline', 'requests'), format: fmtCompact }),
     lineChart({ id: 'chart-errors', title: 'Errors per hour, by pipeline', buckets: w.buckets,
-      series: seriesBy(byHourPipeline, 'pipeline', 'errors', pipelineLabel), format: fmtCompact }),
+      series: seriesBy(byHourPipeline, 'pipeline', 'errors'), format: fmtCompact }),
     lineChart({ id: 'chart-latency', title: 'Latency percentiles, all requests', unit: 'ms', buckets: w.buckets,
       series: latency, format: fmtCompact, gaps: true }),
     lineChart({ id: 'chart-latency-pipeline', title: 'p95 latency, by pipeline', unit: 'ms', buckets: w.buckets,
-      series: seriesBy(byHourPipeline, 'pipeline', 'latencyP95Ms', pipelineLabel), format: fmtCompact, gaps: true }),
+      series: seriesBy(byHourPipeline, 'pipeline', 'latencyP95Ms'), format: fmtCompact, gaps: true }),
     lineChart({ id: 'chart-tokens-pipeline', title: 'Tokens per hour, by pipeline', buckets: w.buckets,
-      series: seriesBy(byHourPipeline, 'pipeline', 'totalTokens', pipelineLabel), format: fmtCompact }),
+      series: seriesBy(byHourPipeline, 'pipeline', 'totalTokens'), format: fmtCompact }),
     lineChart({ id: 'chart-tokens-model', title: 'Tokens per hour, by model', buckets: w.buckets,
-      series: seriesBy(byHourModel, 'model', 'totalTokens', modelLabel), format: fmtCompact }),
+      series: seriesBy(byHourModel, 'model', 'totalTokens'), format: fmtCompact }),
     lineChart({ id: 'chart-cost-pipeline', title: 'Cost per hour, by pipeline', unit: 'USD', buckets: w.buckets,
-      series: seriesBy(byHourPipeline, 'pipeline', 'costUsd', pipelineLabel), format: fmtUsd }),
+      series: seriesBy(byHourPipeline, 'pipeline', 'costUsd'), format: fmtUsd }),
     lineChart({ id: 'chart-cost-model', title: 'Cost per hour, by model', unit: 'USD', buckets: w.buckets,
-      series: seriesBy(byHourModel, 'model', 'costUsd', modelLabel), format: fmtUsd }),
+      series: seriesBy(byHourModel, 'model', 'costUsd'), format: fmtUsd }),
     barChart({ id: 'chart-keys', title: 'Top keys by cost', format: fmtUsd,
-      items: byKey.map((r) => ({ label: keyLabel(r.key), value: r.costUsd || 0 })).slice(0, 50)
+      items: byKey.map((r) => ({ label: keyLabel(r), value: r.costUsd || 0 })).slice(0, 50)
         .sort((a, b) => b.value - a.value).slice(0, 10) }),
   ];
   $('usage-status').textContent = '';
@@ -421,9 +438,11 @@ async function loadIdentity() {
   try {
     const me = await call('/api/whoami');
     state.canChange = !!me.canChange;
+    state.isAdmin = me.role === 'admin';
     who.textContent = me.role ? `Signed in: ${me.name} (${me.role})` : '';
   } catch (e) {
     state.canChange = false;
+    state.isAdmin = false;
     who.textContent = e instanceof ApiError && e.status === 401 ? 'Not signed in' : '';
     throw e;
   } finally {
@@ -447,6 +466,7 @@ async function refresh() {
     }
     await loadPipelines(byPipeline);
     await loadVersions(false);
+    await loadOpsViews();
     notice(usageError && usageError.status !== 403 ? explain(usageError) : null);
     $('updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
   } catch (e) {
@@ -457,8 +477,19 @@ async function refresh() {
   }
 }
 
+/** The operator views (ops.js): the selected pipeline's figures and history, the request log, the audit trail. */
+async function loadOpsViews() {
+  if (state.selected) {
+    await loadVersionFigures(state.selected);
+    await loadHistory(state.selected);
+  }
+  await loadRequests();
+  await loadAudit(state.isAdmin);
+}
+
 /** Signed out or refused: nothing the previous key could see stays on screen. */
 function clearData() {
+  clearOpsViews();
   state.pipelinesJson = '';
   state.versionsJson = '';
   state.selected = null;
@@ -483,6 +514,7 @@ function init() {
     setApiKey($('key-input').value.trim());
     state.pipelinesJson = '';
     state.versionsJson = '';
+    resetOpsViews();
     refresh();
   });
   $('key-clear').addEventListener('click', () => {
@@ -499,6 +531,7 @@ function init() {
   $('release-confirm-yes').addEventListener('click', confirmRelease);
   $('release-cancel').addEventListener('click', hideReleaseConfirm);
   $('diff-form').addEventListener('submit', showDiff);
+  initConfirm();
   schedule();
   refresh();
 }

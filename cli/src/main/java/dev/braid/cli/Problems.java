@@ -15,7 +15,7 @@ public final class Problems {
      * {@code when}, a {@code require}): today under type {@code pipeline_error} (422); servers before that
      * filed them under {@code upstream_error}, so the codes still decide for those.
      */
-    private static final Set<String> PIPELINE_CODES = Set.of("step_failed", "required_step_failed");
+    private static final Set<String> PIPELINE_CODES = Set.of("step_failed", "required_step_failed", "enrich_refused");
 
     /**
      * Whose fault, read from the status and, when the body is Braid's own error, its type and code:

@@ -153,6 +153,19 @@ class CliRequestsTest {
     }
 
     @Test
+    void aRefusedEnrichTargetIsThePipelinesFaultNotAProviders() {
+        // the server answers 422 pipeline_error since this round; the code alone also says so
+        server.answer("POST", "/v1/pipelines/lookup/invoke", 422, JSON,
+                "{\"error\":{\"type\":\"pipeline_error\",\"code\":\"enrich_refused\",\"message\":\"enrich target refused\",\"param\":null}}");
+        CliRun run = braid("invoke", "lookup", "-i", "{}");
+        assertEquals(8, run.exit(), run::toString);
+        server.answer("POST", "/v1/pipelines/lookup/invoke", 502, JSON,
+                "{\"error\":{\"type\":\"upstream_error\",\"code\":\"enrich_refused\",\"message\":\"enrich target refused\",\"param\":null}}");
+        CliRun older = braid("invoke", "lookup", "-i", "{}");
+        assertEquals(8, older.exit(), older::toString);
+    }
+
+    @Test
     void anErrorEventAfterTheStreamOpenedEndsItWithItsFaultsExitCode() {
         server.answer("POST", "/v1/pipelines/echo/invoke", 200, "text/event-stream", """
                 event: delta

@@ -32,18 +32,29 @@ public final class Access {
      * {@code pipeline/<name>} is checked against the key's pipelines, anything else against its models.
      */
     public static void requireModel(HttpRequest<?> request, String model) {
-        Optional<ApiKey> key = key(request);
-        if (key.isEmpty() || model == null) {
+        requireModel(key(request).orElse(null), model);
+    }
+
+    /**
+     * The same scope check for a call made without an HTTP request (a batch line run under its
+     * creator's key); a null key (authentication off) may call anything.
+     */
+    public static void requireModel(ApiKey key, String model) {
+        if (key == null || model == null) {
             return;
         }
         if (model.startsWith("pipeline/")) {
-            requirePipeline(key.get(), model.substring("pipeline/".length()));
-        } else if (!key.get().allowsModel(model)) {
+            requirePipeline(key, model.substring("pipeline/".length()));
+        } else if (!key.allowsModel(model)) {
             throw AccessDenied.forbidden("this key may not call model '" + model + "'");
         }
     }
 
-    static void requirePipeline(ApiKey key, String pipeline) {
+    /** Throws 403 unless {@code key} (null: authentication off) may invoke {@code pipeline}. */
+    public static void requirePipeline(ApiKey key, String pipeline) {
+        if (key == null) {
+            return;
+        }
         if (!key.allowsPipeline(pipeline)) {
             throw AccessDenied.forbidden("this key may not invoke pipeline '" + pipeline + "'");
         }

@@ -152,13 +152,13 @@ public final class AccessFilter implements Ordered {
     }
 
     /**
-     * The dashboard shell and its static scripts and styles, the API description and its page, health and
+     * The dashboard shell, its icon and its static scripts and styles, the API description and its page, health and
      * metrics, and the pipeline JSON Schema (the public grammar, which editors fetch without credentials) need
      * no key; everything else does.
      */
-    static boolean isPublic(HttpMethod method, String path) {
+    public static boolean isPublic(HttpMethod method, String path) {
         return (("/".equals(path) || path.isEmpty() || (path.startsWith("/dashboard/") && !path.contains(".."))
-                                || "/openapi.yml".equals(path) || "/docs".equals(path) || "/swagger-ui".equals(path)
+                                || "/favicon.ico".equals(path) || "/openapi.yml".equals(path) || "/docs".equals(path) || "/swagger-ui".equals(path)
                                 || (path.startsWith("/swagger-ui/") && !path.contains("..")))
                         && (method == HttpMethod.GET || method == HttpMethod.HEAD))
                 || "/health".equals(path) || path.startsWith("/health/")
@@ -170,7 +170,8 @@ public final class AccessFilter implements Ordered {
         if (path.startsWith("/v1/") || "/v1".equals(path)) {
             return Role.Permission.INVOKE;
         }
-        if (under(path, "/api/keys") || under(path, "/api/providers") || under(path, "/api/audit")) {
+        if (under(path, "/api/keys") || under(path, "/api/providers") || under(path, "/api/audit")
+                || under(path, "/api/config")) {
             return Role.Permission.ADMINISTER;
         }
         if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
@@ -198,7 +199,7 @@ public final class AccessFilter implements Ordered {
             case INVOKE -> "invoke pipelines or models";
             case READ -> "read admin data";
             case CHANGE -> "change pipelines";
-            case ADMINISTER -> "manage keys or providers, or read the audit trail";
+            case ADMINISTER -> "manage keys or providers, reload the configuration, or read the audit trail";
         };
     }
 }

@@ -36,4 +36,14 @@ public class AdminAccess {
         }
         return key.actor();
     }
+
+    /** Whether the calling key may also {@code action} (a view that shows more to an admin); never throws. */
+    public boolean allows(HttpRequest<?> request, Action action) {
+        Role.Permission needed = switch (action) {
+            case READ -> Role.Permission.READ;
+            case CHANGE -> Role.Permission.CHANGE;
+            case ADMINISTER -> Role.Permission.ADMINISTER;
+        };
+        return Access.key(request).map(k -> k.role().allows(needed)).orElse(false);
+    }
 }

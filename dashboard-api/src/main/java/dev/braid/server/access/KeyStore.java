@@ -43,6 +43,8 @@ public class KeyStore {
     static final String BOOTSTRAP_ID = "key_bootstrap";
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
+    /** One INFO line per key created or revoked: who, which key (name and id), the outcome; never a secret. */
+    private static final Logger CHANGES = LoggerFactory.getLogger("dev.braid.server.changes");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
@@ -97,6 +99,19 @@ public class KeyStore {
 
     /** Creates a key; {@code template}'s id, prefix, hash and times are ignored. */
     public Created create(KeySpec spec, Actor actor) {
+        try {
+            Created c = createLogged(spec, actor);
+            CHANGES.info("key_create by={} key={} id={} role={} outcome=ok", actor.logName(), Actor.oneLine(spec.name()), c.key().id(),
+                    spec.role().wire());
+            return c;
+        } catch (RuntimeException e) {
+            CHANGES.info("key_create by={} key={} role={} outcome=failed {}", actor.logName(), Actor.oneLine(spec.name()),
+                    spec.role().wire(), e.getClass().getSimpleName());
+            throw e;
+        }
+    }
+
+    private Created createLogged(KeySpec spec, Actor actor) {
         String secret = KeySecrets.generate();
         ApiKey key = new ApiKey(newId(), spec.name(), spec.role(), KeySecrets.visible(secret), KeySecrets.sha256(secret),
                 spec.pipelines(), spec.models(), spec.requestsPerMinute(), spec.tokensPerDay(), spec.usdPerMonth(),
@@ -121,6 +136,20 @@ public class KeyStore {
 
     /** Revokes key {@code id}: false when there is no such key. Revoking twice is fine. */
     public boolean revoke(String id, Actor actor) {
+        String name = Actor.oneLine(byId(id).map(ApiKey::name).orElse("?"));
+        try {
+            boolean done = revokeLogged(id, actor);
+            CHANGES.info("key_revoke by={} key={} id={} outcome={}", actor.logName(), name,
+                    Actor.oneLine(id), done ? "ok" : "refused 404 key_not_found");
+            return done;
+        } catch (RuntimeException e) {
+            CHANGES.info("key_revoke by={} key={} id={} outcome=failed {}", actor.logName(), name, Actor.oneLine(id),
+                    e.getClass().getSimpleName());
+            throw e;
+        }
+    }
+
+    private boolean revokeLogged(String id, Actor actor) {
         Instant at = now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);

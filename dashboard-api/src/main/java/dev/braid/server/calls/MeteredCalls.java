@@ -15,6 +15,7 @@ import dev.braid.server.limits.BudgetGate;
 import dev.braid.server.limits.LimitMetrics;
 import dev.braid.server.limits.RequestSpend;
 import dev.braid.server.models.ChatModels;
+import dev.braid.server.requestlog.RequestTexts;
 import dev.braid.server.tracing.BraidTracing;
 import dev.braid.server.usage.UsageCapture;
 import jakarta.inject.Singleton;
@@ -53,9 +54,11 @@ public class MeteredCalls {
     private final LimitMetrics limitMetrics;
     private final UsageCapture usage;
     private final BraidTracing tracing;
+    private final RequestTexts texts;
 
     public MeteredCalls(PipelineRuntime runtime, ChatModels models, BudgetGate budgets,
-            LimitMetrics limitMetrics, UsageCapture usage, BraidTracing tracing) {
+            LimitMetrics limitMetrics, UsageCapture usage, BraidTracing tracing, RequestTexts texts) {
+        this.texts = texts;
         this.runtime = runtime;
         this.models = models;
         this.budgets = budgets;
@@ -84,6 +87,7 @@ public class MeteredCalls {
                         InvocationResult ran = error == null ? result : failedRun.get();
                         usage.invocation(caller.requestId(), caller.keyId(), source.wire(), pipeline, started, ran,
                                 error, null);
+                        texts.offer(caller.requestId(), input, error == null ? result.output() : null, 2 * requestBytes);
                         spend.settle(ran == null ? null : ran.usage());
                     });
         });
@@ -151,6 +155,7 @@ public class MeteredCalls {
                             usage.invocation(caller.requestId(), caller.keyId(), source.wire(), pipeline, started, ran,
                                     stream.isCancelled() && error != null ? new CancellationException() : error,
                                     first < 0 ? null : first);
+                            texts.offer(caller.requestId(), input, error == null ? result.output() : null, 2 * requestBytes);
                             // settled before the last event goes out: a caller that saw it sees the spend
                             if (error == null) {
                                 spend.settle(result.usage());
@@ -200,6 +205,7 @@ public class MeteredCalls {
                                     stream.delta(delta);
                                 })).whenComplete((r, error) -> {
                             usage.modelCall(caller.requestId(), caller.keyId(), source.wire(), model, started, r, error);
+                            offerChat(caller, request, r);
                             // settled before the last chunk goes out: a caller that saw it sees the spend.
                             // Braid always asks the upstream for its usage, so r.usage() is the provider's
                             if (error != null) {
@@ -233,12 +239,29 @@ public class MeteredCalls {
                         () -> models.router().route(request, policy))
                 .whenComplete((r, error) -> {
                     usage.modelCall(caller.requestId(), caller.keyId(), source.wire(), model, started, r, error);
+                    offerChat(caller, request, r);
                     if (error == null) {
                         spend.settle(r.usage());
                     } else {
                         spend.release(); // providers bill no failed call
                     }
                 });
+    }
+
+    /** A chat's messages (role and text) and reply, or an embeddings call's inputs, for the request log. */
+    private void offerChat(Caller caller, ModelRequest request, ModelResponse response) {
+        if (!texts.enabled()) {
+            return;
+        }
+        boolean embeddings = request.task() == ModelTask.EMBEDDINGS;
+        List<?> prompt = embeddings ? request.inputs()
+                : request.messages().stream().map(m -> java.util.Map.of("role", String.valueOf(m.role()),
+                        "content", m.text() == null ? "" : m.text())).toList();
+        String answer = response == null || embeddings ? null : response.text();
+        long size = (answer == null ? 0 : 2L * answer.length()) + (embeddings
+                ? request.inputs().stream().mapToLong(i -> 2L * i.length()).sum()
+                : request.messages().stream().mapToLong(m -> m.text() == null ? 0 : 2L * m.text().length()).sum());
+        texts.offer(caller.requestId(), prompt, answer, size);
     }
 
     /** The call's spend; its tokens count toward the key's daily quota when it has one. */

@@ -7,7 +7,9 @@ public enum Source {
     /** {@code POST /v1/chat/completions}, on a provider model, an alias or {@code pipeline/<name>}. */
     CHAT("chat"),
     /** {@code POST /v1/embeddings}. */
-    EMBEDDINGS("embeddings");
+    EMBEDDINGS("embeddings"),
+    /** A line of a batch ({@code POST /v1/batches}), run by a worker under the batch creator's key. */
+    BATCH("batch");
 
     private final String wire;
 

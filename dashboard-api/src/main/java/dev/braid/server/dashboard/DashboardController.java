@@ -36,6 +36,19 @@ public class DashboardController {
         }
     }
 
+    /** Braid's mark, so a browser's automatic {@code /favicon.ico} request is answered (public, no key), not refused. */
+    static final byte[] ICON = ("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">"
+            + "<rect width=\"32\" height=\"32\" rx=\"6\" fill=\"#16202c\"/>"
+            + "<path d=\"M9 7h8a6 6 0 0 1 0 12H9zM9 19h9a6 6 0 0 1 0 12H9z\" fill=\"none\" stroke=\"#fff\" stroke-width=\"3\" transform=\"scale(1 .8) translate(2 0)\"/>"
+            + "</svg>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    @Get(uri = "/favicon.ico", produces = "image/svg+xml")
+    public HttpResponse<byte[]> favicon() {
+        return HttpResponse.ok(ICON).contentType("image/svg+xml")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Cache-Control", "public, max-age=86400");
+    }
+
     @Get(uri = "/", produces = MediaType.TEXT_HTML)
     public HttpResponse<byte[]> page() {
         return HttpResponse.ok(page)

@@ -22,20 +22,44 @@ public final class EnrichTargets {
     // hex (0x7f.1) or leading-zero octal (0177.0.0.1) parts: other clients read these as IP addresses
     private static final Pattern OBFUSCATED_V4 = Pattern.compile("(?i)(0x[0-9a-f]*|[0-9a-fx]+)(\\.(0x[0-9a-f]*|[0-9a-fx]+)){0,3}");
 
-    private final Set<String> hostPorts;
-    private final Set<String> anyPort;
+    /** The allowlist as read: entries with a port, entries for any port, and the list as written. */
+    private record Allowlist(Set<String> hostPorts, Set<String> anyPort, java.util.List<String> entries) {
+
+        static Allowlist of(java.util.List<String> entries) {
+            return new Allowlist(
+                    entries.stream().filter(h -> h.matches(".*:[0-9]+"))
+                            .map(EnrichTargets::normalise).collect(Collectors.toUnmodifiableSet()),
+                    entries.stream().filter(h -> !h.matches(".*:[0-9]+"))
+                            .map(EnrichTargets::normalise).collect(Collectors.toUnmodifiableSet()),
+                    java.util.List.copyOf(entries));
+        }
+    }
+
+    // replaced whole by a config reload; every check reads one consistent list
+    private volatile Allowlist allowlist;
 
     public EnrichTargets(EnrichConfiguration config) {
-        this.hostPorts = config.allowedHosts().stream().filter(h -> h.matches(".*:[0-9]+"))
-                .map(EnrichTargets::normalise).collect(Collectors.toUnmodifiableSet());
-        this.anyPort = config.allowedHosts().stream().filter(h -> !h.matches(".*:[0-9]+"))
-                .map(EnrichTargets::normalise).collect(Collectors.toUnmodifiableSet());
+        this.allowlist = Allowlist.of(config.allowedHosts());
+    }
+
+    /** The allowlist's entries as configured now. */
+    public java.util.List<String> allowedHosts() {
+        return allowlist.entries();
+    }
+
+    /**
+     * Replaces the allowlist ({@code POST /api/config/reload}): calls checked after this see the
+     * new one; a call past its check keeps the answer it got. Blank entries are ignored.
+     */
+    public void replace(java.util.List<String> entries) {
+        this.allowlist = Allowlist.of(entries.stream().map(String::trim).filter(e -> !e.isEmpty()).toList());
     }
 
     /** True when the operator opened this host (and port) explicitly. */
     public boolean allowlisted(URI url) {
         String host = host(url);
-        return anyPort.contains(host) || hostPorts.contains(host + ":" + port(url));
+        Allowlist a = allowlist;
+        return a.anyPort().contains(host) || a.hostPorts().contains(host + ":" + port(url));
     }
 
     /** Why {@code url}'s host is refused without a DNS lookup, or empty. */

@@ -122,7 +122,7 @@ public final class SsrfPolicy implements EnrichTargetPolicy, EnrichUrlCheck, Aut
 
     // the engine names the step; this message says why, and is safe to show callers
     private static InvocationException refused(String reason) {
-        return new InvocationException.StepFailed("enrich", 502, "enrich_refused", "enrich target refused: " + reason);
+        return new InvocationException.StepFailed("enrich", 422, "enrich_refused", "enrich target refused: " + reason);
     }
 
     @Override

@@ -26,7 +26,7 @@ public record ApiProblem(
     }
 
     /** The codes of a step the deployed pipeline itself failed (the engine's {@code StepFailed.pipeline}, 422). */
-    private static final java.util.Set<String> PIPELINE_FAULTS = java.util.Set.of("step_failed", "required_step_failed");
+    private static final java.util.Set<String> PIPELINE_FAULTS = java.util.Set.of("step_failed", "required_step_failed", "enrich_refused");
 
     /**
      * OpenAI's error type: the caller's fault is {@code invalid_request_error}; the deployed pipeline's

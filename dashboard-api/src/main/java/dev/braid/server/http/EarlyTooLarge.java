@@ -20,10 +20,15 @@ import io.micronaut.http.server.HttpServerConfiguration;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class EarlyTooLarge implements Ordered {
 
+    /** The only path whose body is streamed rather than buffered: file uploads. */
+    private static final String UPLOADS = "/v1/files";
+
     private final long maxRequestSize;
+    private final long maxBufferedSize;
 
     public EarlyTooLarge(HttpServerConfiguration configuration) {
         this.maxRequestSize = configuration.getMaxRequestSize();
+        this.maxBufferedSize = Math.min(configuration.getMaxRequestBufferSize(), maxRequestSize);
     }
 
     @Override
@@ -35,7 +40,10 @@ public final class EarlyTooLarge implements Ordered {
     @Nullable
     public HttpResponse<?> check(HttpRequest<?> request) {
         String length = request.getHeaders().get(HttpHeaders.CONTENT_LENGTH);
-        if (length == null || maxRequestSize <= 0) {
+        // an upload streams to storage and may reach max-request-size; every other body is
+        // buffered whole and may reach max-request-buffer-size only
+        long limit = UPLOADS.equals(request.getPath()) ? maxRequestSize : maxBufferedSize;
+        if (length == null || limit <= 0) {
             return null;
         }
         long announced;
@@ -44,10 +52,10 @@ public final class EarlyTooLarge implements Ordered {
         } catch (NumberFormatException e) {
             return null; // Netty's decoder refuses a malformed length itself
         }
-        if (announced <= maxRequestSize) {
+        if (announced <= limit) {
             return null;
         }
         return ErrorResponses.render(request, ApiProblem.of(413, "request_too_large",
-                "the request body is larger than this server accepts (at most " + maxRequestSize + " bytes)"));
+                "the request body is larger than this server accepts (at most " + limit + " bytes)"));
     }
 }

@@ -90,7 +90,8 @@ public final class ErrorResponses {
             String param = locations.isEmpty() ? null : locations.get(0).path();
             return new ApiProblem(422, "pipeline_invalid", e.getMessage(), param, locations, null);
         }
-        if (cause instanceof ContentLengthExceededException) {
+        if (cause instanceof ContentLengthExceededException
+                || cause instanceof io.micronaut.http.exceptions.BufferLengthExceededException) {
             return tooLarge();
         }
         ApiProblem store = StoreUnavailable.of(cause);

@@ -27,8 +27,11 @@ import java.nio.charset.StandardCharsets;
  * hold U+0000 in any string either: they name keys, providers and audit messages, which end up
  * in PostgreSQL text (issue 13, item 5). Runs after authentication, so only a caller with a key
  * makes the server buffer a body.
+ * <p>
+ * Every path but {@code /v1/files}: binding the body here buffers it whole, and an upload (up to
+ * 200 MB of multipart, never JSON) must stream to storage instead.
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+@ServerFilter(patterns = "^(?!/v1/files/?$).*", patternStyle = io.micronaut.http.filter.FilterPatternStyle.REGEX)
 public final class JsonBodies implements Ordered {
 
     private static final JsonFactory PLAIN = JsonFactory.builder().build();

@@ -169,7 +169,7 @@ public final class InvokeController {
     }
 
     /** Refusals about the body's shape that need no pipeline; null when the body is fine. */
-    private static ApiProblem check(InvokeRequest body, Integer queryVersion) {
+    static ApiProblem check(InvokeRequest body, Integer queryVersion) {
         if (body.input() == null) {
             return ApiProblem.of(400, "invalid_request", "the body must have an \"input\" object", "input");
         }

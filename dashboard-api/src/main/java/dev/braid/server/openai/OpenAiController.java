@@ -37,12 +37,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -65,11 +60,13 @@ public final class OpenAiController {
     private final ObjectMapper json;
     private final MeteredCalls calls;
     private final HttpCallers callers;
+    private final OpenAiCalls answers;
     private final LiveReleases releases;
     private final Shadows shadows;
 
     public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, MeteredCalls calls,
-            HttpCallers callers, LiveReleases releases, Shadows shadows) {
+            HttpCallers callers, OpenAiCalls answers, LiveReleases releases, Shadows shadows) {
+        this.answers = answers;
         this.releases = releases;
         this.shadows = shadows;
         this.models = models;
@@ -116,7 +113,7 @@ public final class OpenAiController {
                     calls.invokeStreaming(caller, Source.CHAT, pipeline, route.version(),
                             chat.pipelineInput(), request.getContentLength(),
                             shadows.after(route, caller, Source.CHAT, pipeline, chat.pipelineInput(),
-                                    request.getContentLength(), stream.ofPipeline(this::textOf)));
+                                    request.getContentLength(), stream.ofPipeline(answers::textOf)));
                 }
             } catch (RuntimeException e) {
                 stream.fail(e);
@@ -136,7 +133,7 @@ public final class OpenAiController {
                         .thenApply(result -> {
                             shadows.after(route, caller, Source.CHAT, pipeline, chat.pipelineInput(),
                                     request.getContentLength(), result);
-                            return ok(wire.completion(textOf(result), List.of(), "stop", result.usage()))
+                            return ok(wire.completion(answers.textOf(result), List.of(), "stop", result.usage()))
                                     .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version()));
                         });
             }
@@ -149,35 +146,22 @@ public final class OpenAiController {
     @ApiResponse(responseCode = "200", description = "An embedding list in OpenAI's shape", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
     @Post(uri = "/embeddings", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public CompletionStage<MutableHttpResponse<?>> embeddings(@Body String body, HttpRequest<?> request) {
-        String model;
-        List<String> inputs;
-        boolean base64;
-        ChatTarget target;
+        OpenAiCalls.EmbeddingsRequest embeddings;
+        ChatTarget.Routed routed;
         try {
-            JsonNode root = parse(body);
-            if (!root.isObject()) {
-                throw new RequestInvalid(null, "the request body must be a JSON object");
-            }
-            model = ModelNames.checked(ChatCompletionRequest.requiredString(root, "model"));
-            inputs = embeddingInputs(root.get("input"));
-            String format = root.path("encoding_format").asText("float");
-            if (!"float".equals(format) && !"base64".equals(format)) {
-                throw new RequestInvalid("encoding_format", "'encoding_format' must be float or base64");
-            }
-            base64 = "base64".equals(format);
-            Access.requireModel(request, model);
-            target = models.resolve(model);
-            if (!(target instanceof ChatTarget.Routed)) {
-                throw new RequestInvalid("model", "a pipeline does not serve embeddings; use <provider>/<model> or an alias");
-            }
+            embeddings = OpenAiCalls.EmbeddingsRequest.read(parse(body));
+            Access.requireModel(request, embeddings.model());
+            routed = answers.routedEmbeddings(embeddings.model());
         } catch (RequestInvalid e) {
             return done(ErrorResponses.render(request, e.problem()));
         } catch (RuntimeException e) {
             return done(ErrorResponses.of(request, e));
         }
-        ChatTarget.Routed routed = (ChatTarget.Routed) target;
+        String model = embeddings.model();
+        List<String> inputs = embeddings.inputs();
+        boolean base64 = embeddings.base64();
         return calls.embeddings(callers.of(request), Source.EMBEDDINGS, model, routed.policy(), inputs)
-                .<MutableHttpResponse<?>>thenApply(r -> ok(embeddingList(model, r, base64)))
+                .<MutableHttpResponse<?>>thenApply(r -> ok(answers.embeddingList(model, r, base64)))
                 .exceptionally(error -> ErrorResponses.of(request, error));
     }
 
@@ -212,69 +196,6 @@ public final class OpenAiController {
         m.put("created", e.created());
         m.put("owned_by", e.ownedBy());
         return m;
-    }
-
-    private ObjectNode embeddingList(String model, ModelResponse response, boolean base64) {
-        Object vectors = response.fields().get("embeddings");
-        if (!(vectors instanceof List<?> list)) {
-            throw new IllegalStateException("provider " + response.provider() + " returned no embeddings");
-        }
-        ObjectNode root = json.createObjectNode();
-        root.put("object", "list");
-        ArrayNode data = root.putArray("data");
-        for (int i = 0; i < list.size(); i++) {
-            ObjectNode item = data.addObject();
-            item.put("object", "embedding");
-            item.put("index", i);
-            List<?> vector = (List<?>) list.get(i);
-            if (base64) {
-                // OpenAI's base64 form: little-endian float32s
-                ByteBuffer bytes = ByteBuffer.allocate(vector.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
-                vector.forEach(v -> bytes.putFloat(((Number) v).floatValue()));
-                item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
-            } else {
-                ArrayNode values = item.putArray("embedding");
-                vector.forEach(v -> values.add(((Number) v).doubleValue()));
-            }
-        }
-        root.put("model", model);
-        ObjectNode usage = root.putObject("usage");
-        usage.put("prompt_tokens", response.usage().promptTokens());
-        usage.put("total_tokens", response.usage().promptTokens());
-        return root;
-    }
-
-    private static List<String> embeddingInputs(JsonNode input) {
-        if (input != null && input.isTextual()) {
-            return List.of(input.asText());
-        }
-        if (input != null && input.isArray() && !input.isEmpty()) {
-            List<String> inputs = new ArrayList<>();
-            for (JsonNode item : input) {
-                if (!item.isTextual()) {
-                    throw new RequestInvalid("input", "'input' must be a string or an array of strings (token arrays are not supported)");
-                }
-                inputs.add(item.asText());
-            }
-            return inputs;
-        }
-        throw new RequestInvalid("input", "'input' must be a string or a non-empty array of strings");
-    }
-
-    /** The assistant text of a pipeline answer: its output's {@code text}, a string output as is, else the output as JSON. */
-    private String textOf(InvocationResult result) {
-        Object output = result.output();
-        if (output instanceof Map<?, ?> map && map.get("text") instanceof String text) {
-            return text;
-        }
-        if (output instanceof String text) {
-            return text;
-        }
-        try {
-            return output == null ? "" : json.writeValueAsString(output);
-        } catch (JsonProcessingException e) {
-            return String.valueOf(output);
-        }
     }
 
     private JsonNode parse(String body) {

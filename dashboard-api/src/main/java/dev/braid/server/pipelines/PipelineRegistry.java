@@ -62,6 +62,8 @@ public class PipelineRegistry {
     public static final String CHANNEL = "braid_registry";
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
+    /** One INFO line per deploy, activation and rollback (DESIGN.md, "Change log lines"); never YAML. */
+    private static final Logger CHANGES = LoggerFactory.getLogger("dev.braid.server.changes");
     private static final int ATTEMPTS = 20;
 
     private final PipelineRuntime runtime;
@@ -109,8 +111,26 @@ public class PipelineRegistry {
      * @throws dev.braid.engine.spec.InvalidPipelineException when it does not read, validate, compile or load
      */
     public Deployment deploy(String yaml, @Nullable String message, boolean activate, Actor actor) {
+        String[] name = {null};
+        try {
+            Deployment d = deployLogged(yaml, message, activate, actor, name);
+            CHANGES.info("deploy by={} pipeline={} version={} outcome={}", actor.logName(), d.name(), d.version(),
+                    !d.created() ? (d.active() ? "unchanged (same YAML as v" + d.version() + ", active)"
+                            : "unchanged (same YAML as v" + d.version() + ")")
+                            : d.active() ? "ok (active)" : "ok (not active; v" + d.activeVersion() + " stays)");
+            return d;
+        } catch (RuntimeException e) {
+            CHANGES.info("deploy by={} pipeline={} outcome={}", actor.logName(), name[0] == null ? "?" : name[0],
+                    refusal(e));
+            throw e;
+        }
+    }
+
+    private Deployment deployLogged(String yaml, @Nullable String message, boolean activate, Actor actor,
+            String[] named) {
         PipelineSpec spec = runtime.read(yaml);
         String name = spec.name();
+        named[0] = name;
         String sha = sha256(yaml);
         List<UnknownProviders.Warning> warnings = runtime.unknownProviders(spec);
         return locked(name, () -> {
@@ -187,6 +207,18 @@ public class PipelineRegistry {
 
     /** Makes {@code version} the active one: loaded beside, swapped, the old one drained. */
     public Activation activate(String name, int version, Actor actor) {
+        try {
+            Activation a = activateLogged(name, version, actor);
+            CHANGES.info("activate by={} pipeline={} version={} outcome={}", actor.logName(), name, version,
+                    a.changed() ? "ok (was v" + a.fromVersion() + ")" : "unchanged (already active)");
+            return a;
+        } catch (RuntimeException e) {
+            CHANGES.info("activate by={} pipeline={} version={} outcome={}", actor.logName(), name, version, refusal(e));
+            throw e;
+        }
+    }
+
+    private Activation activateLogged(String name, int version, Actor actor) {
         return locked(name, () -> change(name, (row, events, rejected) -> {
             if (Objects.equals(row.activeVersion(), version)) {
                 return null;
@@ -202,6 +234,30 @@ public class PipelineRegistry {
      * both versions.
      */
     public Activation rollback(String name, @Nullable Integer to, Actor actor) {
+        try {
+            Activation a = rollbackLogged(name, to, actor);
+            CHANGES.info("rollback by={} pipeline={} version={} outcome=ok (was v{}, now rejected)", actor.logName(), name,
+                    a.activeVersion(), a.fromVersion());
+            return a;
+        } catch (RuntimeException e) {
+            CHANGES.info("rollback by={} pipeline={} version={} outcome={}", actor.logName(), name,
+                    to == null ? "previous" : to, refusal(e));
+            throw e;
+        }
+    }
+
+    /** How a refused or failed change is named in its log line: a code, never the input's text. */
+    static String refusal(RuntimeException e) {
+        if (e instanceof RegistryException r) {
+            return "refused " + r.status() + " " + r.code();
+        }
+        if (e instanceof dev.braid.engine.spec.InvalidPipelineException) {
+            return "refused 422 invalid_pipeline";
+        }
+        return "failed " + e.getClass().getSimpleName();
+    }
+
+    private Activation rollbackLogged(String name, @Nullable Integer to, Actor actor) {
         return locked(name, () -> change(name, (row, events, rejected) -> {
             if (to != null) {
                 if (Objects.equals(row.activeVersion(), to)) {

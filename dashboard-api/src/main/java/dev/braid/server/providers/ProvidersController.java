@@ -46,6 +46,9 @@ import java.util.regex.Pattern;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ProvidersController {
 
+    /** One INFO line per provider credential change: who, which provider, the outcome; never the credential. */
+    private static final org.slf4j.Logger CHANGES = org.slf4j.LoggerFactory.getLogger("dev.braid.server.changes");
+
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     private final ProviderCredentials credentials;
@@ -126,7 +129,11 @@ public class ProvidersController {
         ProviderCredentials.StoredProvider stored;
         try {
             stored = credentials.put(name, type, baseUrl, apiKey, actor);
+            CHANGES.info("provider_set by={} provider={} type={} apiKey={} outcome=ok", actor.logName(), name,
+                    type.configName(), apiKey != null ? "set" : "unchanged");
         } catch (IllegalArgumentException | IllegalStateException e) {
+            CHANGES.info("provider_set by={} provider={} outcome=failed {}", actor.logName(), name,
+                    e.getClass().getSimpleName());
             throw bad("invalid_request", "these provider settings are not usable", null);
         }
         return HttpResponse.ok(new ProviderBody(stored.name(), stored.type(), stored.baseUrl(), stored.hasApiKey(), "api"));

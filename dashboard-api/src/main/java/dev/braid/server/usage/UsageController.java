@@ -41,11 +41,14 @@ public class UsageController {
 
     private final UsageStore store;
     private final AdminAccess access;
+    private final dev.braid.server.access.KeyStore keys;
     private final ObjectMapper json;
 
-    public UsageController(UsageStore store, AdminAccess access, ObjectMapper json) {
+    public UsageController(UsageStore store, AdminAccess access, dev.braid.server.access.KeyStore keys,
+            ObjectMapper json) {
         this.store = store;
         this.access = access;
+        this.keys = keys;
         // every key on every row, null or empty included: the dashboard reads a fixed shape
         this.json = json.copy().setDefaultPropertyInclusion(
                 JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS));
@@ -70,7 +73,31 @@ public class UsageController {
         }
         UsageReport report = new UsageReport(query.from().toString(), query.to().toString(),
                 query.groupBy().stream().map(UsageQuery.Dimension::wireName).toList(),
-                query.level().column(), store.rows(query));
+                query.level().column(), named(store.rows(query)));
         return HttpResponse.ok(json.writeValueAsString(report)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /**
+     * Rows grouped by key also carry {@code keyName}, right after {@code key}: people know keys by
+     * name (revoked keys keep theirs); null when no key made the calls or the id is unknown here.
+     */
+    private List<Map<String, Object>> named(List<Map<String, Object>> rows) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            if (!row.containsKey("key")) {
+                out.add(row);
+                continue;
+            }
+            Map<String, Object> withName = new java.util.LinkedHashMap<>();
+            row.forEach((k, v) -> {
+                withName.put(k, v);
+                if ("key".equals(k)) {
+                    withName.put("keyName", v == null ? null
+                            : keys.byId(v.toString()).map(dev.braid.server.access.ApiKey::name).orElse(null));
+                }
+            });
+            out.add(withName);
+        }
+        return out;
     }
 }

@@ -122,4 +122,29 @@ class OpenApiSpecTest {
         String template = route.getUriMatchTemplate().toPathString();
         return template.replaceAll("\\{\\?[^}]*}", "").replaceAll("\\{[+#/]?([A-Za-z0-9_]+)(:[^}]*)?}", "{$1}");
     }
+
+    @Test
+    void publicRoutesNeedNoKeyAndQueryParametersHaveOneType() throws Exception {
+        String body = get("/openapi.yml").body();
+        assertTrue(!body.contains("- object"), "a nullable value typed object: " + body.lines()
+                .filter(l -> l.contains("- object")).count());
+        OpenAPI spec = servedSpec();
+        Operation schema = spec.getPaths().get("/schemas/pipeline.json").getGet();
+        assertNotNull(schema.getSecurity(), "the pipeline schema is public");
+        assertTrue(schema.getSecurity().isEmpty(), schema.getSecurity().toString());
+        // an admin route keeps the global key requirement
+        assertEquals(null, spec.getPaths().get("/api/requests").getGet().getSecurity());
+        for (String[] p : new String[][] {{"/api/usage", "from", "string"}, {"/api/requests", "limit", "integer"},
+                {"/api/pipelines", "activate", "boolean"}}) {
+            PathItem item = spec.getPaths().get(p[0]);
+            Operation op = item.getGet() != null && "/api/pipelines".equals(p[0]) == false ? item.getGet() : item.getPost();
+            var parameter = op.getParameters().stream().filter(x -> x.getName().equals(p[1])).findFirst().orElseThrow();
+            var types = parameter.getSchema().getTypes();
+            assertEquals(Set.of(p[2]), types == null ? Set.of(parameter.getSchema().getType()) : types, p[0] + " " + p[1]);
+        }
+        // a nullable body field stays nullable, without object
+        io.swagger.v3.oas.models.media.Schema<?> version = (io.swagger.v3.oas.models.media.Schema<?>)
+                spec.getComponents().getSchemas().get("InvokeRequest").getProperties().get("version");
+        assertEquals(Set.of("integer", "null"), version.getTypes());
+    }
 }

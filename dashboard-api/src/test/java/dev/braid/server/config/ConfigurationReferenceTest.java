@@ -319,13 +319,18 @@ class ConfigurationReferenceTest {
             properties over both. Maps and lists of objects (provider deployments, alias targets) can only be
             written in YAML. Durations are written `500ms`, `5s`, `5m`.
 
-            **Reloading.** The server reads these keys at start: changing the enrich allowlist, model aliases or
-            `braid.providers` in `braid.yml` needs a restart (a rolling one with several instances). Without a
-            restart, providers can be changed with `PUT /api/providers` and keys with `/api/keys`; pipelines
-            are deployed through the API.
+            **Reloading.** The server reads these keys at start. `POST /api/config/reload` (admin key, one
+            instance per call) re-reads `braid.yml`, the environment and system properties and applies
+            `braid.enrich.allowed-hosts` at once (checked on the next call and the next deploy); its answer
+            `{"applied":[…],"enrichAllowedHosts":[…],"needsRestart":[…]}` names every other changed `braid.*` key,
+            which needs a restart (a rolling one with several instances): model aliases and `braid.providers`
+            among them. Without a restart, providers can be changed with `PUT /api/providers` and keys with
+            `/api/keys`; pipelines are deployed through the API.
 
             Settings outside `braid.*` are Micronaut's: `micronaut.server.port` (`MICRONAUT_SERVER_PORT`, default
-            8080), `micronaut.server.max-request-size` (default `1MB`; larger bodies get 413 `request_too_large`),
+            8080), `micronaut.server.max-request-buffer-size` (default `1MB`; larger JSON and YAML bodies get 413
+            `request_too_large`), `micronaut.server.max-request-size` (default `210MB`: file uploads only, which
+            stream; keep it above `braid.files.max-bytes`),
             `datasources.default.url` / `username` / `password` (`DATASOURCES_DEFAULT_URL`, …; default an H2
             file under `./data`), `otel.traces.exporter` (`OTEL_TRACES_EXPORTER`, default `none`).
             """;

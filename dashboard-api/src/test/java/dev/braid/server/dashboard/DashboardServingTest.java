@@ -73,7 +73,7 @@ class DashboardServingTest {
             assertFalse(module.body().contains("innerHTML") || module.body().contains("insertAdjacentHTML"),
                     imports.group(1));
         }
-        assertEquals(4, count);
+        assertEquals(5, count); // api, charts, diff, dom, ops
     }
 
     @Test

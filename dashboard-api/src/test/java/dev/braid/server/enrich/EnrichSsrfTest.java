@@ -206,9 +206,11 @@ class EnrichSsrfTest implements TestPropertyProvider {
                 client.invoke("ssrf-name", "{\"host\":\"0x7f.1\"}"),      // no such name for the JDK
                 client.invoke("ssrf-port", "{\"port\":\"" + port + "\"}"));
         for (HttpResponse<String> r : answers) {
-            assertEquals(502, r.statusCode(), r.body());
+            // the pipeline's target, not a provider: 422 pipeline_error (the CLI's exit 8), never 502 upstream_error
+            assertEquals(422, r.statusCode(), r.body());
             JsonNode error = json(r).get("error");
             assertEquals("enrich_refused", error.get("code").asText(), r.body());
+            assertEquals("pipeline_error", error.get("type").asText(), r.body());
             assertTrue(error.get("message").asText().contains("enrich step 'lookup'"), r.body());
         }
         assertEquals(0, forbiddenHits.get(), "no refused target was ever connected to");

@@ -137,7 +137,7 @@ public final class EnrichBinding implements StepOperation {
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                throw new InvocationException.StepFailed(id, 502, "enrich_refused",
+                throw new InvocationException.StepFailed(id, 422, "enrich_refused",
                         "enrich step '" + id + "' may only call http or https URLs");
             }
             HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
