@@ -236,6 +236,76 @@ abstract class ReleasesContract {
         assertEquals("promoted", list.get(0).get("state").asText());
     }
 
+    /** A batch line on a pipeline runs as its live call would: a running release decides its arm. */
+    @Test
+    void batchLinesOnAReleasedPipelineTakeTheReleasesArm() throws Exception {
+        versions("rel-batch", 2);
+        HttpResponse<String> started = startRelease("rel-batch", "{\"candidate\":2,\"steps\":[100],\"stepEvery\":\"1h\"}");
+        assertEquals(201, started.statusCode(), started.body());
+        String id = json(started).get("id").asText();
+
+        String invoke = "/v1/pipelines/rel-batch/invoke";
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            lines.append("{\"custom_id\":\"i").append(i).append("\",\"method\":\"POST\",\"url\":\"").append(invoke)
+                    .append("\",\"body\":{\"input\":{}}}\n");
+        }
+        lines.append("{\"custom_id\":\"pinned\",\"method\":\"POST\",\"url\":\"").append(invoke)
+                .append("\",\"body\":{\"input\":{},\"version\":1}}\n");
+        Map<String, JsonNode> out = runBatch(invoke, lines.toString());
+        for (int i = 0; i < 3; i++) {
+            JsonNode body = out.get("i" + i).at("/response/body");
+            assertEquals(2, body.get("version").asInt(), body.toString());
+            assertEquals(2, body.get("output").get("v").asInt(), body.toString());
+            assertEquals(id, body.get("release").get("id").asText(), body.toString());
+            assertEquals("candidate", body.get("release").get("arm").asText(), body.toString());
+        }
+        JsonNode pinned = out.get("pinned").at("/response/body");
+        assertEquals(1, pinned.get("version").asInt(), pinned.toString());
+        assertFalse(pinned.has("release"), "a pinned line bypasses the release: " + pinned);
+
+        String chat = "/v1/chat/completions";
+        Map<String, JsonNode> chats = runBatch(chat, "{\"custom_id\":\"c\",\"method\":\"POST\",\"url\":\"" + chat
+                + "\",\"body\":{\"model\":\"pipeline/rel-batch\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}\n");
+        assertEquals("v2", chats.get("c").at("/response/body/choices/0/message/content").asText(), chats.toString());
+        assertEquals(200, server.post("/api/pipelines/rel-batch/releases/current/abort", null).statusCode());
+    }
+
+    /** Uploads {@code jsonl}, runs it as a batch on {@code endpoint} and returns its output lines by custom_id. */
+    Map<String, JsonNode> runBatch(String endpoint, String jsonl) throws Exception {
+        String boundary = "b" + System.nanoTime();
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"in.jsonl\"\r\n"
+                + "Content-Type: application/jsonl\r\n\r\n" + jsonl + "\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> file = server.send(server.request("/v1/files")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(multipart)));
+        assertEquals(200, file.statusCode(), file.body());
+        HttpResponse<String> created = server.post("/v1/batches", "{\"input_file_id\":\"" + json(file).get("id").asText()
+                + "\",\"endpoint\":\"" + endpoint + "\",\"completion_window\":\"24h\"}");
+        assertEquals(200, created.statusCode(), created.body());
+        String batch = json(created).get("id").asText();
+        JsonNode[] last = new JsonNode[1];
+        await("batch " + batch + " completed", 30_000, () -> {
+            try {
+                last[0] = json(server.get("/v1/batches/" + batch));
+                return "completed".equals(last[0].get("status").asText());
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        HttpResponse<String> content = server.get("/v1/files/" + last[0].get("output_file_id").asText() + "/content");
+        assertEquals(200, content.statusCode(), content.body());
+        Map<String, JsonNode> byId = new HashMap<>();
+        for (String line : content.body().split("\n")) {
+            if (!line.isBlank()) {
+                JsonNode node = ReleaseServer.JSON.readTree(line);
+                byId.put(node.get("custom_id").asText(), node);
+            }
+        }
+        return byId;
+    }
+
     @Test
     void abortSendsAllTrafficBackAtOnceAndRejectsTheCandidate() throws Exception {
         versions("rel-abort", 2);
