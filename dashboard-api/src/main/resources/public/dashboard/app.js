@@ -1,4 +1,5 @@
-// The Braid dashboard: pipelines and their versions (diff, rollback) and 24 h of usage, refreshed every 10 s.
+// The Braid dashboard: pipelines, their versions (diff, rollback), a running release (both arms, promote, abort)
+// and 24 h of usage, refreshed every 10 s.
 import { ApiError, apiKey, call, enc, setApiKey } from './api.js';
 import { barChart, lineChart } from './charts.js';
 import { renderDiff } from './diff.js';
@@ -15,6 +16,8 @@ const state = {
   selected: null, versionsJson: '', pipelinesJson: '', timer: null, busy: false, canChange: true,
   // where a plain rollback would go, as the server says (GET …/versions → rollbackTarget); never computed here
   rollbackTarget: null, activeVersion: null, isAdmin: false,
+  // the running release of the selected pipeline (GET …/releases/current), or null
+  release: null,
 };
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -98,11 +101,15 @@ async function loadVersions(resetDiff) {
   const answer = await call(`/api/pipelines/${enc(name)}/versions`);
   const versions = answer.versions || [];
   const json = JSON.stringify([answer, state.canChange]);
-  if (json === state.versionsJson) return;
+  if (json === state.versionsJson) {
+    await loadRelease(name); // its figures move while the versions stay the same
+    return;
+  }
   state.versionsJson = json;
   const active = versions.find((v) => v.active);
   state.activeVersion = active ? active.version : null;
   state.rollbackTarget = answer.rollbackTarget ?? null;
+  await loadRelease(name);
   showRollbackTarget();
   const body = clear($('versions').tBodies[0]);
   for (const v of [...versions].sort((a, b) => b.version - a.version)) {
@@ -163,11 +170,99 @@ async function changeActive(name, request, what) {
   }
 }
 
-/** active and rejected are shown; inactive (and a candidate, once releases exist) as the plain word or nothing. */
+/** active, candidate and rejected are shown as badges; inactive as nothing. */
 function stateBadge(v) {
   const st = v.state || (v.active ? 'active' : 'inactive');
   if (st === 'inactive') return '';
-  return el('span', { class: st === 'rejected' ? 'badge rejected' : 'badge' }, st);
+  return el('span', { class: st === 'active' ? 'badge' : `badge ${st}` }, st);
+}
+
+// ---- releases ---------------------------------------------------------------------------------------
+
+const fmtRate = (v) => `${((v || 0) * 100).toFixed(2)} %`;
+
+/** The running release, both arms side by side; hidden when none runs (404 release_not_found). */
+async function loadRelease(name) {
+  let r = null;
+  try {
+    r = await call(`/api/pipelines/${enc(name)}/releases/current`);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 404)) throw e;
+  }
+  state.release = r;
+  const box = $('release');
+  if (!r) {
+    box.hidden = true;
+    hideReleaseConfirm();
+    return;
+  }
+  box.hidden = false;
+  const steps = r.steps && r.steps.length ? `, step ${r.step} of ${r.steps.length} (${r.steps.join(' → ')} %, each at least ${r.stepEvery})` : ', shadow only';
+  $('release-summary').textContent = `v${r.stable} → v${r.candidate}: ${r.weight} % of traffic on the candidate${steps}; `
+    + `sticky by ${r.sticky}; started ${r.startedAt.replace('T', ' ').slice(0, 19)} UTC.`;
+  const body = clear($('release-arms').tBodies[0]);
+  for (const arm of ['stable', 'candidate']) {
+    const a = (r.arms && r.arms[arm]) || {};
+    body.append(el('tr', { 'data-arm': arm },
+      el('th', { scope: 'row' }, arm),
+      el('td', {}, `v${r[arm]}`),
+      el('td', { class: 'num', 'data-field': 'requests' }, fmtInt(a.requests)),
+      el('td', { class: 'num', 'data-field': 'errorRate' }, fmtRate(a.errorRate)),
+      el('td', { class: 'num', 'data-field': 'p50' }, fmtMs(a.p50Ms)),
+      el('td', { class: 'num', 'data-field': 'p99' }, fmtMs(a.p99Ms)),
+      el('td', { class: 'num', 'data-field': 'cost' }, fmtUsd(a.costPerRequestUsd))));
+  }
+  const shadow = $('release-shadow');
+  shadow.hidden = !(r.shadowPercent > 0);
+  if (r.shadowPercent > 0) {
+    const s = r.shadow || {};
+    shadow.textContent = `Shadow: ${r.shadowPercent} % of calls also run on v${r.candidate}; ${fmtInt(s.requests)} runs, `
+      + `${fmtInt(s.errors)} failed, match rate ${s.matchRate === null || s.matchRate === undefined ? '—' : fmtRate(s.matchRate)}.`;
+  }
+  $('release-promote').textContent = `Promote v${r.candidate}`;
+  $('release-promote').hidden = !state.canChange;
+  $('release-abort').hidden = !state.canChange;
+}
+
+/** Asks first, naming the effect of promote or abort. */
+function askRelease(action) {
+  const r = state.release;
+  if (!r) return;
+  const text = action === 'promote'
+    ? `Promote v${r.candidate} of ${r.pipeline}? It becomes the active version for all traffic now; the release ends.`
+    : `Abort the release of ${r.pipeline}? All traffic goes back to v${r.stable} now, and v${r.candidate} will be marked rejected.`;
+  $('release-confirm-text').textContent = text;
+  const yes = $('release-confirm-yes');
+  yes.textContent = action === 'promote' ? `Promote v${r.candidate}` : 'Abort the release';
+  yes.dataset.action = action;
+  yes.dataset.release = r.id;
+  $('release-confirm').hidden = false;
+  $('release-cancel').focus();
+}
+
+function hideReleaseConfirm() {
+  $('release-confirm').hidden = true;
+}
+
+async function confirmRelease() {
+  const name = state.selected;
+  const yes = $('release-confirm-yes');
+  const action = yes.dataset.action;
+  hideReleaseConfirm();
+  try {
+    const r = await call(`/api/pipelines/${enc(name)}/releases/current/${action}`, { method: 'POST' });
+    $('release-result').textContent = '';
+    $('rollback-result').textContent = action === 'promote'
+      ? `Promoted: ${r.pipeline} is now on v${r.candidate}.`
+      : `Aborted: ${r.pipeline} stays on v${r.stable}; v${r.candidate} is rejected.`;
+    notice(null);
+    state.versionsJson = '';
+    state.pipelinesJson = '';
+    await loadVersions(false);
+    await refresh();
+  } catch (e) {
+    notice(explain(e));
+  }
 }
 
 /** The button names where it goes; with nowhere to go it is disabled and says why. */
@@ -175,7 +270,13 @@ function showRollbackTarget() {
   const button = $('rollback');
   const reason = $('rollback-reason');
   const target = state.rollbackTarget;
-  if (target === null) {
+  if (state.release) {
+    button.textContent = 'Roll back';
+    button.disabled = true;
+    reason.textContent = 'A release is running: promote or abort it first.';
+    reason.hidden = !state.canChange;
+    hideConfirm();
+  } else if (target === null) {
     button.textContent = 'Roll back';
     button.disabled = true;
     reason.textContent = 'Nothing to roll back: every earlier active version is rejected (or there is none). '
@@ -397,6 +498,8 @@ function clearData() {
   clear($('charts'));
   $('usage-status').textContent = '';
   $('detail').hidden = true;
+  $('release').hidden = true;
+  state.release = null;
 }
 
 function schedule() {
@@ -423,6 +526,10 @@ function init() {
   $('rollback').addEventListener('click', rollback);
   $('rollback-confirm-yes').addEventListener('click', confirmRollback);
   $('rollback-cancel').addEventListener('click', hideConfirm);
+  $('release-promote').addEventListener('click', () => askRelease('promote'));
+  $('release-abort').addEventListener('click', () => askRelease('abort'));
+  $('release-confirm-yes').addEventListener('click', confirmRelease);
+  $('release-cancel').addEventListener('click', hideReleaseConfirm);
   $('diff-form').addEventListener('submit', showDiff);
   initConfirm();
   schedule();

@@ -49,10 +49,11 @@ class BenchSmokeTest {
     @Test
     void everyMicroBenchmarkRuns() throws Exception {
         List<Micro.Score> scores = Micro.run(true);
-        assertEquals(8, scores.size(), scores.toString());
+        assertEquals(11, scores.size(), scores.toString()); // HotPaths 6, OpenAiMapping 2, ArmDecision 3
         for (Micro.Score s : scores) {
             assertTrue(s.micros() > 0 && Double.isFinite(s.micros()), s.toString());
         }
         assertTrue(Micro.section(scores).body().contains("mask2kPrompt"));
+        assertTrue(Micro.section(scores).body().contains("ArmDecision.stickyKey"));
     }
 }

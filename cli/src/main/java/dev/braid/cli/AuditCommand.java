@@ -8,13 +8,14 @@ import picocli.CommandLine.Option;
 /** {@code braid audit}: who changed what (pipelines, keys, provider credentials), newest first. Admin keys only. */
 @Command(
         name = "audit",
-        description = "Show the audit trail, newest first: deploys, activations, rollbacks, keys created and"
+        description = "Show the audit trail, newest first: deploys, activations, rollbacks, releases, keys created and"
                 + " revoked, provider credentials set (needs an admin key).")
 final class AuditCommand extends ApiCommand {
 
     @Option(names = "--type", paramLabel = "TYPE", split = ",",
             description = "only these event types (repeat or comma-separate): deploy, activate, rollback,"
-                    + " key_created, key_revoked, provider_set")
+                    + " release_started, release_step, release_promoted, release_aborted, auto_rollback, key_created,"
+                    + " key_revoked, provider_set")
     List<String> types;
 
     @Option(names = "--actor", paramLabel = "WHO", description = "only events by this key (id or name)")

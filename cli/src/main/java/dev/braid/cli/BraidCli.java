@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             DiffCommand.class,
             ActivateCommand.class,
             RollbackCommand.class,
+            ReleaseCommand.class,
             InvokeCommand.class,
             HistoryCommand.class,
             AuditCommand.class,
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:success",
             "1:the server refused the request (4xx other than 401, 403, 404): invalid pipeline (422, printed as"
-                    + " FILE:LINE:COLUMN: PATH: MESSAGE), bad input (400), conflict (409), too large (413), limit (429)",
+                    + " FILE:LINE:COLUMN: PATH: MESSAGE), bad input (400), conflict (409), too large (413), limit (429);"
+                    + " release status --watch: the release ended rolled back or aborted",
             "2:usage error: bad arguments or options, unreadable file, --input not a JSON object",
             "3:the server is unreachable, timed out, or failed (5xx)",
             "4:invoke only: the pipeline ran and a provider failed it (upstream_error: 502 provider error, 503,"
@@ -46,7 +48,7 @@ import picocli.CommandLine.Spec;
             "5:never returned by the CLI (samples/ci/deploy-and-smoke.sh uses it for 'could not roll back')",
             "6:auth: no key, an unknown or revoked key (401), or a key not allowed to do this (403); a hint names"
                     + " the variable or flag the key came from",
-            "7:not found (404): no such pipeline, version or key",
+            "7:not found (404): no such pipeline, version or key, or no running release",
             "8:invoke only: the pipeline itself failed, not a provider (a JSONata expression, a when, a require)"
         },
         footerHeading = "%nEnvironment:%n",

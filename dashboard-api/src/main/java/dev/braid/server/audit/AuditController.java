@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorResponses;
@@ -92,6 +93,17 @@ public class AuditController {
             b.put("pipeline", e.subject());
             b.put("version", e.version());
             b.put("fromVersion", e.fromVersion());
+            if (e.details() != null) {
+                try {
+                    // a release event's release id and weight; an automatic rollback's reason and both arms
+                    Map<String, Object> d = json.readValue(e.details(), new TypeReference<LinkedHashMap<String, Object>>() {});
+                    if (d != null) {
+                        b.putAll(d);
+                    }
+                } catch (java.io.IOException ignored) {
+                    // details are written by Braid; unreadable ones are left out rather than failing the page
+                }
+            }
         } else if (e.type().startsWith("key_")) {
             // the key's name and role from the in-memory snapshot (revoked keys stay in it)
             ApiKey key = keys.byId(e.subject()).orElse(null);

@@ -61,7 +61,8 @@ record AuditQuery(Set<String> types, String actor, Instant since, Instant until,
 
     /** The two tables the trail merges; {@code rank} orders events of one instant (higher first). */
     enum Source {
-        REGISTRY("r", 1, "audit_events", List.of("deploy", "activate", "rollback")),
+        REGISTRY("r", 1, "audit_events", List.of("deploy", "activate", "rollback", "release_started", "release_step",
+                "release_promoted", "release_aborted", "auto_rollback")),
         ACCESS("a", 0, "access_audit", AccessAuditLog.Event.wireNames());
 
         final String code;

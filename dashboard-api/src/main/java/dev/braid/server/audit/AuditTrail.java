@@ -18,7 +18,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * One trail over the registry's events ({@code audit_events}: deploy, activate, rollback) and the
+ * One trail over the registry's events ({@code audit_events}: deploy, activate, rollback, and the
+ * release events) and the
  * access events ({@code access_audit}: keys, provider credentials), newest first. Each table is read
  * with the same keyset condition and at most {@code limit + 1} rows, and the two are merged here:
  * plain portable SQL (PostgreSQL and H2), no UNION of unlike columns. Blocking JDBC: callers run it
@@ -43,7 +44,7 @@ public class AuditTrail {
      * {@code fromVersion} are set for registry events only. Never a secret: neither table holds one.
      */
     record Event(Source source, long id, String type, String subject, @Nullable Integer version,
-            @Nullable Integer fromVersion, String actorId, String actorName, Instant at) {
+            @Nullable Integer fromVersion, String actorId, String actorName, Instant at, @Nullable String details) {
 
         Cursor cursor() {
             return new Cursor(at, source, id);
@@ -75,7 +76,7 @@ public class AuditTrail {
             throws SQLException {
         boolean registry = source == Source.REGISTRY;
         StringBuilder sql = new StringBuilder("SELECT id, event_type, ")
-                .append(registry ? "pipeline, version, from_version" : "subject")
+                .append(registry ? "pipeline, version, from_version, details" : "subject")
                 .append(", actor_id, actor_name, occurred_at FROM ").append(source.table)
                 .append(" WHERE event_type IN (").append("?, ".repeat(types.size() - 1)).append("?)");
         List<Object> args = new ArrayList<>(types);
@@ -123,11 +124,11 @@ public class AuditTrail {
                         Integer fromVersion = rs.wasNull() ? null : from;
                         events.add(new Event(source, rs.getLong("id"), rs.getString("event_type"),
                                 rs.getString("pipeline"), rs.getInt("version"), fromVersion,
-                                rs.getString("actor_id"), rs.getString("actor_name"), at));
+                                rs.getString("actor_id"), rs.getString("actor_name"), at, rs.getString("details")));
                     } else {
                         events.add(new Event(source, rs.getLong("id"), rs.getString("event_type"),
                                 rs.getString("subject"), null, null, rs.getString("actor_id"),
-                                rs.getString("actor_name"), at));
+                                rs.getString("actor_name"), at, null));
                     }
                 }
             }

@@ -94,6 +94,37 @@ public class MeteredCalls {
     }
 
     /**
+     * A release's shadow run: {@code pipeline}'s {@code version} (the candidate) on the input a caller's
+     * call already answered, billed to the pipeline's budget only (never the caller's key: the caller
+     * asked for one answer), recorded with {@code shadow: true} and whether {@code sameAsAnswer} found
+     * its output equal to the answer's. A refusal (the pipeline's budget is spent) skips it. Completes
+     * when it is recorded; never fails.
+     */
+    public CompletionStage<Void> shadow(Caller caller, Source source, String pipeline, int version, Object input,
+            long requestBytes, java.util.function.Predicate<Object> sameAsAnswer) {
+        RequestSpend spend = budgets.open(null);
+        String requestId = caller.requestId() + ":shadow";
+        return reserved(spend, s -> budgets.reserve(s, null, pipeline, requestBytes)).thenCompose(go -> {
+            AtomicReference<InvocationResult> failedRun = new AtomicReference<>();
+            InvokeOptions options = new InvokeOptions(version, requestId, failedRun::set);
+            long started = UsageCapture.start();
+            CompletionStage<InvocationResult> run;
+            try {
+                run = runtime.invoke(pipeline, input, options);
+            } catch (RuntimeException e) {
+                run = CompletableFuture.failedFuture(e);
+            }
+            return run.handle((result, error) -> {
+                InvocationResult ran = error == null ? result : failedRun.get();
+                Boolean match = error == null ? sameAsAnswer.test(result.output()) : null;
+                usage.shadowInvocation(requestId, caller.keyId(), source.wire(), pipeline, started, ran, error, match);
+                spend.settle(ran == null ? null : ran.usage());
+                return (Void) null;
+            });
+        }).exceptionally(refused -> null);
+    }
+
+    /**
      * Runs a pipeline, streaming the text deltas of its {@code stream:} step to {@code stream},
      * then its envelope. A failure before the first delta (a refusal, an unknown pipeline) reaches
      * {@link CallStream#fail} while nothing was sent.

@@ -38,11 +38,15 @@ public final class EventStream {
         return response;
     }
 
-    /** Adds a header to the answer; ignored once the stream is open (headers are gone by then). */
-    public synchronized void header(String name, String value) {
+    /**
+     * A header for the answer (the stream's or an early error's); ignored once the stream is open
+     * (headers are gone by then).
+     */
+    public synchronized EventStream header(String name, String value) {
         if (!open && !closed) {
             headers.put(name, value);
         }
+        return this;
     }
 
     /** Sends a {@code data:} event (no event name). */
@@ -97,7 +101,9 @@ public final class EventStream {
             return false;
         }
         closed = true;
-        response.complete(ErrorResponses.of(request, error));
+        MutableHttpResponse<?> failed = ErrorResponses.of(request, error);
+        headers.forEach(failed::header);
+        response.complete(failed);
         return true;
     }
 

@@ -18,6 +18,9 @@ import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorBody;
 import dev.braid.server.http.ErrorResponses;
 import dev.braid.server.http.EventStream;
+import dev.braid.server.releases.LiveReleases;
+import dev.braid.server.releases.Route;
+import dev.braid.server.releases.Shadows;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -49,10 +52,15 @@ public final class InvokeController {
 
     private final MeteredCalls calls;
     private final HttpCallers callers;
+    private final LiveReleases releases;
+    private final Shadows shadows;
     private final ObjectMapper json;
 
-    public InvokeController(MeteredCalls calls, HttpCallers callers, ObjectMapper json) {
+    public InvokeController(MeteredCalls calls, HttpCallers callers, LiveReleases releases, Shadows shadows,
+            ObjectMapper json) {
         this.calls = calls;
+        this.releases = releases;
+        this.shadows = shadows;
         this.callers = callers;
         this.json = json;
     }
@@ -74,15 +82,33 @@ public final class InvokeController {
         }
         Integer pinned = body.version() != null ? body.version() : version;
         Caller caller = callers.of(request);
+        // pinned calls bypass a running release; the others take the arm it decides
+        Route route = releases.route(name, pinned, caller.keyId(), h -> request.getHeaders().get(h));
+        InvokeResponse.ReleaseArm arm = route.released() ? new InvokeResponse.ReleaseArm(route.releaseId(), route.arm()) : null;
+        Integer expected = releases.expectedVersion(name, route);
         if (Boolean.TRUE.equals(body.stream())) {
             EventStream events = new EventStream(request);
-            calls.invokeStreaming(caller, Source.INVOKE, name, pinned, body.input(), request.getContentLength(),
-                    new InvokeEvents(events, request));
+            if (expected != null) {
+                events.header(LiveReleases.VERSION_HEADER, expected.toString());
+            }
+            calls.invokeStreaming(caller, Source.INVOKE, name, route.version(), body.input(), request.getContentLength(),
+                    shadows.after(route, caller, Source.INVOKE, name, body.input(), request.getContentLength(),
+                            new InvokeEvents(events, request, arm)));
             return events.response();
         }
-        return calls.invoke(caller, Source.INVOKE, name, pinned, body.input(), request.getContentLength())
-                .<MutableHttpResponse<?>>thenApply(result -> HttpResponse.ok(InvokeResponse.of(result)))
-                .exceptionally(error -> ErrorResponses.of(request, error));
+        return calls.invoke(caller, Source.INVOKE, name, route.version(), body.input(), request.getContentLength())
+                .<MutableHttpResponse<?>>thenApply(result -> {
+                    shadows.after(route, caller, Source.INVOKE, name, body.input(), request.getContentLength(), result);
+                    return HttpResponse.ok(InvokeResponse.of(result, arm))
+                            .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version()));
+                })
+                .exceptionally(error -> {
+                    MutableHttpResponse<?> failed = ErrorResponses.of(request, error);
+                    if (expected != null && failed.status().getCode() != 404) {
+                        failed.header(LiveReleases.VERSION_HEADER, expected.toString());
+                    }
+                    return failed;
+                });
     }
 
     /**
@@ -95,10 +121,12 @@ public final class InvokeController {
     private final class InvokeEvents extends EventCallStream<StepDelta, InvocationResult> {
 
         private final HttpRequest<?> request;
+        private final InvokeResponse.ReleaseArm arm;
 
-        InvokeEvents(EventStream events, HttpRequest<?> request) {
+        InvokeEvents(EventStream events, HttpRequest<?> request, InvokeResponse.ReleaseArm arm) {
             super(events);
             this.request = request;
+            this.arm = arm;
         }
 
         @Override
@@ -113,7 +141,7 @@ public final class InvokeController {
         @Override
         public void complete(InvocationResult result) {
             if (!events.isCancelled()) {
-                events.named("done", write(InvokeResponse.of(result)));
+                events.named("done", write(InvokeResponse.of(result, arm)));
             }
             events.end(); // a client that left: nobody to tell, and not an error of ours
         }

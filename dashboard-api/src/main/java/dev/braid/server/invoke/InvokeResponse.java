@@ -8,7 +8,8 @@ import io.micronaut.core.annotation.Introspected;
 import java.util.List;
 
 /**
- * The invoke envelope (DESIGN.md, HTTP API): {@code id, pipeline, version, output,
+ * The invoke envelope (DESIGN.md, HTTP API): {@code id, pipeline, version, release (while a release
+ * routed the call), output,
  * steps:[{id,status,latencyMs,model,usage}], usage, latencyMs}. Null step fields are left out;
  * {@code output} is always present, even when the pipeline produced null.
  */
@@ -17,6 +18,7 @@ public record InvokeResponse(
         String id,
         String pipeline,
         int version,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ReleaseArm release,
         @JsonInclude(JsonInclude.Include.ALWAYS) Object output,
         List<Step> steps,
         UsageTotals usage,
@@ -50,7 +52,15 @@ public record InvokeResponse(
         }
     }
 
+    /** The release that routed this call and the arm it took; only on answers a release routed. */
+    @Introspected
+    public record ReleaseArm(String id, String arm) {}
+
     public static InvokeResponse of(InvocationResult result) {
+        return of(result, null);
+    }
+
+    public static InvokeResponse of(InvocationResult result, ReleaseArm release) {
         List<Step> steps = result.steps() == null
                 ? List.of()
                 : result.steps().stream().map(Step::of).toList();
@@ -58,6 +68,7 @@ public record InvokeResponse(
                 result.id(),
                 result.pipeline(),
                 result.version(),
+                release,
                 result.output(),
                 steps,
                 UsageTotals.of(result.usage()),

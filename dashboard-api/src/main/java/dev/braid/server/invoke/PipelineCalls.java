@@ -9,6 +9,9 @@ import dev.braid.server.calls.MeteredCalls;
 import dev.braid.server.calls.Source;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ProblemException;
+import dev.braid.server.releases.LiveReleases;
+import dev.braid.server.releases.Route;
+import dev.braid.server.releases.Shadows;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,10 +26,14 @@ public class PipelineCalls {
 
     private final MeteredCalls calls;
     private final ObjectMapper json;
+    private final LiveReleases releases;
+    private final Shadows shadows;
 
-    public PipelineCalls(MeteredCalls calls, ObjectMapper json) {
+    public PipelineCalls(MeteredCalls calls, ObjectMapper json, LiveReleases releases, Shadows shadows) {
         this.calls = calls;
         this.json = json;
+        this.releases = releases;
+        this.shadows = shadows;
     }
 
     /** The envelope as JSON, or a stage failed with the live call's problem. */
@@ -47,8 +54,15 @@ public class PipelineCalls {
             if (refused != null) {
                 throw new ProblemException(refused);
             }
-            return calls.invoke(caller, source, pipeline, request.version(), request.input(), bytes)
-                    .thenApply(result -> json.valueToTree(InvokeResponse.of(result)));
+            // as a live call: a pinned line bypasses a running release, the others take the arm it decides
+            // (a line has no headers: sticky header:<Name> decides at random)
+            Route route = releases.route(pipeline, request.version(), caller.keyId(), h -> null);
+            InvokeResponse.ReleaseArm arm = route.released() ? new InvokeResponse.ReleaseArm(route.releaseId(), route.arm()) : null;
+            return calls.invoke(caller, source, pipeline, route.version(), request.input(), bytes)
+                    .thenApply(result -> {
+                        shadows.after(route, caller, source, pipeline, request.input(), bytes, result);
+                        return json.valueToTree(InvokeResponse.of(result, arm));
+                    });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

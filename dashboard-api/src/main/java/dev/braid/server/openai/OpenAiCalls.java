@@ -19,6 +19,9 @@ import dev.braid.server.calls.Source;
 import dev.braid.server.http.ProblemException;
 import dev.braid.server.models.ChatModels;
 import dev.braid.server.models.ChatTarget;
+import dev.braid.server.releases.LiveReleases;
+import dev.braid.server.releases.Route;
+import dev.braid.server.releases.Shadows;
 import jakarta.inject.Singleton;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,11 +43,15 @@ public class OpenAiCalls {
     private final ChatModels models;
     private final ObjectMapper json;
     private final MeteredCalls calls;
+    private final LiveReleases releases;
+    private final Shadows shadows;
 
-    public OpenAiCalls(ChatModels models, ObjectMapper json, MeteredCalls calls) {
+    public OpenAiCalls(ChatModels models, ObjectMapper json, MeteredCalls calls, LiveReleases releases, Shadows shadows) {
         this.models = models;
         this.json = json;
         this.calls = calls;
+        this.releases = releases;
+        this.shadows = shadows;
     }
 
     /**
@@ -64,8 +71,15 @@ public class OpenAiCalls {
                         .thenApply(r -> wire.completion(r.text(), r.toolCalls(), r.finishReason(), r.usage(),
                                 r.fields().get(ModelResponse.LOGPROBS_FIELD)));
             }
-            return calls.invoke(caller, source, ((ChatTarget.Pipeline) target).name(), null, chat.pipelineInput(), bytes)
-                    .thenApply(result -> pipelineCompletion(wire, result));
+            // a pipeline's release (canary split, shadow) applies to a batch line as to a live call;
+            // a line has no headers, so no Braid-Pipeline-Version pin
+            String pipeline = ((ChatTarget.Pipeline) target).name();
+            Route route = releases.route(pipeline, null, caller.keyId(), h -> null);
+            return calls.invoke(caller, source, pipeline, route.version(), chat.pipelineInput(), bytes)
+                    .thenApply(result -> {
+                        shadows.after(route, caller, source, pipeline, chat.pipelineInput(), bytes, result);
+                        return pipelineCompletion(wire, result);
+                    });
         } catch (RequestInvalid e) {
             return CompletableFuture.failedFuture(new ProblemException(e.problem()));
         } catch (RuntimeException e) {

@@ -23,6 +23,9 @@ import dev.braid.server.http.AnswerHeaders;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ErrorResponses;
 import dev.braid.server.http.EventStream;
+import dev.braid.server.releases.LiveReleases;
+import dev.braid.server.releases.Route;
+import dev.braid.server.releases.Shadows;
 import dev.braid.server.models.ChatModels;
 import dev.braid.server.models.ChatTarget;
 import dev.braid.server.models.ModelListing;
@@ -60,15 +63,19 @@ public final class OpenAiController {
     private final MeteredCalls calls;
     private final HttpCallers callers;
     private final OpenAiCalls answers;
+    private final LiveReleases releases;
+    private final Shadows shadows;
 
     public OpenAiController(ChatModels models, ModelListing listing, ObjectMapper json, MeteredCalls calls,
-            HttpCallers callers, OpenAiCalls answers) {
+            HttpCallers callers, OpenAiCalls answers, LiveReleases releases, Shadows shadows) {
+        this.answers = answers;
+        this.releases = releases;
+        this.shadows = shadows;
         this.models = models;
         this.listing = listing;
         this.json = json;
         this.calls = calls;
         this.callers = callers;
-        this.answers = answers;
     }
 
     @ApiResponse(responseCode = "200", description = "A chat completion in OpenAI's shape, or with stream=true its chunks as server-sent events", content = {
@@ -100,8 +107,16 @@ public final class OpenAiController {
                     calls.chatStreaming(caller, Source.CHAT, chat.model(), routed.policy(), chat.toModelRequest(),
                             body.length(), stream.ofModel());
                 } else {
-                    calls.invokeStreaming(caller, Source.CHAT, ((ChatTarget.Pipeline) target).name(), null,
-                            chat.pipelineInput(), request.getContentLength(), stream.ofPipeline(answers::textOf, PipelineAnswers::toolCalls));
+                    String pipeline = ((ChatTarget.Pipeline) target).name();
+                    Route route = releases.route(pipeline, null, caller.keyId(), h -> request.getHeaders().get(h));
+                    Integer expected = releases.expectedVersion(pipeline, route);
+                    if (expected != null) {
+                        events.header(LiveReleases.VERSION_HEADER, expected.toString());
+                    }
+                    calls.invokeStreaming(caller, Source.CHAT, pipeline, route.version(),
+                            chat.pipelineInput(), request.getContentLength(),
+                            shadows.after(route, caller, Source.CHAT, pipeline, chat.pipelineInput(),
+                                    request.getContentLength(), stream.ofPipeline(answers::textOf, PipelineAnswers::toolCalls)));
                 }
             } catch (RuntimeException e) {
                 stream.fail(e);
@@ -118,10 +133,17 @@ public final class OpenAiController {
                                 PipelineAnswers.cached(r)));
             } else {
                 String pipeline = ((ChatTarget.Pipeline) target).name();
-                answer = calls.invoke(caller, Source.CHAT, pipeline, null, chat.pipelineInput(), request.getContentLength())
-                        .thenApply(result -> AnswerHeaders.on(ok(answers.pipelineCompletion(wire, result)),
-                                caller.requestId(), "pipeline/" + pipeline, result.usage().costUsd(),
-                                PipelineAnswers.cached(result)));
+                Route route = releases.route(pipeline, null, caller.keyId(), h -> request.getHeaders().get(h));
+                answer = calls.invoke(caller, Source.CHAT, pipeline, route.version(),
+                                chat.pipelineInput(), request.getContentLength())
+                        .thenApply(result -> {
+                            shadows.after(route, caller, Source.CHAT, pipeline, chat.pipelineInput(),
+                                    request.getContentLength(), result);
+                            return AnswerHeaders.on(ok(answers.pipelineCompletion(wire, result)),
+                                            caller.requestId(), "pipeline/" + pipeline, result.usage().costUsd(),
+                                            PipelineAnswers.cached(result))
+                                    .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version()));
+                        });
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** The JSON bodies of the admin API (DESIGN.md, "Contract details" → Versions). Times are ISO-8601 UTC. */
-final class AdminViews {
+public final class AdminViews {
 
     private AdminViews() {}
 
@@ -60,12 +60,61 @@ final class AdminViews {
         }
     }
 
-    /** An audit event as callers see it: who, what, when; nothing else (never a key or secret). */
-    record EventBody(String type, int version, @JsonInclude(Include.ALWAYS) Integer fromVersion, Actor actor,
-            String at) {
+    /**
+     * An audit event as callers see it: who, what, when, and a release event's details (its release
+     * id, weight; an automatic rollback's {@code reason} and both arms' figures under {@code stable}
+     * and {@code candidate}); nothing else (never a key or secret).
+     */
+    @com.fasterxml.jackson.annotation.JsonPropertyOrder({"type", "version", "fromVersion", "actor", "at"})
+    static final class EventBody {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
+        private final AuditRow e;
+
+        private EventBody(AuditRow e) {
+            this.e = e;
+        }
+
         static EventBody of(AuditRow e) {
-            return new EventBody(e.eventType(), e.version(), e.fromVersion(), new Actor(e.actorId(), e.actorName()),
-                    e.occurredAt().toString());
+            return new EventBody(e);
+        }
+
+        public String getType() {
+            return e.eventType();
+        }
+
+        public int getVersion() {
+            return e.version();
+        }
+
+        @JsonInclude(Include.ALWAYS)
+        public Integer getFromVersion() {
+            return e.fromVersion();
+        }
+
+        public Actor getActor() {
+            return new Actor(e.actorId(), e.actorName());
+        }
+
+        public String getAt() {
+            return e.occurredAt().toString();
+        }
+
+        /** A stored event's details as fields of its own; none when absent or unreadable. */
+        @com.fasterxml.jackson.annotation.JsonAnyGetter
+        public java.util.Map<String, Object> details() {
+            String details = e.details();
+            if (details == null || details.isBlank()) {
+                return java.util.Map.of();
+            }
+            try {
+                java.util.Map<String, Object> d = JSON.readValue(details,
+                        new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+                return d == null ? java.util.Map.of() : d;
+            } catch (java.io.IOException ex) {
+                return java.util.Map.of();
+            }
         }
     }
 

@@ -74,6 +74,7 @@ public class PipelineRegistry {
     private final TransactionOperations<Connection> tx;
     private final InstanceNotifications notifications;
     private final DataSource dataSource;
+    private final List<RunningReleases> releases;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
 
@@ -86,8 +87,10 @@ public class PipelineRegistry {
             TransactionOperations<Connection> tx,
             DataSource dataSource,
             @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-            InstanceNotifications notifications) {
+            InstanceNotifications notifications,
+            List<RunningReleases> releases) {
         this.runtime = runtime;
+        this.releases = List.copyOf(releases);
         this.notifications = notifications;
         this.pipelines = pipelines;
         this.versions = versions;
@@ -172,13 +175,16 @@ public class PipelineRegistry {
         }
         versions.save(new VersionRow(null, name, number, yaml, sha, camelYaml, actor.id(), message, now));
         boolean activates = row.activeVersion() == null || activate;
+        if (activates && row.activeVersion() != null) {
+            refuseDuringRelease(connection, name);
+        }
         if (activates) {
             pipelines.updateActive(name, number, now);
         } else {
             pipelines.touch(name, now);
         }
         audit.save(new AuditRow(null, "deploy", name, number, activates ? row.activeVersion() : null, activates,
-                null, actor.id(), actor.name(), now));
+                null, actor.id(), actor.name(), now, null));
         if (activates) {
             notifyInstances(connection, name);
         }
@@ -309,6 +315,10 @@ public class PipelineRegistry {
     private Activation change(String name, Planner planner, Actor actor) {
         for (int attempt = 1; ; attempt++) {
             PipelineRow row = pipelines.findByName(name).orElseThrow(() -> new RegistryException.PipelineNotFound(name));
+            if (runningCandidate(name).isPresent()) {
+                // before any other answer: while a release runs, its promote or abort is the only way
+                throw releaseInProgress(name, runningCandidate(name).getAsInt());
+            }
             Plan plan = planner.plan(row, audit.findByPipelineOrderById(name), rejected(name));
             if (plan == null) {
                 return new Activation(name, row.activeVersion(), row.activeVersion(), false);
@@ -325,6 +335,7 @@ public class PipelineRegistry {
                     if (!Objects.equals(again, plan) || !Objects.equals(locked.activeVersion(), row.activeVersion())) {
                         throw new StateMoved();
                     }
+                    refuseDuringRelease(status.getConnection(), name);
                     Instant now = now();
                     pipelines.updateActive(name, plan.version(), now);
                     rejections.deleteByPipelineAndVersionNumber(name, plan.version());
@@ -334,7 +345,7 @@ public class PipelineRegistry {
                         rejections.save(new RejectionRow(null, name, left, plan.type(), now));
                     }
                     audit.save(new AuditRow(null, plan.type(), name, plan.version(), left, true,
-                            null, actor.id(), actor.name(), now));
+                            null, actor.id(), actor.name(), now, null));
                     notifyInstances(status.getConnection(), name);
                     return new Activation(name, plan.version(), locked.activeVersion(), true);
                 });
@@ -366,6 +377,31 @@ public class PipelineRegistry {
         } catch (RuntimeException e) {
             LOG.warn("Pipeline {} v{} could not be unloaded after a failed deploy: {}", name, version, e.toString());
         }
+    }
+
+    /** 409 {@code release_in_progress} while a release of {@code name} runs; called under the row lock. */
+    private void refuseDuringRelease(Connection connection, String name) {
+        for (RunningReleases r : releases) {
+            OptionalInt candidate = r.candidate(connection, name);
+            if (candidate.isPresent()) {
+                throw releaseInProgress(name, candidate.getAsInt());
+            }
+        }
+    }
+
+    private static RegistryException releaseInProgress(String name, int candidate) {
+        return new RegistryException.Conflict("release_in_progress", "a release of '" + name + "' to version "
+                + candidate + " is running; promote or abort it first");
+    }
+
+    private OptionalInt runningCandidate(String name) {
+        for (RunningReleases r : releases) {
+            OptionalInt candidate = r.candidate(name);
+            if (candidate.isPresent()) {
+                return candidate;
+            }
+        }
+        return OptionalInt.empty();
     }
 
     // ---- applying the database to this instance ---------------------------------------------
@@ -541,23 +577,28 @@ public class PipelineRegistry {
     public VersionStates versionStates(String name) {
         PipelineRow row = pipeline(name);
         Set<Integer> rejected = rejected(name);
+        OptionalInt candidate = runningCandidate(name);
         List<VersionStates.Entry> out = new ArrayList<>();
         for (VersionRow v : versions.findByPipelineOrderByVersionNumber(name)) {
-            out.add(new VersionStates.Entry(v, stateOf(v.versionNumber(), row.activeVersion(), rejected)));
+            out.add(new VersionStates.Entry(v, stateOf(v.versionNumber(), row.activeVersion(), rejected, candidate)));
         }
         return new VersionStates(row.activeVersion(), out,
                 rollbackTarget(row.activeVersion(), audit.findByPipelineOrderById(name), rejected));
     }
 
-    /** One version's state; {@code candidate} comes with releases, which are not built yet. */
+    /** One version's state: active, the running release's candidate, rejected or inactive. */
     public VersionState state(String name, int version) {
         PipelineRow row = pipeline(name);
-        return stateOf(version, row.activeVersion(), rejected(name));
+        return stateOf(version, row.activeVersion(), rejected(name), runningCandidate(name));
     }
 
-    private static VersionState stateOf(int version, @Nullable Integer active, Set<Integer> rejected) {
+    private static VersionState stateOf(int version, @Nullable Integer active, Set<Integer> rejected,
+            OptionalInt candidate) {
         if (Objects.equals(active, version)) {
             return VersionState.ACTIVE;
+        }
+        if (candidate.isPresent() && candidate.getAsInt() == version) {
+            return VersionState.CANDIDATE;
         }
         return rejected.contains(version) ? VersionState.REJECTED : VersionState.INACTIVE;
     }

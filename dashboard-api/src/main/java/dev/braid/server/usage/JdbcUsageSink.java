@@ -17,8 +17,8 @@ public class JdbcUsageSink implements UsageSink {
 
     static final String INSERT = "INSERT INTO usage_records (kind, source, request_id, key_id, pipeline, version, step,"
             + " provider, model, status, error_type, latency_ms, first_token_ms, prompt_tokens, completion_tokens,"
-            + " total_tokens, cost_usd, cached, estimated, occurred_at_ms)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " total_tokens, cost_usd, cached, estimated, occurred_at_ms, shadow, shadow_match)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
 
@@ -109,7 +109,13 @@ public class JdbcUsageSink implements UsageSink {
         s.setDouble(i++, r.costUsd());
         s.setBoolean(i++, r.cached());
         s.setBoolean(i++, r.estimated());
-        s.setLong(i, r.occurredAtMs());
+        s.setLong(i++, r.occurredAtMs());
+        s.setBoolean(i++, r.shadow());
+        if (r.shadowMatch() == null) {
+            s.setNull(i++, Types.BOOLEAN);
+        } else {
+            s.setBoolean(i, r.shadowMatch());
+        }
     }
 
     // callers' model and pipeline names are free text: too long or with a NUL, they must not fail a row

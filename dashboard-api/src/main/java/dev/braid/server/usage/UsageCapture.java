@@ -44,6 +44,21 @@ public class UsageCapture {
      */
     public void invocation(String requestId, String key, String source, String pipeline, long startNanos,
             InvocationResult result, Throwable error, Long firstTokenMs) {
+        emit(invocationRows(requestId, key, source, pipeline, startNanos, result, error, firstTokenMs));
+    }
+
+    /**
+     * A release's shadow run finished: rows as {@link #invocation}'s, marked {@code shadow}, the
+     * request row with whether its output equalled the answer's ({@code match}, null when it failed).
+     */
+    public void shadowInvocation(String requestId, String key, String source, String pipeline, long startNanos,
+            InvocationResult result, Throwable error, Boolean match) {
+        List<UsageRecord> rows = invocationRows(requestId, key, source, pipeline, startNanos, result, error, null);
+        emit(rows.stream().map(r -> r.asShadow(match)).toList());
+    }
+
+    private List<UsageRecord> invocationRows(String requestId, String key, String source, String pipeline,
+            long startNanos, InvocationResult result, Throwable error, Long firstTokenMs) {
         long now = System.currentTimeMillis();
         List<UsageRecord> records = new ArrayList<>();
         boolean stepFailed = false;
@@ -73,7 +88,7 @@ public class UsageCapture {
             UsageRecord failed = failure(source, requestId, key, pipeline, null, null, startNanos, error, now);
             records.add(result == null ? failed : withSpend(failed, result));
         }
-        emit(records);
+        return records;
     }
 
     /** A failed request's row with what its finished steps used and cost. */

@@ -12,6 +12,8 @@ package dev.braid.server.usage;
  * @param errorType a short, bounded error class (http status family or step status), else null
  * @param firstTokenMs time to the first streamed token, for streams; else null
  * @param occurredAtMs epoch milliseconds when the request or step finished
+ * @param shadow a release's shadow run on its candidate (billed, never an answer)
+ * @param shadowMatch a shadow request row's: whether its output equalled the answer's (null: it failed, or not a shadow)
  */
 public record UsageRecord(
         Kind kind,
@@ -33,7 +35,25 @@ public record UsageRecord(
         double costUsd,
         boolean cached,
         boolean estimated,
-        long occurredAtMs) {
+        long occurredAtMs,
+        boolean shadow,
+        Boolean shadowMatch) {
+
+    public UsageRecord(Kind kind, String source, String requestId, String keyId, String pipeline, Integer version,
+            String step, String provider, String model, String status, String errorType, long latencyMs,
+            Long firstTokenMs, long promptTokens, long completionTokens, long totalTokens, double costUsd,
+            boolean cached, boolean estimated, long occurredAtMs) {
+        this(kind, source, requestId, keyId, pipeline, version, step, provider, model, status, errorType, latencyMs,
+                firstTokenMs, promptTokens, completionTokens, totalTokens, costUsd, cached, estimated, occurredAtMs,
+                false, null);
+    }
+
+    /** This row as a shadow run's (a request row carries {@code match}; step rows none). */
+    public UsageRecord asShadow(Boolean match) {
+        return new UsageRecord(kind, source, requestId, keyId, pipeline, version, step, provider, model, status,
+                errorType, latencyMs, firstTokenMs, promptTokens, completionTokens, totalTokens, costUsd, cached,
+                estimated, occurredAtMs, true, kind == Kind.REQUEST ? match : null);
+    }
 
     public enum Kind {
         REQUEST("request"),
