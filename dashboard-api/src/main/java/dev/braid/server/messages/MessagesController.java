@@ -23,6 +23,9 @@ import dev.braid.server.http.ErrorResponses;
 import dev.braid.server.http.EventStream;
 import dev.braid.server.models.ChatModels;
 import dev.braid.server.models.ChatTarget;
+import dev.braid.server.releases.LiveReleases;
+import dev.braid.server.releases.Route;
+import dev.braid.server.releases.Shadows;
 import dev.braid.server.openai.ModelNames;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -57,8 +60,13 @@ public final class MessagesController {
     private final ObjectMapper json;
     private final MeteredCalls calls;
     private final HttpCallers callers;
+    private final LiveReleases releases;
+    private final Shadows shadows;
 
-    public MessagesController(ChatModels models, ObjectMapper json, MeteredCalls calls, HttpCallers callers) {
+    public MessagesController(ChatModels models, ObjectMapper json, MeteredCalls calls, HttpCallers callers,
+            LiveReleases releases, Shadows shadows) {
+        this.releases = releases;
+        this.shadows = shadows;
         this.models = models;
         this.json = json;
         this.calls = calls;
@@ -94,8 +102,16 @@ public final class MessagesController {
                     calls.chatStreaming(caller, Source.MESSAGES, messages.model(), routed.policy(), modelRequest,
                             body.length(), stream.ofModel());
                 } else {
-                    calls.invokeStreaming(caller, Source.MESSAGES, ((ChatTarget.Pipeline) target).name(), null,
-                            messages.pipelineInput(), body.length(), stream.ofPipeline());
+                    // a running release routes this door's pipeline calls as it does invoke and chat
+                    String pipeline = ((ChatTarget.Pipeline) target).name();
+                    Route route = releases.route(pipeline, null, caller.keyId(), h -> request.getHeaders().get(h));
+                    Integer expected = releases.expectedVersion(pipeline, route);
+                    if (expected != null) {
+                        events.header(LiveReleases.VERSION_HEADER, expected.toString());
+                    }
+                    calls.invokeStreaming(caller, Source.MESSAGES, pipeline, route.version(), messages.pipelineInput(),
+                            body.length(), shadows.after(route, caller, Source.MESSAGES, pipeline,
+                                    messages.pipelineInput(), body.length(), stream.ofPipeline()));
                 }
             } catch (RuntimeException e) {
                 stream.fail(e);
@@ -111,8 +127,15 @@ public final class MessagesController {
                                 PipelineAnswers.cached(r)));
             } else {
                 String pipeline = ((ChatTarget.Pipeline) target).name();
-                answer = calls.invoke(caller, Source.MESSAGES, pipeline, null, messages.pipelineInput(), body.length())
-                        .thenApply(result -> pipelineAnswer(wire, result, caller, pipeline));
+                Route route = releases.route(pipeline, null, caller.keyId(), h -> request.getHeaders().get(h));
+                answer = calls.invoke(caller, Source.MESSAGES, pipeline, route.version(), messages.pipelineInput(),
+                                body.length())
+                        .thenApply(result -> {
+                            shadows.after(route, caller, Source.MESSAGES, pipeline, messages.pipelineInput(),
+                                    body.length(), result);
+                            return pipelineAnswer(wire, result, caller, pipeline)
+                                    .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version()));
+                        });
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);

@@ -23,6 +23,9 @@ import dev.braid.server.http.ProblemException;
 import dev.braid.server.http.RequestIds;
 import dev.braid.server.models.ChatModels;
 import dev.braid.server.models.ChatTarget;
+import dev.braid.server.releases.LiveReleases;
+import dev.braid.server.releases.Route;
+import dev.braid.server.releases.Shadows;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -71,9 +74,13 @@ public final class ResponsesController {
     private final MeteredCalls calls;
     private final HttpCallers callers;
     private final ResponseStore store;
+    private final LiveReleases releases;
+    private final Shadows shadows;
 
     public ResponsesController(ChatModels models, ObjectMapper json, MeteredCalls calls, HttpCallers callers,
-            ResponseStore store) {
+            ResponseStore store, LiveReleases releases, Shadows shadows) {
+        this.releases = releases;
+        this.shadows = shadows;
         this.models = models;
         this.json = json;
         this.calls = calls;
@@ -102,10 +109,17 @@ public final class ResponsesController {
         String id = ResponseWire.newId("resp_");
         long createdAt = Instant.now().getEpochSecond();
         long requestBytes = body.length();
+        // a running release routes this door's pipeline calls as it does invoke and chat
+        Route route = target instanceof ChatTarget.Pipeline p
+                ? releases.route(p.name(), null, caller.keyId(), h -> request.getHeaders().get(h)) : Route.ACTIVE;
+        Integer version = target instanceof ChatTarget.Pipeline p ? releases.expectedVersion(p.name(), route) : null;
         CompletionStage<ArrayNode> conversation = conversation(asked, owner);
         if (asked.stream()) {
             EventStream events = new EventStream(request);
             AnswerHeaders.onStream(events, caller.requestId(), target.knownModel());
+            if (version != null) {
+                events.header(LiveReleases.VERSION_HEADER, version.toString());
+            }
             ResponseStream stream = new ResponseStream(events, json, request, id, createdAt, asked.model(), asked.echo(),
                     response -> saved(asked, owner, conversation, response));
             conversation.whenComplete((conv, refused) -> {
@@ -119,8 +133,10 @@ public final class ResponsesController {
                                 asked.toModelRequest(conv), requestBytes, stream.ofModel());
                     } else {
                         String pipeline = ((ChatTarget.Pipeline) target).name();
-                        calls.invokeStreaming(caller, Source.RESPONSES, pipeline, null, asked.pipelineInput(conv),
-                                requestBytes, stream.ofPipeline(r -> pipelineAnswer(pipeline, r)));
+                        Object input = asked.pipelineInput(conv);
+                        calls.invokeStreaming(caller, Source.RESPONSES, pipeline, route.version(), input, requestBytes,
+                                shadows.after(route, caller, Source.RESPONSES, pipeline, input, requestBytes,
+                                        stream.ofPipeline(r -> pipelineAnswer(pipeline, r))));
                     }
                 } catch (RuntimeException e) {
                     stream.fail(e);
@@ -128,11 +144,14 @@ public final class ResponsesController {
             });
             return events.response();
         }
-        return conversation.thenCompose(conv -> answer(caller, asked, target, conv, requestBytes))
+        return conversation.thenCompose(conv -> answer(caller, asked, target, conv, requestBytes, route))
                 .<MutableHttpResponse<?>>thenCompose(answer -> {
                     ObjectNode response = ResponseWire.completed(id, createdAt, asked.model(), asked.echo(), answer);
-                    return saved(asked, owner, conversation, response).thenApply(stored -> AnswerHeaders.on(ok(response),
-                            caller.requestId(), answer.answeredBy(), answer.usage().costUsd(), answer.cached()));
+                    return saved(asked, owner, conversation, response).thenApply(stored -> {
+                        MutableHttpResponse<?> ok = AnswerHeaders.on(ok(response),
+                                caller.requestId(), answer.answeredBy(), answer.usage().costUsd(), answer.cached());
+                        return version == null ? ok : ok.header(LiveReleases.VERSION_HEADER, version.toString());
+                    });
                 })
                 .exceptionally(error -> ErrorResponses.of(request, error));
     }
@@ -166,14 +185,18 @@ public final class ResponsesController {
 
     /** The model's answer at once: a routed call or a pipeline run. */
     private CompletionStage<Answer> answer(Caller caller, ResponsesRequest asked, ChatTarget target, ArrayNode conv,
-            long requestBytes) {
+            long requestBytes, Route route) {
         if (target instanceof ChatTarget.Routed routed) {
             return calls.chat(caller, Source.RESPONSES, asked.model(), routed.policy(), asked.toModelRequest(conv),
                     requestBytes).thenApply(Answer::of);
         }
         String pipeline = ((ChatTarget.Pipeline) target).name();
-        return calls.invoke(caller, Source.RESPONSES, pipeline, null, asked.pipelineInput(conv), requestBytes)
-                .thenApply(r -> pipelineAnswer(pipeline, r));
+        Object input = asked.pipelineInput(conv);
+        return calls.invoke(caller, Source.RESPONSES, pipeline, route.version(), input, requestBytes)
+                .thenApply(r -> {
+                    shadows.after(route, caller, Source.RESPONSES, pipeline, input, requestBytes, r);
+                    return pipelineAnswer(pipeline, r);
+                });
     }
 
     /**

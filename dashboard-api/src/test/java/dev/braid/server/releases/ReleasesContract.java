@@ -271,6 +271,35 @@ abstract class ReleasesContract {
         assertEquals(200, server.post("/api/pipelines/rel-batch/releases/current/abort", null).statusCode());
     }
 
+    @Test
+    void theMessagesAndResponsesDoorsFollowARunningRelease() throws Exception {
+        versions("rel-msg", 2);
+        HttpResponse<String> started = startRelease("rel-msg", "{\"candidate\":2,\"steps\":[100],\"stepEvery\":\"1h\"}");
+        assertEquals(201, started.statusCode(), started.body());
+        String ask = "{\"model\":\"pipeline/rel-msg\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        HttpResponse<String> plain = server.post("/v1/messages", ask + "}");
+        assertEquals(200, plain.statusCode(), plain.body());
+        assertEquals("2", plain.headers().firstValue("Braid-Pipeline-Version").orElse(null), plain.headers().map().toString());
+        assertEquals("v2", json(plain).at("/content/0/text").asText(), plain.body());
+        HttpResponse<String> streamed = server.post("/v1/messages", ask + ",\"stream\":true}");
+        assertEquals(200, streamed.statusCode(), streamed.body());
+        assertEquals("2", streamed.headers().firstValue("Braid-Pipeline-Version").orElse(null), streamed.headers().map().toString());
+        assertTrue(streamed.body().contains("v2"), streamed.body());
+        String respond = "{\"model\":\"pipeline/rel-msg\",\"input\":\"hi\",\"store\":false";
+        HttpResponse<String> response = server.post("/v1/responses", respond + "}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("2", response.headers().firstValue("Braid-Pipeline-Version").orElse(null), response.headers().map().toString());
+        assertEquals("v2", json(response).at("/output/0/content/0/text").asText(), response.body());
+        HttpResponse<String> responseStream = server.post("/v1/responses", respond + ",\"stream\":true}");
+        assertEquals(200, responseStream.statusCode(), responseStream.body());
+        assertEquals("2", responseStream.headers().firstValue("Braid-Pipeline-Version").orElse(null));
+        assertTrue(responseStream.body().contains("\"v2\""), responseStream.body());
+        assertEquals(200, server.post("/api/pipelines/rel-msg/releases/current/abort", null).statusCode());
+        HttpResponse<String> after = server.post("/v1/messages", ask + "}");
+        assertEquals("1", after.headers().firstValue("Braid-Pipeline-Version").orElse(null), after.headers().map().toString());
+        assertEquals("v1", json(after).at("/content/0/text").asText(), after.body());
+    }
+
     /** Uploads {@code jsonl}, runs it as a batch on {@code endpoint} and returns its output lines by custom_id. */
     Map<String, JsonNode> runBatch(String endpoint, String jsonl) throws Exception {
         String boundary = "b" + System.nanoTime();
