@@ -91,17 +91,13 @@ public final class InvokeController {
             if (expected != null) {
                 events.header(LiveReleases.VERSION_HEADER, expected.toString());
             }
-            calls.invokeStreaming(caller, Source.INVOKE, name, route.version(), body.input(), request.getContentLength(),
-                    shadows.after(route, caller, Source.INVOKE, name, body.input(), request.getContentLength(),
-                            new InvokeEvents(events, request, arm)));
+            shadows.invokeStreaming(route, caller, Source.INVOKE, name, body.input(), request.getContentLength(),
+                    new InvokeEvents(events, request, arm));
             return events.response();
         }
-        return calls.invoke(caller, Source.INVOKE, name, route.version(), body.input(), request.getContentLength())
-                .<MutableHttpResponse<?>>thenApply(result -> {
-                    shadows.after(route, caller, Source.INVOKE, name, body.input(), request.getContentLength(), result);
-                    return HttpResponse.ok(InvokeResponse.of(result, arm))
-                            .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version()));
-                })
+        return shadows.invoke(route, caller, Source.INVOKE, name, body.input(), request.getContentLength())
+                .<MutableHttpResponse<?>>thenApply(result -> HttpResponse.ok(InvokeResponse.of(result, arm))
+                        .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version())))
                 .exceptionally(error -> {
                     MutableHttpResponse<?> failed = ErrorResponses.of(request, error);
                     if (expected != null && failed.status().getCode() != 404) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.server.access.Access;
 import dev.braid.server.access.ApiKey;
 import dev.braid.server.calls.Caller;
-import dev.braid.server.calls.MeteredCalls;
 import dev.braid.server.calls.Source;
 import dev.braid.server.http.ApiProblem;
 import dev.braid.server.http.ProblemException;
@@ -24,13 +23,11 @@ import java.util.concurrent.CompletionStage;
 @Singleton
 public class PipelineCalls {
 
-    private final MeteredCalls calls;
     private final ObjectMapper json;
     private final LiveReleases releases;
     private final Shadows shadows;
 
-    public PipelineCalls(MeteredCalls calls, ObjectMapper json, LiveReleases releases, Shadows shadows) {
-        this.calls = calls;
+    public PipelineCalls(ObjectMapper json, LiveReleases releases, Shadows shadows) {
         this.json = json;
         this.releases = releases;
         this.shadows = shadows;
@@ -58,11 +55,8 @@ public class PipelineCalls {
             // (a line has no headers: sticky header:<Name> decides at random)
             Route route = releases.route(pipeline, request.version(), caller.keyId(), h -> null);
             InvokeResponse.ReleaseArm arm = route.released() ? new InvokeResponse.ReleaseArm(route.releaseId(), route.arm()) : null;
-            return calls.invoke(caller, source, pipeline, route.version(), request.input(), bytes)
-                    .thenApply(result -> {
-                        shadows.after(route, caller, source, pipeline, request.input(), bytes, result);
-                        return json.valueToTree(InvokeResponse.of(result, arm));
-                    });
+            return shadows.invoke(route, caller, source, pipeline, request.input(), bytes)
+                    .thenApply(result -> json.valueToTree(InvokeResponse.of(result, arm)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

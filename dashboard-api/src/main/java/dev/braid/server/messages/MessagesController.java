@@ -109,9 +109,8 @@ public final class MessagesController {
                     if (expected != null) {
                         events.header(LiveReleases.VERSION_HEADER, expected.toString());
                     }
-                    calls.invokeStreaming(caller, Source.MESSAGES, pipeline, route.version(), messages.pipelineInput(),
-                            body.length(), shadows.after(route, caller, Source.MESSAGES, pipeline,
-                                    messages.pipelineInput(), body.length(), stream.ofPipeline()));
+                    shadows.invokeStreaming(route, caller, Source.MESSAGES, pipeline, messages.pipelineInput(),
+                            body.length(), stream.ofPipeline());
                 }
             } catch (RuntimeException e) {
                 stream.fail(e);
@@ -128,14 +127,9 @@ public final class MessagesController {
             } else {
                 String pipeline = ((ChatTarget.Pipeline) target).name();
                 Route route = releases.route(pipeline, null, caller.keyId(), h -> request.getHeaders().get(h));
-                answer = calls.invoke(caller, Source.MESSAGES, pipeline, route.version(), messages.pipelineInput(),
-                                body.length())
-                        .thenApply(result -> {
-                            shadows.after(route, caller, Source.MESSAGES, pipeline, messages.pipelineInput(),
-                                    body.length(), result);
-                            return pipelineAnswer(wire, result, caller, pipeline)
-                                    .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version()));
-                        });
+                answer = shadows.invoke(route, caller, Source.MESSAGES, pipeline, messages.pipelineInput(), body.length())
+                        .thenApply(result -> pipelineAnswer(wire, result, caller, pipeline)
+                                .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version())));
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);

@@ -75,11 +75,8 @@ public class OpenAiCalls {
             // a line has no headers, so no Braid-Pipeline-Version pin
             String pipeline = ((ChatTarget.Pipeline) target).name();
             Route route = releases.route(pipeline, null, caller.keyId(), h -> null);
-            return calls.invoke(caller, source, pipeline, route.version(), chat.pipelineInput(), bytes)
-                    .thenApply(result -> {
-                        shadows.after(route, caller, source, pipeline, chat.pipelineInput(), bytes, result);
-                        return pipelineCompletion(wire, result);
-                    });
+            return shadows.invoke(route, caller, source, pipeline, chat.pipelineInput(), bytes)
+                    .thenApply(result -> pipelineCompletion(wire, result));
         } catch (RequestInvalid e) {
             return CompletableFuture.failedFuture(new ProblemException(e.problem()));
         } catch (RuntimeException e) {

@@ -113,10 +113,8 @@ public final class OpenAiController {
                     if (expected != null) {
                         events.header(LiveReleases.VERSION_HEADER, expected.toString());
                     }
-                    calls.invokeStreaming(caller, Source.CHAT, pipeline, route.version(),
-                            chat.pipelineInput(), request.getContentLength(),
-                            shadows.after(route, caller, Source.CHAT, pipeline, chat.pipelineInput(),
-                                    request.getContentLength(), stream.ofPipeline(answers::textOf, PipelineAnswers::toolCalls)));
+                    shadows.invokeStreaming(route, caller, Source.CHAT, pipeline, chat.pipelineInput(),
+                            request.getContentLength(), stream.ofPipeline(answers::textOf, PipelineAnswers::toolCalls));
                 }
             } catch (RuntimeException e) {
                 stream.fail(e);
@@ -134,16 +132,11 @@ public final class OpenAiController {
             } else {
                 String pipeline = ((ChatTarget.Pipeline) target).name();
                 Route route = releases.route(pipeline, null, caller.keyId(), h -> request.getHeaders().get(h));
-                answer = calls.invoke(caller, Source.CHAT, pipeline, route.version(),
-                                chat.pipelineInput(), request.getContentLength())
-                        .thenApply(result -> {
-                            shadows.after(route, caller, Source.CHAT, pipeline, chat.pipelineInput(),
-                                    request.getContentLength(), result);
-                            return AnswerHeaders.on(ok(answers.pipelineCompletion(wire, result)),
-                                            caller.requestId(), "pipeline/" + pipeline, result.usage().costUsd(),
-                                            PipelineAnswers.cached(result))
-                                    .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version()));
-                        });
+                answer = shadows.invoke(route, caller, Source.CHAT, pipeline, chat.pipelineInput(), request.getContentLength())
+                        .thenApply(result -> AnswerHeaders.on(ok(answers.pipelineCompletion(wire, result)),
+                                        caller.requestId(), "pipeline/" + pipeline, result.usage().costUsd(),
+                                        PipelineAnswers.cached(result))
+                                .header(LiveReleases.VERSION_HEADER, Integer.toString(result.version())));
             }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);

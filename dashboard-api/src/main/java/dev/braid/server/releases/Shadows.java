@@ -3,6 +3,7 @@ package dev.braid.server.releases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.engine.runtime.InvocationResult;
+import dev.braid.engine.run.StepDelta;
 import dev.braid.server.calls.CallStream;
 import dev.braid.server.calls.Caller;
 import dev.braid.server.calls.MeteredCalls;
@@ -10,6 +11,7 @@ import dev.braid.server.calls.Source;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -48,6 +50,26 @@ public class Shadows {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * A pipeline call as a running release routed it: on {@code route}'s version (null: the active
+     * one), with a shadow run after the answer when one is due. Every door's pipeline call goes here.
+     */
+    public CompletionStage<InvocationResult> invoke(Route route, Caller caller, Source source, String pipeline,
+            Object input, long requestBytes) {
+        return calls.invoke(caller, source, pipeline, route.version(), input, requestBytes)
+                .thenApply(result -> {
+                    after(route, caller, source, pipeline, input, requestBytes, result);
+                    return result;
+                });
+    }
+
+    /** {@link #invoke} streamed: {@code stream} gets the deltas, then the shadow run is decided. */
+    public void invokeStreaming(Route route, Caller caller, Source source, String pipeline, Object input,
+            long requestBytes, CallStream<StepDelta, InvocationResult> stream) {
+        calls.invokeStreaming(caller, source, pipeline, route.version(), input, requestBytes,
+                after(route, caller, source, pipeline, input, requestBytes, stream));
     }
 
     /** After {@code answer} was produced for a call {@code route} sent: maybe a shadow run of it. */

@@ -133,10 +133,8 @@ public final class ResponsesController {
                                 asked.toModelRequest(conv), requestBytes, stream.ofModel());
                     } else {
                         String pipeline = ((ChatTarget.Pipeline) target).name();
-                        Object input = asked.pipelineInput(conv);
-                        calls.invokeStreaming(caller, Source.RESPONSES, pipeline, route.version(), input, requestBytes,
-                                shadows.after(route, caller, Source.RESPONSES, pipeline, input, requestBytes,
-                                        stream.ofPipeline(r -> pipelineAnswer(pipeline, r))));
+                        shadows.invokeStreaming(route, caller, Source.RESPONSES, pipeline, asked.pipelineInput(conv),
+                                requestBytes, stream.ofPipeline(r -> pipelineAnswer(pipeline, r)));
                     }
                 } catch (RuntimeException e) {
                     stream.fail(e);
@@ -191,12 +189,8 @@ public final class ResponsesController {
                     requestBytes).thenApply(Answer::of);
         }
         String pipeline = ((ChatTarget.Pipeline) target).name();
-        Object input = asked.pipelineInput(conv);
-        return calls.invoke(caller, Source.RESPONSES, pipeline, route.version(), input, requestBytes)
-                .thenApply(r -> {
-                    shadows.after(route, caller, Source.RESPONSES, pipeline, input, requestBytes, r);
-                    return pipelineAnswer(pipeline, r);
-                });
+        return shadows.invoke(route, caller, Source.RESPONSES, pipeline, asked.pipelineInput(conv), requestBytes)
+                .thenApply(r -> pipelineAnswer(pipeline, r));
     }
 
     /**
